@@ -1,0 +1,48 @@
+/**
+ * The store's core tables (docs/store.md documents every column for users of any DuckDB client).
+ * Other areas add their own tables (snapshots, data quality, drift, golden runs) in their folders.
+ * Column names here are a contract: queries across the project use them.
+ */
+
+export const CORE_DDL = [
+  `CREATE TABLE IF NOT EXISTS scenarios (
+    scenario_id VARCHAR PRIMARY KEY,
+    first_year INTEGER NOT NULL,
+    last_year INTEGER NOT NULL,
+    plan_design_id VARCHAR NOT NULL,
+    plan_design JSON NOT NULL,
+    seed BIGINT,
+    created_at TIMESTAMP NOT NULL,
+    engine_version VARCHAR NOT NULL,
+    ledger_version VARCHAR NOT NULL,
+    status VARCHAR NOT NULL
+  )`,
+  `CREATE TABLE IF NOT EXISTS dim_participants (
+    scenario_id VARCHAR NOT NULL,
+    employee_id VARCHAR NOT NULL,
+    birth_date DATE NOT NULL,
+    hire_date DATE NOT NULL,
+    annual_compensation DECIMAL(18,6) NOT NULL,
+    job_level INTEGER NOT NULL,
+    department VARCHAR NOT NULL
+  )`,
+  `CREATE TABLE IF NOT EXISTS fct_yearly_events (
+    seq BIGINT NOT NULL,
+    event_id UUID NOT NULL,
+    scenario_id VARCHAR NOT NULL,
+    plan_design_id VARCHAR NOT NULL,
+    employee_id VARCHAR NOT NULL,
+    effective_date DATE NOT NULL,
+    simulation_year INTEGER NOT NULL,
+    created_at TIMESTAMP NOT NULL,
+    source_system VARCHAR NOT NULL,
+    correlation_id VARCHAR,
+    event_type VARCHAR NOT NULL,
+    plan_id VARCHAR,
+    source VARCHAR,
+    amount DECIMAL(18,6),
+    ytd_amount DECIMAL(18,6),
+    vested_percentage DECIMAL(5,4),
+    payload VARCHAR NOT NULL
+  )`,
+];
