@@ -1,0 +1,184 @@
+/**
+ * Export of the store to the Parquet lake (layout in src/store/lake.ts, docs/report.md).
+ *
+ * - Hive partitions `scenario_id=…/year=…/` for events and snapshots, `scenario_id=…/` for
+ *   scenarios and participants; partition values live in the folder names, not in the files.
+ * - File names are `part-<uuid>.parquet` and DuckDB's APPEND mode never overwrites a file, so
+ *   several shards (processes or machines) can export into one lake.
+ * - Exactly once: an event (or snapshot) whose id is already in the lake is not written twice —
+ *   the export refuses, naming the scenario and the count, before writing anything.
+ * - Column types: the store's types, except UUID and JSON written as text (not every Parquet
+ *   reader knows them); `_columns.json` records the store's types and the lake views cast back.
+ */
+import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { DuckDBConnection } from '@duckdb/node-api';
+import {
+  COLUMNS_FILE,
+  LAKE_TABLES,
+  type LakeColumn,
+  type LakeTable,
+  type LakeTableSchema,
+  parquetType,
+  partitionColumns,
+  quoteIdent,
+  readParquetSql,
+  readTableSchema,
+  sqlString,
+} from './lake.js';
+
+export interface ExportOptions {
+  /** Export one scenario only (default: every scenario in the store). */
+  scenario?: string;
+}
+
+export interface ExportedTable {
+  table: string;
+  rows: number;
+  /** False when the store has no such table (e.g. snapshots not built). */
+  present: boolean;
+}
+
+export interface ExportResult {
+  to: string;
+  scenario: string | null;
+  tables: ExportedTable[];
+}
+
+/** A problem that stops the export before anything is written (exit 2 in the CLI). */
+export class ExportRefused extends Error {
+  override name = 'ExportRefused';
+}
+
+async function rows(conn: DuckDBConnection, sql: string): Promise<Record<string, unknown>[]> {
+  const reader = await conn.runAndReadAll(sql);
+  return reader.getRowObjects() as Record<string, unknown>[];
+}
+
+async function storeColumns(conn: DuckDBConnection, table: string): Promise<LakeColumn[] | null> {
+  const found = await rows(
+    conn,
+    `SELECT column_name, data_type FROM information_schema.columns
+     WHERE table_name = ${sqlString(table)} AND table_schema = current_schema() ORDER BY ordinal_position`,
+  );
+  if (found.length === 0) return null;
+  return found.map((r) => ({ name: String(r.column_name), type: String(r.data_type) }));
+}
+
+/** Ids that make a row unique: used to refuse writing a row the lake already holds. */
+const ROW_ID: Record<string, string> = {
+  fct_yearly_events: 'event_id',
+  fct_participant_balance_snapshots: 'snapshot_id',
+};
+
+function selectSql(t: LakeTable, columns: LakeColumn[], where: string): string {
+  const cols = columns.map((c) => {
+    const as = parquetType(c.type);
+    return as ? `CAST(${quoteIdent(c.name)} AS ${as}) AS ${quoteIdent(c.name)}` : quoteIdent(c.name);
+  });
+  if (t.year !== null) cols.push(`${t.year} AS "year"`);
+  return `SELECT ${cols.join(', ')} FROM ${quoteIdent(t.name)}${where} ORDER BY ${t.order}`;
+}
+
+function writeSchemaFile(dir: string, schema: LakeTableSchema): void {
+  const existing = readTableSchema(dir, schema.table);
+  const text = JSON.stringify(schema, null, 2) + '\n';
+  if (existing) {
+    if (JSON.stringify(existing.columns) !== JSON.stringify(schema.columns)) {
+      throw new ExportRefused(
+        `${join(dir, schema.table, COLUMNS_FILE)}: the lake's ${schema.table} has other columns than this store ` +
+          `(lake: ${existing.columns.map((c) => `${c.name} ${c.type}`).join(', ')}); export to another directory`,
+      );
+    }
+    return;
+  }
+  mkdirSync(join(dir, schema.table), { recursive: true });
+  const tmp = join(dir, schema.table, `.${COLUMNS_FILE}.${process.pid}.tmp`);
+  writeFileSync(tmp, text);
+  renameSync(tmp, join(dir, schema.table, COLUMNS_FILE));
+}
+
+async function alreadyInLake(
+  conn: DuckDBConnection,
+  dir: string,
+  t: LakeTable,
+  idColumn: string,
+  scenario: string | undefined,
+): Promise<bigint> {
+  const id = quoteIdent(idColumn);
+  const only = (alias: string) =>
+    scenario === undefined ? '' : ` WHERE ${alias}.scenario_id = ${sqlString(scenario)}`;
+  const [r] = await rows(
+    conn,
+    `SELECT count(*) AS n FROM ${quoteIdent(t.name)} s
+     SEMI JOIN (SELECT CAST(l.${id} AS VARCHAR) AS id FROM ${readParquetSql(dir, t)} l${only('l')}) lake
+     ON CAST(s.${id} AS VARCHAR) = lake.id${only('s')}`,
+  );
+  return r.n as bigint;
+}
+
+/**
+ * Writes the store's events, snapshots, scenarios and participants (of one scenario, or all) to
+ * the lake directory `to`. Checks everything first (scenario exists, columns agree with the lake,
+ * no row already exported), then writes.
+ */
+export async function exportToLake(
+  conn: DuckDBConnection,
+  to: string,
+  opts: ExportOptions = {},
+): Promise<ExportResult> {
+  const dir = resolve(to);
+  const where = opts.scenario === undefined ? '' : ` WHERE scenario_id = ${sqlString(opts.scenario)}`;
+  const plan: { t: LakeTable; columns: LakeColumn[] | null }[] = [];
+  for (const t of LAKE_TABLES) plan.push({ t, columns: await storeColumns(conn, t.name) });
+  if (!plan[0].columns)
+    throw new ExportRefused('the database has no fct_yearly_events table: nothing to export');
+
+  if (opts.scenario !== undefined) {
+    const [found] = await rows(
+      conn,
+      `SELECT (SELECT count(*) FROM scenarios${where}) + (SELECT count(*) FROM fct_yearly_events${where}) AS n`,
+    );
+    if (found.n === 0n) throw new ExportRefused(`scenario ${opts.scenario} is not in the database`);
+  }
+
+  mkdirSync(dir, { recursive: true });
+  for (const { t, columns } of plan) {
+    if (!columns) continue;
+    const idColumn = ROW_ID[t.name];
+    const hasId = idColumn !== undefined && columns.some((c) => c.name === idColumn);
+    if (hasId && existsSync(join(dir, t.name)) && readTableSchema(dir, t.name)) {
+      const dupes = await alreadyInLake(conn, dir, t, idColumn, opts.scenario).catch((err: Error) => {
+        // An empty lake folder has no file to read yet.
+        if (/No files found/i.test(err.message)) return 0n;
+        throw err;
+      });
+      if (dupes > 0n) {
+        throw new ExportRefused(
+          `${dupes} row(s) of ${t.name}${opts.scenario === undefined ? '' : ` for scenario ${opts.scenario}`} ` +
+            `are already in the lake ${to} (exported before); remove their scenario_id=… folders or export to another directory`,
+        );
+      }
+    }
+  }
+
+  const tables: ExportedTable[] = [];
+  for (const { t, columns } of plan) {
+    if (!columns) {
+      tables.push({ table: t.name, rows: 0, present: false });
+      continue;
+    }
+    writeSchemaFile(dir, { table: t.name, partition_by: partitionColumns(t), columns });
+    const [count] = await rows(conn, `SELECT count(*) AS n FROM ${quoteIdent(t.name)}${where}`);
+    const n = Number(count.n as bigint);
+    if (n > 0) {
+      const target = join(dir, t.name);
+      await conn.run(
+        `COPY (${selectSql(t, columns, where)}) TO ${sqlString(target)} (FORMAT parquet, COMPRESSION zstd, ` +
+          `PARTITION_BY (${partitionColumns(t).join(', ')}), FILENAME_PATTERN 'part-{uuid}', APPEND)`,
+      );
+    }
+    tables.push({ table: t.name, rows: n, present: true });
+  }
+  return { to: dir, scenario: opts.scenario ?? null, tables };
+}

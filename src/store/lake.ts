@@ -1,0 +1,234 @@
+/**
+ * The Parquet lake: the exchange format past one machine (docs/report.md, "Past one machine").
+ *
+ * A lake directory holds one folder per exported table, Hive-partitioned:
+ *
+ *   LAKE/fct_yearly_events/scenario_id=S/year=Y/part-<uuid>.parquet
+ *   LAKE/fct_participant_balance_snapshots/scenario_id=S/year=Y/part-<uuid>.parquet
+ *   LAKE/scenarios/scenario_id=S/part-<uuid>.parquet
+ *   LAKE/dim_participants/scenario_id=S/part-<uuid>.parquet
+ *   LAKE/<table>/_columns.json      the store's column names and DuckDB types
+ *
+ * `openLake` opens an in-memory DuckDB whose views carry the store tables' names and types over
+ * those files, so that query code written for the store file runs unchanged over a lake.
+ */
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import { CORE_DDL } from './ddl.js';
+
+export interface LakeTable {
+  name: string;
+  /** SQL over the store table giving the `year` partition, or null: partitioned by scenario only. */
+  year: string | null;
+  /**
+   * Dimension tables are written whole by every shard of a scenario that exports them, so the
+   * view keeps one copy of identical rows (the fact tables are disjoint across shards).
+   */
+  dimension: boolean;
+  /** Row order inside the files: one participant's rows sit together (row-group pruning). */
+  order: string;
+}
+
+export const LAKE_TABLES: readonly LakeTable[] = [
+  {
+    name: 'fct_yearly_events',
+    year: 'simulation_year',
+    dimension: false,
+    order: 'employee_id, effective_date, seq',
+  },
+  {
+    name: 'fct_participant_balance_snapshots',
+    year: 'CAST(year(snapshot_date) AS INTEGER)',
+    dimension: false,
+    order: 'employee_id, snapshot_date',
+  },
+  { name: 'scenarios', year: null, dimension: true, order: 'scenario_id' },
+  { name: 'dim_participants', year: null, dimension: true, order: 'employee_id' },
+];
+
+/** One column of a lake table, as the store defines it (`DESCRIBE`). */
+export interface LakeColumn {
+  name: string;
+  type: string;
+}
+
+/** Contents of `LAKE/<table>/_columns.json`. */
+export interface LakeTableSchema {
+  table: string;
+  partition_by: string[];
+  columns: LakeColumn[];
+}
+
+export const COLUMNS_FILE = '_columns.json';
+
+/** Store types that Parquet readers (Spark, Trino) do not all read back: written as text. */
+export function parquetType(type: string): 'VARCHAR' | null {
+  return type === 'UUID' || type === 'JSON' ? 'VARCHAR' : null;
+}
+
+export function partitionColumns(t: LakeTable): string[] {
+  return t.year === null ? ['scenario_id'] : ['scenario_id', 'year'];
+}
+
+export function quoteIdent(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`;
+}
+
+export function sqlString(text: string): string {
+  return `'${text.replaceAll("'", "''")}'`;
+}
+
+export function readTableSchema(lakeDir: string, table: string): LakeTableSchema | null {
+  const file = join(lakeDir, table, COLUMNS_FILE);
+  if (!existsSync(file)) return null;
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as LakeTableSchema;
+  } catch (err) {
+    throw new Error(`${file}: not a valid lake column file (${(err as Error).message})`);
+  }
+}
+
+function hasParquet(dir: string): boolean {
+  if (!existsSync(dir)) return false;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    if (entry.isFile() && entry.name.endsWith('.parquet')) return true;
+    if (entry.isDirectory() && hasParquet(join(dir, entry.name))) return true;
+  }
+  return false;
+}
+
+/** `read_parquet` over one lake table, with the partition columns typed (never guessed). */
+export function readParquetSql(lakeDir: string, t: LakeTable): string {
+  const glob = join(resolve(lakeDir), t.name, '**', '*.parquet');
+  const types = t.year === null ? `{'scenario_id': VARCHAR}` : `{'scenario_id': VARCHAR, 'year': INTEGER}`;
+  return `read_parquet(${sqlString(glob)}, hive_partitioning = true, union_by_name = true, hive_types = ${types})`;
+}
+
+/** The view over one table: the store's columns, in the store's order, with the store's types. */
+export function viewSql(lakeDir: string, t: LakeTable, schema: LakeTableSchema): string {
+  const cols = schema.columns.map((c) => `CAST(${quoteIdent(c.name)} AS ${c.type}) AS ${quoteIdent(c.name)}`);
+  const distinct = t.dimension ? 'DISTINCT ' : '';
+  return `CREATE OR REPLACE VIEW ${quoteIdent(t.name)} AS SELECT ${distinct}${cols.join(', ')} FROM ${readParquetSql(lakeDir, t)}`;
+}
+
+function emptyTableSql(schema: LakeTableSchema): string {
+  const cols = schema.columns.map((c) => `${quoteIdent(c.name)} ${c.type}`);
+  return `CREATE TABLE ${quoteIdent(schema.table)} (${cols.join(', ')})`;
+}
+
+export interface LakeOptions {
+  /** DuckDB memory limit for the in-memory query database (default 1GB). */
+  memoryLimit?: string;
+  /** DuckDB threads (default: the machine's cores, at most 4). */
+  threads?: number;
+}
+
+export interface OpenedLake {
+  instance: DuckDBInstance;
+  connection: DuckDBConnection;
+  /** The lake directory, absolute. */
+  lake: string;
+  /** Tables found with data (the others are empty tables with the store's columns). */
+  tables: string[];
+  close(): void;
+}
+
+/**
+ * Opens a lake for queries: an in-memory DuckDB with one view per exported table. A core table
+ * that the lake does not hold is an empty table with the store's columns (CORE_DDL), so queries
+ * still run. Throws when the directory does not exist or holds no lake table.
+ */
+export async function openLake(lakeDir: string, opts: LakeOptions = {}): Promise<OpenedLake> {
+  const lake = resolve(lakeDir);
+  if (!existsSync(lake) || !statSync(lake).isDirectory()) {
+    throw Object.assign(new Error(`lake ${lakeDir}: no such directory`), { code: 'ENOENT' });
+  }
+  const { DuckDBInstance } = await import('@duckdb/node-api');
+  const { availableParallelism } = await import('node:os');
+  const threads = opts.threads ?? Math.min(4, availableParallelism());
+  const instance = await DuckDBInstance.create(':memory:', {
+    memory_limit: opts.memoryLimit ?? '1GB',
+    threads: String(threads),
+  });
+  const connection = await instance.connect();
+  const tables: string[] = [];
+  for (const t of LAKE_TABLES) {
+    const schema = readTableSchema(lake, t.name);
+    if (schema && hasParquet(join(lake, t.name))) {
+      await connection.run(viewSql(lake, t, schema));
+      tables.push(t.name);
+    } else if (schema) {
+      await connection.run(emptyTableSql(schema));
+    }
+  }
+  if (tables.length === 0) {
+    connection.closeSync();
+    instance.closeSync();
+    throw Object.assign(
+      new Error(`lake ${lakeDir}: no exported table found (run \`planledger export --to ${lakeDir}\`)`),
+      {
+        code: 'ENOLAKE',
+      },
+    );
+  }
+  for (const ddl of CORE_DDL) {
+    const name = /CREATE TABLE IF NOT EXISTS (\w+)/.exec(ddl)?.[1];
+    if (name && !tables.includes(name) && !readTableSchema(lake, name)) await connection.run(ddl);
+  }
+  return {
+    instance,
+    connection,
+    lake,
+    tables,
+    close() {
+      connection.closeSync();
+      instance.closeSync();
+    },
+  };
+}
+
+/** A store opened for queries only: the DuckDB file (read-only) or a lake's views. */
+export interface QueryStore {
+  instance: DuckDBInstance;
+  connection: DuckDBConnection;
+  /** Where the data comes from, for messages and the report. */
+  source: { kind: 'db' | 'lake'; path: string };
+  close(): void;
+}
+
+/**
+ * Opens what the query commands read: `lake` when given (views over Parquet), else the DuckDB
+ * file `db` read-only (other processes may read it at the same time). A missing file is an
+ * ENOENT error (exit 2 in the CLI), never an empty new database.
+ */
+export async function openQueryStore(
+  opts: { db?: string; lake?: string } & LakeOptions,
+): Promise<QueryStore> {
+  if (opts.lake !== undefined) {
+    const lake = await openLake(opts.lake, opts);
+    return { ...lake, source: { kind: 'lake', path: lake.lake } };
+  }
+  const path = resolve(opts.db ?? 'planledger.duckdb');
+  if (!existsSync(path)) {
+    throw Object.assign(new Error(`database ${opts.db ?? 'planledger.duckdb'}: no such file`), {
+      code: 'ENOENT',
+    });
+  }
+  const { DuckDBInstance } = await import('@duckdb/node-api');
+  const instance = await DuckDBInstance.create(path, {
+    access_mode: 'READ_ONLY',
+    memory_limit: opts.memoryLimit ?? '1GB',
+    ...(opts.threads === undefined ? {} : { threads: String(opts.threads) }),
+  });
+  const connection = await instance.connect();
+  return {
+    instance,
+    connection,
+    source: { kind: 'db', path },
+    close() {
+      connection.closeSync();
+      instance.closeSync();
+    },
+  };
+}
