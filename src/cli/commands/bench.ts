@@ -59,7 +59,9 @@ export function register(program: Command): void {
       'auto',
     )
     .option('--alerts <file>', 'send regressions to the alert sinks configured in this file')
-    .action(async (base: string, next: string, flags: CompareFlags) => runCompare(base, next, flags));
+    .action(async (base: string, next: string, _flags: CompareFlags, cmd: Command) =>
+      runCompare(base, next, flagsOf<CompareFlags>(cmd)),
+    );
 
   bench
     .command('trend')
@@ -67,7 +69,7 @@ export function register(program: Command): void {
     .option('--json', 'print the trend as JSON')
     .option('--history <dir>', 'the history directory', 'bench/history')
     .option('--only <names>', 'only these metrics or metric prefixes (comma-separated)')
-    .action(async (flags: TrendFlags) => runTrend(flags));
+    .action(async (_flags: TrendFlags, cmd: Command) => runTrend(flagsOf<TrendFlags>(cmd)));
 
   bench
     .command('schema')
@@ -76,6 +78,23 @@ export function register(program: Command): void {
       const { resultsJsonSchema } = await import('../../perf/results.js');
       out(JSON.stringify(resultsJsonSchema(), null, 2));
     });
+}
+
+/**
+ * A subcommand's options. `bench` has options of the same names (--json, --history, --only),
+ * and commander gives an option written after the subcommand to the parent unless the whole
+ * program uses positional options; so take the parent's values that came from the command line.
+ */
+function flagsOf<T>(cmd: Command): T {
+  const flags: Record<string, unknown> = { ...cmd.opts() };
+  const own = new Set(cmd.options.map((o) => o.attributeName()));
+  const parent = cmd.parent;
+  if (parent) {
+    for (const [key, value] of Object.entries(parent.opts())) {
+      if (parent.getOptionValueSource(key) === 'cli' && own.has(key)) flags[key] = value;
+    }
+  }
+  return flags as T;
 }
 
 function list(value: string | undefined): string[] | null {

@@ -1,0 +1,139 @@
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { main } from '../../src/cli/main.js';
+import { appendBenchHistory } from '../../src/perf/history.js';
+import { metric, results } from './fixtures.js';
+
+/** Runs the CLI in this process; returns exit code, stdout and stderr. */
+async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const o = vi.spyOn(process.stdout, 'write').mockImplementation((c) => {
+    stdout += String(c);
+    return true;
+  });
+  const e = vi.spyOn(process.stderr, 'write').mockImplementation((c) => {
+    stderr += String(c);
+    return true;
+  });
+  process.exitCode = undefined;
+  try {
+    await main(['node', 'planledger', ...args]);
+  } finally {
+    o.mockRestore();
+    e.mockRestore();
+  }
+  const code = Number(process.exitCode ?? 0);
+  process.exitCode = undefined;
+  return { code, stdout, stderr };
+}
+
+afterEach(() => {
+  process.exitCode = undefined;
+});
+
+const fast = [10, 11, 12, 13, 14, 15, 16];
+const slow = [20, 21, 22, 23, 24, 25, 26];
+
+async function files() {
+  const dir = await mkdtemp(join(os.tmpdir(), 'pl-bench-cli-'));
+  const base = join(dir, 'base.json');
+  const same = join(dir, 'same.json');
+  const worse = join(dir, 'worse.json');
+  await writeFile(
+    base,
+    JSON.stringify(results([metric('x.ms', fast), metric('rss', [100], 'lower', false)])),
+  );
+  await writeFile(
+    same,
+    JSON.stringify(results([metric('x.ms', fast), metric('rss', [101], 'lower', false)])),
+  );
+  await writeFile(
+    worse,
+    JSON.stringify(results([metric('x.ms', slow), metric('rss', [100], 'lower', false)])),
+  );
+  return { dir, base, same, worse };
+}
+
+describe('planledger bench compare', () => {
+  it('exit 0 and a table when nothing regressed', async () => {
+    const f = await files();
+    const r = await cli('bench', 'compare', f.base, f.same);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('0 regressed, 0 improved, 2 unchanged');
+    expect(r.stdout).toContain('ratio-only');
+  });
+
+  it('exit 1 naming metric, ratio and p-value; --json for machines', async () => {
+    const f = await files();
+    const r = await cli('bench', 'compare', f.base, f.worse);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('REGRESSED');
+    expect(r.stderr).toContain('REGRESSION x.ms: 1.769× worse (13.000 → 23.000 ms, p = 0.00058)');
+    const j = await cli('bench', 'compare', f.base, f.worse, '--json');
+    expect(j.code).toBe(1);
+    const c = JSON.parse(j.stdout);
+    expect(c.regressions).toBe(1);
+    expect(c.metrics[0]).toMatchObject({ name: 'x.ms', verdict: 'regressed', test: 'mann-whitney' });
+    // a generous threshold (CI: only gross breakage fails)
+    expect((await cli('bench', 'compare', f.base, f.worse, '--threshold', '0.9')).code).toBe(0);
+  });
+
+  it('sends regressions to the configured alert sinks', async () => {
+    const f = await files();
+    const sinkFile = join(f.dir, 'alerts.jsonl');
+    const config = join(f.dir, 'alerts.json');
+    await writeFile(
+      config,
+      JSON.stringify({ sinks: [{ type: 'console' }, { type: 'file', path: sinkFile }] }),
+    );
+    const r = await cli('bench', 'compare', f.base, f.worse, '--alerts', config);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('ALERT REGRESSION x.ms');
+    const alerts = (await readFile(sinkFile, 'utf8'))
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(alerts).toEqual([expect.objectContaining({ source: 'bench', rule: 'x.ms', severity: 'error' })]);
+  });
+
+  it('usage and I/O errors exit 2 with a clear message', async () => {
+    const f = await files();
+    const missing = await cli('bench', 'compare', f.base, join(f.dir, 'nope.json'));
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('nope.json');
+    await writeFile(join(f.dir, 'bad.json'), '{"schema_version":1,"metrics":[]}');
+    const bad = await cli('bench', 'compare', f.base, join(f.dir, 'bad.json'));
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/bad\.json: not a valid results file/);
+    expect((await cli('bench', 'compare', f.base, f.same, '--threshold', 'x')).code).toBe(2);
+    expect((await cli('bench', 'compare', f.base, f.same, '--normalize', 'maybe')).code).toBe(2);
+    expect((await cli('bench', '--only', 'nope')).stderr).toContain("unknown benchmark 'nope'");
+  });
+});
+
+describe('planledger bench trend and list', () => {
+  it('prints each metric over time, as text or JSON', async () => {
+    const dir = await mkdtemp(join(os.tmpdir(), 'pl-bench-trend-'));
+    await appendBenchHistory(dir, results([metric('x.ms', fast)], { date: '2026-01-01T00:00:00.000Z' }));
+    await appendBenchHistory(dir, results([metric('x.ms', slow)], { date: '2026-01-02T00:00:00.000Z' }));
+    const r = await cli('bench', 'trend', '--history', dir);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('x.ms (ms, lower is better) ▁█');
+    const j = JSON.parse((await cli('bench', 'trend', '--history', dir, '--json')).stdout);
+    expect(j.runs).toBe(2);
+    expect(j.metrics[0].points.map((p: { median: number }) => p.median)).toEqual([13, 23]);
+  });
+
+  it('lists the suite', async () => {
+    const r = await cli('bench', '--list');
+    expect(r.stdout.split('\n')[0]).toMatch(/^validation\s+validation/);
+  });
+
+  it('prints the results JSON Schema', async () => {
+    const r = await cli('bench', 'schema');
+    expect(JSON.parse(r.stdout).$schema).toBe('https://json-schema.org/draft/2020-12/schema');
+  });
+});
