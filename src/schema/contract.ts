@@ -14,24 +14,55 @@ import Type from 'typebox';
 export const MONEY_NONNEG_PATTERN = '^\\+?[0-9]{1,12}(\\.[0-9]{1,6})?$';
 /** Money > 0: as above with at least one non-zero digit. */
 export const MONEY_POS_PATTERN = '^\\+?(?=[0-9.]*[1-9])[0-9]{1,12}(\\.[0-9]{1,6})?$';
-/** Rate in [0, 1] with at most 4 places. */
+/** Rate in [0, 1] with at most 4 places (and at most 12 integer digits, as money). */
 export const RATE_PATTERN = '^\\+?0{0,11}(1(\\.0{1,4})?|0(\\.[0-9]{1,4})?)$';
+/** Rate in [0, 1): the forfeiture's vested_percentage (events.md, forfeiture: "rate below 1"). */
+export const RATE_BELOW_ONE_PATTERN = '^\\+?0{0,11}0(\\.[0-9]{1,4})?$';
 export const DATE_PATTERN = '^[0-9]{4}-[0-9]{2}-[0-9]{2}$';
 export const TIMESTAMP_PATTERN =
   '^[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,6})?([Zz]|[+-][0-9]{2}:[0-9]{2})$';
 export const UUID_PATTERN = '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$';
-/** Id: 1–128 characters, no control characters, no leading or trailing white space. */
-export const ID_PATTERN = '^[^\\s\\u0000-\\u001f\\u007f]([^\\u0000-\\u001f\\u007f]*[^\\s\\u0000-\\u001f\\u007f])?$';
+/**
+ * Id: 1–128 characters (code points), no control characters (Unicode Cc: U+0000–U+001F,
+ * U+007F–U+009F), no leading or trailing white space (the `\\s` class of JavaScript and JSON Schema).
+ */
+export const ID_PATTERN =
+  '^[^\\s\\u0000-\\u001f\\u007f-\\u009f]([^\\u0000-\\u001f\\u007f-\\u009f]*[^\\s\\u0000-\\u001f\\u007f-\\u009f])?$';
 
-export const MoneyPos = Type.String({ pattern: MONEY_POS_PATTERN, description: 'money > 0 (decimal string)' });
-export const MoneyNonNeg = Type.String({ pattern: MONEY_NONNEG_PATTERN, description: 'money ≥ 0 (decimal string)' });
-export const Rate = Type.String({ pattern: RATE_PATTERN, description: 'rate in [0, 1] (decimal string)' });
+export const MoneyPos = Type.String({
+  pattern: MONEY_POS_PATTERN,
+  description: 'money > 0 (decimal string)',
+});
+export const MoneyNonNeg = Type.String({
+  pattern: MONEY_NONNEG_PATTERN,
+  description: 'money ≥ 0 (decimal string)',
+});
+const RATE_TEXT = 'rate in [0, 1] (decimal string)';
+export const Rate = Type.String({ pattern: RATE_PATTERN, description: RATE_TEXT });
+export const RateBelowOne = Type.String({
+  pattern: RATE_BELOW_ONE_PATTERN,
+  description: 'rate in [0, 1) (decimal string)',
+});
 export const DateStr = Type.String({ pattern: DATE_PATTERN, description: 'calendar date YYYY-MM-DD' });
-export const Timestamp = Type.String({ pattern: TIMESTAMP_PATTERN, description: 'RFC 3339 timestamp with zone' });
+export const Timestamp = Type.String({
+  pattern: TIMESTAMP_PATTERN,
+  description: 'RFC 3339 timestamp with zone',
+});
 export const Uuid = Type.String({ pattern: UUID_PATTERN, description: 'UUID' });
-export const Id = Type.String({ minLength: 1, maxLength: 128, pattern: ID_PATTERN, description: 'identifier' });
-export const NullableId = Type.Union([Id, Type.Null()]);
-export const Level = Type.Integer({ minimum: 1, maximum: 10 });
+export const Id = Type.String({
+  minLength: 1,
+  maxLength: 128,
+  pattern: ID_PATTERN,
+  description: 'identifier',
+});
+export const NullableId = Type.Union([Id, Type.Null()], { description: 'identifier or null' });
+export const NullableDate = Type.Union([DateStr, Type.Null()], {
+  description: 'calendar date YYYY-MM-DD or null',
+});
+export const Bool = Type.Boolean({ description: 'boolean' });
+export const NullableBool = Type.Union([Bool, Type.Null()], { description: 'boolean or null' });
+export const Level = Type.Integer({ minimum: 1, maximum: 10, description: 'integer 1–10' });
+export const Hours = Type.Integer({ minimum: 0, description: 'integer ≥ 0' });
 
 const strict = { additionalProperties: false } as const;
 
@@ -65,7 +96,11 @@ export const CONTRIBUTION_SOURCES = [
 ] as const;
 export type ContributionSource = (typeof CONTRIBUTION_SOURCES)[number];
 
-export const EMPLOYER_BUCKETS = ['employer_match', 'employer_nonelective', 'employer_profit_sharing'] as const;
+export const EMPLOYER_BUCKETS = [
+  'employer_match',
+  'employer_nonelective',
+  'employer_profit_sharing',
+] as const;
 export type EmployerBucket = (typeof EMPLOYER_BUCKETS)[number];
 
 export const TERMINATION_REASONS = ['voluntary', 'involuntary', 'retirement', 'death', 'disability'] as const;
@@ -77,7 +112,9 @@ export const COMPLIANCE_TYPES = ['402g_limit_approach', '415c_limit_approach', '
 export const LIMIT_TYPES = ['elective_deferral', 'annual_additions', 'catch_up'] as const;
 
 const oneOf = <T extends readonly string[]>(values: T) =>
-  Type.Union(values.map((v) => Type.Literal(v)) as never) as unknown as ReturnType<typeof Type.Unsafe<T[number]>>;
+  Type.Union(values.map((v) => Type.Literal(v)) as never, {
+    description: `one of ${values.join(', ')}`,
+  }) as unknown as ReturnType<typeof Type.Unsafe<T[number]>>;
 
 // ---- payloads (events.md, Payloads); keys in the order of the spec = canonical order ----
 
@@ -128,7 +165,7 @@ export const EligibilityPayload = Type.Object(
   {
     event_type: Type.Literal('eligibility'),
     plan_id: Id,
-    eligible: Type.Boolean(),
+    eligible: Bool,
     eligibility_date: DateStr,
     reason: oneOf(ELIGIBILITY_REASONS),
   },
@@ -142,9 +179,11 @@ export const EnrollmentPayload = Type.Object(
     enrollment_date: DateStr,
     pre_tax_contribution_rate: Rate,
     roth_contribution_rate: Rate,
-    after_tax_contribution_rate: Type.Optional(Rate),
-    auto_enrollment: Type.Optional(Type.Boolean()),
-    opt_out_window_expires: Type.Optional(Type.Union([DateStr, Type.Null()])),
+    after_tax_contribution_rate: Type.Optional(
+      Type.String({ pattern: RATE_PATTERN, description: RATE_TEXT, default: '0' }),
+    ),
+    auto_enrollment: Type.Optional(Type.Boolean({ description: 'boolean', default: false })),
+    opt_out_window_expires: Type.Optional(NullableDate),
   },
   strict,
 );
@@ -159,8 +198,8 @@ export const ContributionPayload = Type.Object(
     contribution_date: DateStr,
     ytd_amount: MoneyNonNeg,
     payroll_id: Id,
-    irs_limit_applied: Type.Optional(Type.Boolean()),
-    inferred_value: Type.Optional(Type.Boolean()),
+    irs_limit_applied: Type.Optional(Type.Boolean({ description: 'boolean', default: false })),
+    inferred_value: Type.Optional(Type.Boolean({ description: 'boolean', default: false })),
   },
   strict,
 );
@@ -182,7 +221,7 @@ export const VestingPayload = Type.Object(
     source_balances_vested: SourceBalancesVested,
     vesting_schedule_type: oneOf(VESTING_SCHEDULE_TYPES),
     service_computation_date: DateStr,
-    service_credited_hours: Type.Integer({ minimum: 0 }),
+    service_credited_hours: Hours,
     service_period_end_date: DateStr,
   },
   strict,
@@ -195,7 +234,7 @@ export const ForfeiturePayload = Type.Object(
     forfeited_from_source: oneOf(EMPLOYER_BUCKETS),
     amount: MoneyPos,
     reason: oneOf(FORFEITURE_REASONS),
-    vested_percentage: Rate,
+    vested_percentage: RateBelowOne,
   },
   strict,
 );
@@ -208,9 +247,9 @@ export const HceStatusPayload = Type.Object(
     ytd_compensation: MoneyNonNeg,
     annualized_compensation: MoneyNonNeg,
     hce_threshold: MoneyPos,
-    is_hce: Type.Boolean(),
+    is_hce: Bool,
     determination_date: DateStr,
-    prior_year_hce: Type.Union([Type.Boolean(), Type.Null()]),
+    prior_year_hce: NullableBool,
   },
   strict,
 );
@@ -287,3 +326,20 @@ export type CompliancePayload = Type.Static<typeof CompliancePayload>;
 export type Payload = Type.Static<typeof Payload>;
 /** An event as on the wire (optional fields may be absent). */
 export type SimulationEvent = Type.Static<typeof SimulationEvent>;
+
+/** Every optional field present: the canonical form fills defaults and writes absent optionals as null. */
+type Filled<T> = { [K in keyof T]-?: Exclude<T[K], undefined> };
+export type CanonicalPayload =
+  | Filled<HirePayload>
+  | Filled<PromotionPayload>
+  | Filled<TerminationPayload>
+  | Filled<MeritPayload>
+  | Filled<EligibilityPayload>
+  | Filled<EnrollmentPayload>
+  | Filled<ContributionPayload>
+  | Filled<VestingPayload>
+  | Filled<ForfeiturePayload>
+  | Filled<HceStatusPayload>
+  | Filled<CompliancePayload>;
+/** A validated event in canonical form (events.md, Wire format: "Canonical event"). */
+export type CanonicalEvent = Filled<Omit<SimulationEvent, 'payload'>> & { payload: CanonicalPayload };

@@ -1,0 +1,135 @@
+/**
+ * The fast path: one JavaScript function per payload kind, generated at load time from the
+ * field lists of contract.ts (fields.ts), that checks a parsed object and builds its canonical
+ * form in one pass, or returns `undefined` without saying why. The detailed validator
+ * (detail.ts) explains a rejection; tests check that the two always agree.
+ * Generated code, because a hand-written checker per kind would be a second source of truth
+ * and a generic interpreter is several times slower (docs/schema.md, Performance).
+ */
+import { EVENT_TYPES } from './contract.js';
+import { ENVELOPE_FIELDS, type Field, PAYLOAD_FIELDS } from './fields.js';
+import { crossRulesHold } from './rules.js';
+import * as S from './scalars.js';
+
+type Fn = (v: unknown) => unknown;
+
+const lit = (v: unknown): string =>
+  v === Infinity ? 'Infinity' : v === -Infinity ? '-Infinity' : JSON.stringify(v);
+
+/** Statements that replace local `c` by its canonical value or return undefined. */
+function checkCode(f: Field, c: string, nested: Fn[]): string {
+  const k = f.kind;
+  const fail = 'return undefined;';
+  switch (k.t) {
+    case 'moneyPos':
+    case 'moneyNonNeg':
+      return `${c} = S.canonMoney(${c}, ${k.t === 'moneyPos'}); if (${c} === undefined) ${fail}`;
+    case 'rate':
+    case 'rateBelowOne':
+      return `${c} = S.canonRate(${c}, ${k.t === 'rateBelowOne'}); if (${c} === undefined) ${fail}`;
+    case 'timestamp':
+      return `${c} = S.canonTimestamp(${c}); if (${c} === undefined) ${fail}`;
+    case 'uuid':
+      return `${c} = S.canonUuid(${c}); if (${c} === undefined) ${fail}`;
+    case 'date':
+      return `if (!S.isDate(${c})) ${fail}`;
+    case 'id':
+      return `if (!S.isId(${c})) ${fail}`;
+    case 'bool':
+      return `if (typeof ${c} !== 'boolean') ${fail}`;
+    case 'int':
+      return `if (!S.isIntegerIn(${c}, ${lit(k.min)}, ${lit(k.max)})) ${fail}`;
+    case 'enum':
+      return `if (${k.values.map((v) => `${c} !== ${lit(v)}`).join(' && ')}) ${fail}`;
+    case 'const':
+      return `if (${c} !== ${lit(k.value)}) ${fail}`;
+    case 'object':
+      nested.push(generate(k.fields, false));
+      return `${c} = N[${nested.length - 1}](${c}); if (${c} === undefined) ${fail}`;
+    case 'payload':
+      return `${c} = P(${c}); if (${c} === undefined) ${fail}`;
+  }
+}
+
+/** A checker for an object with these fields; `rules` adds the cross-field rules (whole events). */
+function generate(fields: Field[], rules: boolean): Fn {
+  const nested: Fn[] = [];
+  const lines = [
+    "if (typeof o !== 'object' || o === null || Array.isArray(o)) return undefined;",
+    'let m = 0;',
+  ];
+  fields.forEach((f, i) => {
+    const c = `c${i}`;
+    lines.push(`let ${c} = o[${lit(f.key)}];`);
+    let check = checkCode(f, c, nested);
+    if (f.nullable) check = `if (${c} !== null) { ${check} }`;
+    if (f.required) lines.push(`if (${c} === undefined) return undefined;`, check);
+    else
+      lines.push(`if (${c} === undefined) ${c} = ${lit(f.fallback) ?? 'undefined'}; else { m++; ${check} }`);
+  });
+  const required = fields.filter((f) => f.required).length;
+  lines.push('let n = 0;', 'for (const _ in o) n++;', `if (n !== ${required} + m) return undefined;`);
+  lines.push(buildCode(fields, (i) => `c${i}`));
+  if (rules) lines.push('if (!R(r)) return undefined;');
+  lines.push('return r;');
+  return new Function('S', 'N', 'P', 'R', `return (o) => {\n${lines.join('\n')}\n};`)(
+    S,
+    nested,
+    payload,
+    crossRulesHold,
+  );
+}
+
+/** `const r = …` holding the canonical object: keys in contract order, absent map keys left out. */
+function buildCode(fields: Field[], value: (i: number) => string): string {
+  const always = fields.filter((f) => f.required || f.fallback !== undefined);
+  if (always.length === fields.length) {
+    return `const r = {${fields.map((f, i) => `${lit(f.key)}: ${value(i)}`).join(', ')}};`;
+  }
+  const sets = fields.map((f, i) => `if (${value(i)} !== undefined) r[${lit(f.key)}] = ${value(i)};`);
+  return `const r = {}; ${sets.join(' ')}`;
+}
+
+const PAYLOAD_CHECKERS = new Map<unknown, Fn>(
+  EVENT_TYPES.map((k) => [k, generate(PAYLOAD_FIELDS[k], false)]),
+);
+
+function payload(p: unknown): unknown {
+  if (typeof p !== 'object' || p === null) return undefined;
+  const check = PAYLOAD_CHECKERS.get((p as Record<string, unknown>).event_type);
+  return check === undefined ? undefined : check(p);
+}
+
+/** The canonical event when `v` is a valid event, else undefined. Never throws on JSON data. */
+export const fastCanonical: Fn = generate(ENVELOPE_FIELDS, true);
+
+// ---- canonical serialization (events.md, Wire format: "Canonical event") ----
+
+/** Reorders an event into canonical key order with defaults filled (values written as they are). */
+function reorderer(fields: Field[]): Fn {
+  const nested: Fn[] = [];
+  const value = (i: number): string => `c${i}`;
+  const lines = fields.map((f, i) => {
+    const get = `o[${lit(f.key)}]`;
+    const fill = f.required ? get : `(${get} === undefined ? ${lit(f.fallback) ?? 'undefined'} : ${get})`;
+    let v = fill;
+    if (f.kind.t === 'object') {
+      nested.push(reorderer(f.kind.fields));
+      v = `(${fill} == null ? ${fill} : N[${nested.length - 1}](${fill}))`;
+    } else if (f.kind.t === 'payload') {
+      v = `(${fill} == null ? ${fill} : P(${fill}))`;
+    }
+    return `const ${value(i)} = ${v};`;
+  });
+  lines.push(buildCode(fields, value), 'return r;');
+  return new Function('N', 'P', `return (o) => {\n${lines.join('\n')}\n};`)(nested, reorderPayload);
+}
+
+const PAYLOAD_REORDERERS = new Map<unknown, Fn>(EVENT_TYPES.map((k) => [k, reorderer(PAYLOAD_FIELDS[k])]));
+
+function reorderPayload(p: Record<string, unknown>): unknown {
+  return PAYLOAD_REORDERERS.get(p.event_type)?.(p) ?? p;
+}
+
+/** The event with keys in canonical order and every defaulted field written. */
+export const reorderEvent: Fn = reorderer(ENVELOPE_FIELDS);
