@@ -1,0 +1,103 @@
+/**
+ * The SQL of the snapshots, generated from the ledger's bucket mapping (no second copy of it):
+ * which sources feed which bucket column, which buckets forfeitures reduce, and the vested
+ * balance formula of calculations.md, The ledger, written set-wise for DuckDB.
+ *
+ * DuckDB's ROUND on DECIMAL rounds half away from zero, as the spec requires
+ * (calculations.md, Arithmetic). Products are widened to DECIMAL(38,10) before rounding so
+ * that no balance can overflow the 18-digit type in an intermediate step.
+ */
+import { BUCKETS, type Bucket, EMPLOYER_BUCKETS, sourcesByBucket } from './snapshot-ledger.js';
+
+export const SNAPSHOT_TABLE = 'fct_participant_balance_snapshots';
+export const BUILD_STATE_TABLE = 'snapshot_builds';
+
+/** The event kinds the ledger folds (calculations.md, The ledger). */
+export const LEDGER_EVENT_TYPES = ['contribution', 'forfeiture', 'vesting'] as const;
+
+const EMPLOYEE_BUCKETS = BUCKETS.filter((b) => !(EMPLOYER_BUCKETS as readonly string[]).includes(b));
+
+/** Column holding the gross contributions of an employer bucket (before forfeitures). */
+export const grossColumn = (b: Bucket): string => `gross_${b}`;
+
+const quote = (s: string): string => `'${s.replaceAll("'", "''")}'`;
+
+/** The Friday on or after a DATE expression (a snapshot dated F holds the events up to the end of F). */
+export function fridayOnOrAfter(expr: string): string {
+  return `(${expr} + CAST((12 - dayofweek(${expr})) % 7 AS INTEGER))`;
+}
+
+/** The Friday on or before a DATE expression. */
+export function fridayOnOrBefore(expr: string): string {
+  return `(${expr} - CAST((dayofweek(${expr}) + 2) % 7 AS INTEGER))`;
+}
+
+/**
+ * Aggregates over rows of fct_yearly_events (aliased or not): per bucket the contributions
+ * `c_<bucket>` and, for employer buckets, the forfeitures `f_<bucket>`; the vested fraction of the
+ * latest vesting event in the group, in the contract's order (effective date, then sequence).
+ */
+export function ledgerAggregates(prefix = ''): string[] {
+  const col = (c: string) => prefix + c;
+  const parts: string[] = [];
+  for (const { bucket, sources } of sourcesByBucket()) {
+    parts.push(
+      `sum(${col('amount')}) FILTER (WHERE ${col('event_type')} = 'contribution' AND ${col('source')} IN (${sources
+        .map(quote)
+        .join(', ')})) AS c_${bucket}`,
+    );
+  }
+  for (const b of EMPLOYER_BUCKETS) {
+    parts.push(
+      `sum(${col('amount')}) FILTER (WHERE ${col('event_type')} = 'forfeiture' AND ${col('source')} = ${quote(b)}) AS f_${b}`,
+    );
+  }
+  parts.push(
+    `arg_max(${col('vested_percentage')}, {'d': ${col('effective_date')}, 's': ${col('seq')}}) FILTER (WHERE ${col('event_type')} = 'vesting') AS vp`,
+  );
+  return parts;
+}
+
+/** Names of the per-group aggregates of `ledgerAggregates`. */
+export function aggregateNames(): string[] {
+  return [...BUCKETS.map((b) => `c_${b}`), ...EMPLOYER_BUCKETS.map((b) => `f_${b}`)];
+}
+
+/**
+ * Balance and gross expressions from a base state (alias `base`, columns as in the snapshot table,
+ * may be NULL for no base) plus contribution/forfeiture sums (alias `d`, may be NULL).
+ */
+export function balanceExpressions(base: string | null, d: string): Array<{ name: string; expr: string }> {
+  const b0 = (c: string) => (base === null ? '0' : `coalesce(${base}.${c}, 0)`);
+  const dd = (c: string) => `coalesce(${d}.${c}, 0)`;
+  const out: Array<{ name: string; expr: string }> = [];
+  for (const b of BUCKETS) {
+    const forfeit = (EMPLOYER_BUCKETS as readonly string[]).includes(b) ? ` - ${dd(`f_${b}`)}` : '';
+    out.push({ name: b, expr: `CAST(${b0(b)} + ${dd(`c_${b}`)}${forfeit} AS DECIMAL(18,6))` });
+  }
+  for (const b of EMPLOYER_BUCKETS) {
+    out.push({
+      name: grossColumn(b),
+      expr: `CAST(${b0(grossColumn(b))} + ${dd(`c_${b}`)} AS DECIMAL(18,6))`,
+    });
+  }
+  return out;
+}
+
+/**
+ * Vested balance = employee buckets + Σ over employer buckets of
+ * min(balance, round(gross contributions × vested fraction)) (calculations.md, The ledger).
+ * `alias` names a relation with the bucket, gross and `vested_percentage` columns.
+ */
+export function vestedBalanceExpression(alias: string): string {
+  const a = (c: string) => `${alias}.${c}`;
+  const employee = EMPLOYEE_BUCKETS.map((b) => a(b));
+  const employer = EMPLOYER_BUCKETS.map(
+    (b) =>
+      `least(${a(b)}, ROUND(CAST(${a(grossColumn(b))} AS DECIMAL(38,6)) * ${a('vested_percentage')}, 2))`,
+  );
+  return `CAST(${[...employee, ...employer].join(' + ')} AS DECIMAL(18,6))`;
+}
+
+/** The WHERE clause of the events the snapshots cover: a participant's plan events (they carry a plan_id). */
+export const PLAN_EVENT_FILTER = 'plan_id IS NOT NULL';

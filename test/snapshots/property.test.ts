@@ -1,0 +1,157 @@
+/**
+ * Snapshot + delta = full replay, for random event streams (out of order, back-dated, several
+ * plans and employees) and random dates; an incremental build equals a full rebuild; the plan-wide
+ * query agrees with the per-participant answers by both paths.
+ */
+import type { DuckDBConnection } from '@duckdb/node-api';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { buildSnapshots } from '../../src/ledger/snapshots-build.js';
+import { planWideQuery } from '../../src/ledger/snapshots-plan-wide.js';
+import {
+  balanceFromEvents,
+  balanceFromSnapshots,
+  type Participant,
+} from '../../src/ledger/snapshots-query.js';
+import { dayArb, eventArb, insertEvents, memoryDb } from './fixtures.js';
+
+async function participants(conn: DuckDBConnection): Promise<Participant[]> {
+  const r = await conn.runAndReadAll(
+    `SELECT DISTINCT scenario_id, employee_id, plan_id FROM fct_yearly_events WHERE plan_id IS NOT NULL ORDER BY ALL`,
+  );
+  return r.getRowObjectsJson() as unknown as Participant[];
+}
+
+/** Every stored snapshot column except created_at and snapshot_id, in a stable order, as text. */
+async function snapshotTable(conn: DuckDBConnection): Promise<unknown[]> {
+  const r = await conn.runAndReadAll(
+    `SELECT * EXCLUDE (created_at) FROM fct_participant_balance_snapshots ORDER BY scenario_id, employee_id, plan_id, snapshot_date`,
+  );
+  return r.getRowObjectsJson();
+}
+
+async function planWideRows(conn: DuckDBConnection, asOf: string, fromEvents: boolean) {
+  const q = await planWideQuery(conn, 'S1', asOf, fromEvents);
+  const r = await conn.runAndReadAll(q.sql, q.params);
+  return { path: q.path, rows: r.getRowObjectsJson() };
+}
+
+describe('snapshots agree with the full replay', () => {
+  it('snapshot + delta = replay for random streams and dates', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(eventArb, { minLength: 1, maxLength: 60 }),
+        fc.array(dayArb, { minLength: 1, maxLength: 5 }),
+        async (events, dates) => {
+          const db = await memoryDb();
+          try {
+            await insertEvents(db.conn, events);
+            await buildSnapshots(db.conn, { now: new Date(0) });
+            for (const p of await participants(db.conn)) {
+              for (const d of dates) {
+                const viaEvents = await balanceFromEvents(db.conn, p, d);
+                const viaSnapshot = await balanceFromSnapshots(db.conn, p, d);
+                const { path: _a, snapshot_date: _b, ...figuresE } = viaEvents;
+                const { path: _c, snapshot_date: _d, ...figuresS } = viaSnapshot;
+                expect(figuresS).toEqual(figuresE);
+              }
+            }
+          } finally {
+            db.close();
+          }
+        },
+      ),
+      { numRuns: 25 },
+    );
+  });
+
+  it('an incremental build after new (also back-dated) events equals a full rebuild; a second build changes nothing', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(eventArb, { minLength: 1, maxLength: 40 }),
+        fc.array(eventArb, { minLength: 1, maxLength: 20 }),
+        async (first, second) => {
+          const db = await memoryDb();
+          try {
+            await insertEvents(db.conn, first);
+            const before = await buildSnapshots(db.conn, { now: new Date(0) });
+            await insertEvents(db.conn, second);
+            const inc = await buildSnapshots(db.conn, { now: new Date(0) });
+            if (before.scenarios[0].status === 'built') expect(inc.scenarios[0].mode).not.toBe('full');
+            const incremental = await snapshotTable(db.conn);
+            const again = await buildSnapshots(db.conn, { now: new Date(0) });
+            expect(again.scenarios[0].status).toBe('current');
+            expect(await snapshotTable(db.conn)).toEqual(incremental);
+            await buildSnapshots(db.conn, { now: new Date(0), rebuild: true });
+            expect(await snapshotTable(db.conn)).toEqual(incremental);
+          } finally {
+            db.close();
+          }
+        },
+      ),
+      { numRuns: 25 },
+    );
+  });
+
+  it('before the next build, a back-dated event is still counted by the snapshot path', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(eventArb, { minLength: 1, maxLength: 40 }),
+        fc.array(eventArb, { minLength: 1, maxLength: 10 }),
+        dayArb,
+        async (first, later, d) => {
+          const db = await memoryDb();
+          try {
+            await insertEvents(db.conn, first);
+            await buildSnapshots(db.conn, { now: new Date(0) });
+            await insertEvents(db.conn, later);
+            for (const p of await participants(db.conn)) {
+              const { path: _a, snapshot_date: _b, ...e } = await balanceFromEvents(db.conn, p, d);
+              const { path: _c, snapshot_date: _d, ...s } = await balanceFromSnapshots(db.conn, p, d);
+              expect(s).toEqual(e);
+            }
+          } finally {
+            db.close();
+          }
+        },
+      ),
+      { numRuns: 20 },
+    );
+  });
+
+  it('plan-wide: snapshot path = replay = per-participant answers', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(eventArb, { minLength: 1, maxLength: 60 }), dayArb, async (events, d) => {
+        const db = await memoryDb();
+        try {
+          await insertEvents(db.conn, events);
+          await buildSnapshots(db.conn, { now: new Date(0) });
+          const viaSnapshots = await planWideRows(db.conn, d, false);
+          const viaEvents = await planWideRows(db.conn, d, true);
+          const planEvents = events.some((e) => e.plan_id !== null);
+          expect(viaSnapshots.path).toBe(planEvents ? 'snapshot' : 'events');
+          expect(viaEvents.path).toBe('events');
+          expect(viaSnapshots.rows).toEqual(viaEvents.rows);
+          for (const row of viaEvents.rows as Array<Record<string, string>>) {
+            const p = { scenario_id: 'S1', employee_id: row.employee_id, plan_id: row.plan_id };
+            const one = await balanceFromEvents(db.conn, p, d);
+            expect(Object.values(one.balances).map((x) => Number(x).toFixed(6))).toEqual(
+              [
+                'employee_pre_tax',
+                'employee_roth',
+                'employee_after_tax',
+                'employer_match',
+                'employer_nonelective',
+                'employer_profit_sharing',
+              ].map((b) => row[b]),
+            );
+            expect(one.vested_balance).toBe(row.vested_balance.replace(/\.?0+$/, '') || '0');
+          }
+        } finally {
+          db.close();
+        }
+      }),
+      { numRuns: 20 },
+    );
+  });
+});
