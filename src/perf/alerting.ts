@@ -1,97 +1,102 @@
 /**
- * Regressions found by `bench compare --alerts FILE` go through the alert sinks of the data
- * quality area (src/quality/alerts.ts: console, JSON-lines file, webhook, Prometheus text),
- * configured by the same kind of file. docs/benchmarks.md, "Alerting".
+ * `bench compare --alerts FILE` sends the comparison through the alert sinks of the data
+ * quality area (src/quality/alerts.ts: console, JSON-lines file, webhook, Prometheus textfile),
+ * configured by the same alerts file (docs/quality.md, "Alerts"; docs/benchmarks.md, "Alerting").
+ * One alert per comparison: status `failure` when a metric regressed, `ok` otherwise (sinks
+ * with `notify_on: all`, like Prometheus, then reset their gauges).
+ *
+ * The quality module is loaded by URL at run time and used through the small interface below
+ * (`AlertSinks`), so that this area builds and tests on its own.
  */
-import { appendFile, readFile } from 'node:fs/promises';
-import type { Comparison, MetricComparison } from './compare.js';
+
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { Comparison } from './compare.js';
 import { regressionLine } from './format.js';
 
-/** One alert per regressed metric, in the shape every sink receives. */
+/** The alert every sink receives (the shape of src/quality/alerts.ts `Alert`). */
 export interface PerfAlert {
   source: 'bench';
-  /** The metric that regressed, e.g. `ingest.events_per_s`. */
-  rule: string;
-  severity: 'error';
-  message: string;
-  ratio: number;
-  p_value: number | null;
-  test: MetricComparison['test'];
-  base_median: number;
-  new_median: number;
-  unit: string;
-  base_commit: string | null;
-  new_commit: string | null;
+  status: 'ok' | 'failure';
+  title: string;
+  summary: string;
+  at: string;
+  details: { regressions: string[]; comparison: Comparison };
+  metrics: {
+    name: string;
+    help: string;
+    type: 'gauge';
+    samples: { labels?: Record<string, string>; value: number }[];
+  }[];
 }
 
-export function alertsOf(c: Comparison): PerfAlert[] {
-  return c.metrics
-    .filter((m) => m.verdict === 'regressed')
-    .map((m) => ({
-      source: 'bench',
-      rule: m.name,
-      severity: 'error',
-      message: regressionLine(m),
-      ratio: m.ratio,
-      p_value: m.p_value,
-      test: m.test,
-      base_median: m.base_median,
-      new_median: m.new_median,
-      unit: m.unit,
-      base_commit: c.base.git_commit,
-      new_commit: c.new.git_commit,
-    }));
+/** Sends one alert to the sinks of a config file; what src/quality/alerts.ts provides. */
+export interface AlertSinks {
+  send(alert: PerfAlert): Promise<void>;
 }
 
-/** Where alerts go: any function that delivers a batch (the quality area's sinks, or the fallback). */
-export type AlertDispatch = (alerts: PerfAlert[]) => Promise<void>;
-
-/**
- * Builds the dispatcher from an alerts config file. Uses src/quality/alerts.ts when it is
- * present; otherwise the fallback below handles `console` and `file` sinks.
- */
-export async function loadAlertDispatch(
-  configFile: string,
-  log: (m: string) => void,
-): Promise<AlertDispatch> {
-  const config = await readConfig(configFile);
-  return fallbackDispatch(config, configFile, log);
-}
-
-interface SinkConfig {
-  type: string;
-  path?: string;
-}
-
-async function readConfig(file: string): Promise<{ sinks: SinkConfig[] }> {
-  let value: unknown;
-  try {
-    value = JSON.parse(await readFile(file, 'utf8'));
-  } catch (err) {
-    throw new Error(`${file}: cannot read alerts config: ${(err as Error).message}`);
-  }
-  const sinks = (value as { sinks?: unknown })?.sinks;
-  if (!Array.isArray(sinks) || !sinks.every((s) => typeof s?.type === 'string')) {
-    throw new Error(`${file}: "sinks" must be a list of objects with a "type"`);
-  }
-  return { sinks: sinks as SinkConfig[] };
-}
-
-function fallbackDispatch(
-  config: { sinks: SinkConfig[] },
-  file: string,
-  log: (m: string) => void,
-): AlertDispatch {
-  for (const s of config.sinks) {
-    if (s.type !== 'console' && s.type !== 'file') {
-      throw new Error(`${file}: sink type '${s.type}' is not available (supported: console, file)`);
-    }
-    if (s.type === 'file' && typeof s.path !== 'string') throw new Error(`${file}: a file sink needs "path"`);
-  }
-  return async (alerts) => {
-    for (const s of config.sinks) {
-      if (s.type === 'console') for (const a of alerts) log(`ALERT ${a.message}`);
-      else await appendFile(s.path!, alerts.map((a) => JSON.stringify(a) + '\n').join(''), 'utf8');
-    }
+export function alertOf(c: Comparison, at: Date = new Date()): PerfAlert {
+  const regressed = c.metrics.filter((m) => m.verdict === 'regressed');
+  const lines = regressed.map(regressionLine);
+  return {
+    source: 'bench',
+    status: regressed.length > 0 ? 'failure' : 'ok',
+    title: 'benchmark comparison',
+    summary:
+      regressed.length > 0
+        ? `${regressed.length} of ${c.metrics.length} metrics regressed: ${regressed.map((m) => m.name).join(', ')}`
+        : `no regression in ${c.metrics.length} metrics`,
+    at: at.toISOString(),
+    details: { regressions: lines, comparison: c },
+    metrics: [
+      {
+        name: 'planledger_bench_regressions',
+        help: 'Number of benchmark metrics that regressed in the last comparison.',
+        type: 'gauge',
+        samples: [{ value: regressed.length }],
+      },
+      {
+        name: 'planledger_bench_ratio',
+        help: 'Ratio of medians new/base per metric, oriented so that > 1 is worse.',
+        type: 'gauge',
+        samples: c.metrics.map((m) => ({ labels: { metric: m.name }, value: m.ratio })),
+      },
+      {
+        name: 'planledger_bench_regressed',
+        help: '1 when the metric regressed (ratio past the threshold and p < alpha), else 0.',
+        type: 'gauge',
+        samples: c.metrics.map((m) => ({
+          labels: { metric: m.name },
+          value: m.verdict === 'regressed' ? 1 : 0,
+        })),
+      },
+    ],
   };
+}
+
+interface QualityAlerts {
+  loadAlertConfig(file: string): unknown;
+  sendAlerts(config: unknown, alert: PerfAlert): Promise<{ sink: string; sent: boolean }[]>;
+}
+
+/** The sinks configured in `configFile`, through src/quality/alerts.ts. */
+export async function loadAlertSinks(configFile: string): Promise<AlertSinks> {
+  const alertsUrl = new URL('../quality/alerts.js', import.meta.url);
+  const configUrl = new URL('../quality/alert-config.js', import.meta.url);
+  if (!moduleExists(alertsUrl) || !moduleExists(configUrl)) {
+    throw new Error('alert sinks are not available in this build (src/quality/alerts.ts is missing)');
+  }
+  const { sendAlerts } = (await import(alertsUrl.href)) as Pick<QualityAlerts, 'sendAlerts'>;
+  const { loadAlertConfig } = (await import(configUrl.href)) as Pick<QualityAlerts, 'loadAlertConfig'>;
+  const config = loadAlertConfig(configFile);
+  return {
+    async send(alert) {
+      await sendAlerts(config, alert);
+    },
+  };
+}
+
+function moduleExists(url: URL): boolean {
+  const path = fileURLToPath(url);
+  return existsSync(path) || existsSync(path.replace(/\.js$/, '.ts'));
 }

@@ -71,6 +71,9 @@ export async function runSuite(options: RunOptions): Promise<ResultsFile> {
       try {
         const measured = await runOne(bench, { quick: options.quick, repetitions, log: options.log }, name);
         checkMetrics(measured, name, metrics);
+        for (const m of measured.filter((x) => x.samples.length < MIN_COMPARED_SAMPLES)) {
+          options.log(`  ${name}: ${m.name} has ${m.samples.length} sample(s): compared by ratio alone`);
+        }
         metrics.push(...measured.map((m) => summarize(m, name)));
         const s = Number(process.hrtime.bigint() - b0) / 1e9;
         statuses.push({ name, status: 'ok', seconds: s });

@@ -1,4 +1,6 @@
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -81,22 +83,61 @@ describe('planledger bench compare', () => {
     expect((await cli('bench', 'compare', f.base, f.worse, '--threshold', '0.9')).code).toBe(0);
   });
 
-  it('sends regressions to the configured alert sinks', async () => {
+  it('sends the comparison through the alert sinks: console, file, webhook, Prometheus', async () => {
     const f = await files();
+    const received: unknown[] = [];
+    const server = createServer((req, res) => {
+      let body = '';
+      req.on('data', (d) => {
+        body += d;
+      });
+      req.on('end', () => {
+        received.push(JSON.parse(body));
+        res.end('ok');
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const port = (server.address() as AddressInfo).port;
     const sinkFile = join(f.dir, 'alerts.jsonl');
+    const promFile = join(f.dir, 'bench.prom');
     const config = join(f.dir, 'alerts.json');
     await writeFile(
       config,
-      JSON.stringify({ sinks: [{ type: 'console' }, { type: 'file', path: sinkFile }] }),
+      JSON.stringify({
+        sinks: [
+          { type: 'console' },
+          { type: 'file', path: sinkFile },
+          { type: 'webhook', url: `http://127.0.0.1:${port}/hook`, retries: 0 },
+          { type: 'prometheus', path: promFile },
+        ],
+      }),
     );
-    const r = await cli('bench', 'compare', f.base, f.worse, '--alerts', config);
-    expect(r.code).toBe(1);
-    expect(r.stderr).toContain('ALERT REGRESSION x.ms');
-    const alerts = (await readFile(sinkFile, 'utf8'))
-      .trim()
-      .split('\n')
-      .map((l) => JSON.parse(l));
-    expect(alerts).toEqual([expect.objectContaining({ source: 'bench', rule: 'x.ms', severity: 'error' })]);
+    try {
+      const r = await cli('bench', 'compare', f.base, f.worse, '--alerts', config);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain('benchmark comparison: 1 of 2 metrics regressed: x.ms');
+      const lines = (await readFile(sinkFile, 'utf8')).trim().split('\n');
+      expect(JSON.parse(lines[0])).toMatchObject({ source: 'bench', status: 'failure' });
+      expect(JSON.parse(lines[0]).details.regressions[0]).toMatch(/^REGRESSION x\.ms: 1\.769× worse/);
+      expect(received).toEqual([expect.objectContaining({ source: 'bench', status: 'failure' })]);
+      const prom = await readFile(promFile, 'utf8');
+      expect(prom).toContain('planledger_bench_regressions 1');
+      expect(prom).toContain('planledger_bench_regressed{metric="x.ms"} 1');
+
+      // no regression: the failure-only sinks stay quiet, Prometheus goes back to 0
+      const ok = await cli('bench', 'compare', f.base, f.same, '--alerts', config);
+      expect(ok.code).toBe(0);
+      expect((await readFile(sinkFile, 'utf8')).trim().split('\n')).toHaveLength(1);
+      expect(received).toHaveLength(1);
+      expect(await readFile(promFile, 'utf8')).toContain('planledger_bench_regressions 0');
+    } finally {
+      server.close();
+    }
+    const badConfig = join(f.dir, 'bad-alerts.json');
+    await writeFile(badConfig, JSON.stringify({ sinks: [{ type: 'pager' }] }));
+    const bad = await cli('bench', 'compare', f.base, f.worse, '--alerts', badConfig);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('bad-alerts.json');
   });
 
   it('usage and I/O errors exit 2 with a clear message', async () => {

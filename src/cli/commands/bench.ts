@@ -180,15 +180,15 @@ async function runCompare(baseFile: string, newFile: string, flags: CompareFlags
     alpha,
     normalize: flags.normalize as 'auto' | 'always' | 'never',
   });
-  if (flags.alerts && comparison.regressions > 0) {
-    const { alertsOf, loadAlertDispatch } = await import('../../perf/alerting.js');
-    let dispatch: Awaited<ReturnType<typeof loadAlertDispatch>>;
+  if (flags.alerts) {
+    const { alertOf, loadAlertSinks } = await import('../../perf/alerting.js');
+    let sinks: Awaited<ReturnType<typeof loadAlertSinks>>;
     try {
-      dispatch = await loadAlertDispatch(flags.alerts, log);
+      sinks = await loadAlertSinks(flags.alerts);
     } catch (err) {
       throw new UsageError((err as Error).message);
     }
-    await dispatch(alertsOf(comparison));
+    await sinks.send(alertOf(comparison));
   }
   if (flags.json) outJson(comparison);
   else out(formatComparison(comparison));
