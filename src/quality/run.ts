@@ -111,7 +111,8 @@ async function runRule(conn: DuckDBConnection, rule: Rule, sampleSize: number): 
   };
 }
 
-async function record(conn: DuckDBConnection, report: DqReport): Promise<void> {
+/** Write a run and its results (creating the quality tables when missing), in one transaction. */
+export async function recordDqRun(conn: DuckDBConnection, report: DqReport): Promise<void> {
   for (const ddl of QUALITY_DDL) await conn.run(ddl);
   await conn.run('BEGIN TRANSACTION');
   try {
@@ -177,6 +178,6 @@ export async function runDataQuality(store: ConnectionSource, opts: DqOptions = 
     status: errorsFailed > 0 ? 'failed' : 'passed',
     results,
   };
-  if (opts.record ?? true) await record(conn, report);
+  if (opts.record ?? true) await recordDqRun(conn, report);
   return report;
 }

@@ -214,11 +214,12 @@ export function rowValues(r: Row, scenario = SCENARIO): string {
   return `(${r.seq}, ${q(r.event_id)}, ${q(scenario)}, 'fixture-plan', ${q(r.employee_id)}, ${q(r.effective_date)}, ${r.effective_date.slice(0, 4)}, ${q(r.created_at.replace('Z', ''))}, 'fixture', NULL, ${q(r.event_type)}, ${q(r.plan_id)}, ${q(r.source)}, ${r.amount ?? 'NULL'}, ${r.ytd_amount ?? 'NULL'}, ${r.vested_percentage ?? 'NULL'}, ${q(JSON.stringify(r.payload))})`;
 }
 
-/** An in-memory store with the core tables, the fixture scenario and its census. */
+/** A store (in memory, or the file `path`) with the core tables, the fixture scenario and its census. */
 export async function cleanStore(
   rows: Row[] = buildCleanRows(),
+  path = ':memory:',
 ): Promise<{ conn: DuckDBConnection; close: () => void }> {
-  const instance = await DuckDBInstance.create(':memory:', { threads: '1' });
+  const instance = await DuckDBInstance.create(path, { threads: '1' });
   const conn = await instance.connect();
   for (const ddl of CORE_DDL) await conn.run(ddl);
   await conn.run(

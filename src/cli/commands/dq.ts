@@ -1,4 +1,101 @@
+/**
+ * `planledger dq`: run the data-quality rules inside DuckDB, record the run (dq_runs /
+ * dq_results), print a table, send alerts; exit 1 when an error rule fails (docs/quality.md).
+ * DuckDB and the rules are imported inside the action, so that --help stays instant.
+ */
 import type { Command } from 'commander';
+import { CheckFailed, out, outJson, UsageError } from '../exit.js';
 
-/** Not built yet: see the open issue for this command. */
-export function register(_program: Command): void {}
+interface DqFlags {
+  db: string;
+  lake?: string;
+  rules?: string;
+  scenario?: string;
+  json?: boolean;
+  alerts?: string;
+  record: boolean;
+  sample: string;
+}
+
+export function register(program: Command): void {
+  program
+    .command('dq')
+    .description('run the data-quality rules; exit 1 when an error rule fails its threshold')
+    .option('--db <path>', 'the store (runs are recorded there)', './planledger.duckdb')
+    .option('--lake <dir>', 'check a Parquet lake instead (runs are recorded in --db only when it is given)')
+    .option('--rules <file>', 'rules file merged over the defaults by id (config/dq-rules.json)')
+    .option('--scenario <id>', 'check one scenario (default: every scenario in the store)')
+    .option('--json', 'print the run as JSON')
+    .option('--alerts <file>', 'send the result to the alert sinks configured in this file')
+    .option('--no-record', 'do not record the run in dq_runs / dq_results')
+    .option('--sample <n>', 'failing rows kept per rule', '5')
+    .action(async (_flags: DqFlags, cmd: Command) => runDq(cmd.optsWithGlobals() as DqFlags, cmd));
+}
+
+async function runDq(flags: DqFlags, cmd: Command): Promise<void> {
+  const sample = Number(flags.sample);
+  if (!Number.isInteger(sample) || sample < 0 || sample > 1000) {
+    throw new UsageError(`--sample: expected a whole number from 0 to 1000, found ${flags.sample}`);
+  }
+  const { existsSync } = await import('node:fs');
+  const { runDataQuality, recordDqRun } = await import('../../quality/run.js');
+  const { loadRules } = await import('../../quality/rules.js');
+  const { dqAlert, dqExitCode, formatDqReport } = await import('../../quality/report.js');
+  const { openStoreOrFail } = await import('../../quality/open.js');
+  // Load the rules and the alert config before opening anything: a bad file is exit 2 at once.
+  const rules = loadRules(flags.rules);
+  let alertConfig: import('../../quality/alerts.js').AlertConfig | undefined;
+  if (flags.alerts)
+    alertConfig = (await import('../../quality/alert-config.js')).loadAlertConfig(flags.alerts);
+
+  const dbGiven = cmd.getOptionValueSource('db') === 'cli';
+  let report: import('../../quality/run.js').DqReport;
+  if (flags.lake !== undefined) {
+    const { openQueryStore } = await import('../../store/lake.js');
+    const lake = await openQueryStore({ lake: flags.lake });
+    try {
+      report = await runDataQuality(lake, {
+        rules: rules.rules,
+        scenario: flags.scenario,
+        record: false,
+        sampleSize: sample,
+      });
+    } finally {
+      lake.close();
+    }
+    report.rules_source = rules.source;
+    if (dbGiven && flags.record) {
+      const store = await openStoreOrFail(flags.db, { create: true });
+      try {
+        await recordDqRun(store.connection, report);
+      } finally {
+        store.close();
+      }
+    }
+  } else {
+    if (!existsSync(flags.db))
+      throw new UsageError(`no store at ${flags.db}: pass --db PATH (or --lake DIR)`);
+    const store = await openStoreOrFail(flags.db, { create: false });
+    try {
+      report = await runDataQuality(store, {
+        rules: rules.rules,
+        scenario: flags.scenario,
+        record: flags.record,
+        sampleSize: sample,
+      });
+      report.rules_source = rules.source;
+    } finally {
+      store.close();
+    }
+  }
+  if (flags.json) outJson(report);
+  else out(formatDqReport(report));
+  if (alertConfig) {
+    const { sendAlerts } = await import('../../quality/alerts.js');
+    await sendAlerts(alertConfig, dqAlert(report));
+  }
+  if (dqExitCode(report) !== 0) {
+    const failed = report.results.filter((r) => r.status === 'fail').map((r) => r.rule_id);
+    throw new CheckFailed(`data quality: ${failed.length} error rule(s) failed: ${failed.join(', ')}`);
+  }
+}
