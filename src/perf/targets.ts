@@ -20,6 +20,8 @@ export interface Target {
   limit: number;
   /** Measured at the full suite's sizes only (100K employees × 5 years). */
   fullOnly?: boolean;
+  /** For a target on one metric: that metric and the limit in the metric's own unit (charts draw it). */
+  line?: { metric: string; value: number };
 }
 
 /** Median of a metric by name, undefined when the run did not measure it. */
@@ -40,6 +42,7 @@ export const TARGETS: readonly Target[] = [
     unit: 'events/s',
     comparator: '>=',
     limit: 100_000,
+    line: { metric: 'ingest.events_per_s', value: 100_000 },
   },
   {
     id: 'story.history_latency',
@@ -49,6 +52,7 @@ export const TARGETS: readonly Target[] = [
     unit: 'ms',
     comparator: '<=',
     limit: 5000,
+    line: { metric: 'history.p99_ms', value: 5000 },
   },
   {
     id: 'story.validation_latency',
@@ -58,6 +62,7 @@ export const TARGETS: readonly Target[] = [
     unit: 'ms/event',
     comparator: '<',
     limit: 10,
+    line: { metric: 'validation.ndjson_us_per_event', value: 10_000 },
   },
   {
     id: 'story.memory_100k',
@@ -68,6 +73,7 @@ export const TARGETS: readonly Target[] = [
     comparator: '<',
     limit: 8192,
     fullOnly: true,
+    line: { metric: 'simulate.peak_rss_mb', value: 8192 },
   },
   {
     id: 'goal.validation_objects',
@@ -77,6 +83,7 @@ export const TARGETS: readonly Target[] = [
     unit: 'µs/event',
     comparator: '<=',
     limit: 1.2,
+    line: { metric: 'validation.object_us_per_event', value: 1.2 },
   },
   {
     id: 'goal.validation_ndjson',
@@ -113,6 +120,7 @@ export const TARGETS: readonly Target[] = [
     unit: 'ms',
     comparator: '<=',
     limit: 5,
+    line: { metric: 'snapshots.balance_snapshot_p99_ms', value: 5 },
   },
   {
     id: 'goal.plan_wide_speedup',
@@ -132,6 +140,7 @@ export const TARGETS: readonly Target[] = [
     comparator: '<=',
     limit: 60,
     fullOnly: true,
+    line: { metric: 'snapshots.build_s', value: 60 },
   },
   {
     id: 'goal.simulate_time',
@@ -142,6 +151,7 @@ export const TARGETS: readonly Target[] = [
     comparator: '<=',
     limit: 180,
     fullOnly: true,
+    line: { metric: 'simulate.seconds', value: 180 },
   },
   {
     id: 'goal.simulate_memory',
@@ -152,8 +162,28 @@ export const TARGETS: readonly Target[] = [
     comparator: '<',
     limit: 1024,
     fullOnly: true,
+    line: { metric: 'simulate.peak_rss_mb', value: 1024 },
   },
 ];
+
+/** The limits that apply to one metric directly, for charts of that metric over time. */
+export function targetLines(
+  targets: readonly Target[] = TARGETS,
+): { id: string; source: Target['source']; description: string; metric: string; value: number }[] {
+  return targets.flatMap((t) =>
+    t.line
+      ? [
+          {
+            id: t.id,
+            source: t.source,
+            description: t.description,
+            metric: t.line.metric,
+            value: t.line.value,
+          },
+        ]
+      : [],
+  );
+}
 
 function scale(x: number | undefined, factor: number): number | undefined {
   return x === undefined ? undefined : x * factor;

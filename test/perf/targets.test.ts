@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { formatTargets } from '../../src/perf/format.js';
-import { checkTargets, TARGETS } from '../../src/perf/targets.js';
+import { checkTargets, TARGETS, targetLines } from '../../src/perf/targets.js';
 import { metric } from './fixtures.js';
 
 describe('targets', () => {
@@ -35,5 +35,16 @@ describe('targets', () => {
     expect(text).toContain('PASS');
     expect(text).toContain('FAIL');
     expect(text).toContain('full run only');
+  });
+});
+
+describe('target lines for charts', () => {
+  it('gives the limit of each single-metric target in the metric’s own unit', () => {
+    const lines = targetLines();
+    expect(lines.find((l) => l.id === 'story.validation_latency')).toMatchObject({
+      metric: 'validation.ndjson_us_per_event',
+      value: 10_000,
+    });
+    expect(lines.some((l) => l.id === 'goal.validation_ndjson')).toBe(false); // a ratio of two metrics
   });
 });
