@@ -218,6 +218,9 @@ export function projectPerson(input: ProjectPersonInput): SimulationEvent[] {
       for (const yc of ctx.years) if (yc.dec31 >= eligDay && yc.dec31 <= termDay) vestDays.push(yc.dec31);
       if (termDay >= eligDay && termDay <= ctx.lastDay) vestDays.push(termDay);
       vestDays.sort((a, b) => a - b);
+      // at most one vesting event per person a day (a termination on 31 December writes one)
+      for (let i = vestDays.length - 1; i > 0; i--)
+        if (vestDays[i] === vestDays[i - 1]) vestDays.splice(i, 1);
     }
     let vi = 0;
 
