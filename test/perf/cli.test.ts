@@ -4,9 +4,12 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { runBench } from '../../src/cli/commands/bench.js';
 import { main } from '../../src/cli/main.js';
-import { appendBenchHistory } from '../../src/perf/history.js';
+import { appendBenchHistory, readBenchHistory } from '../../src/perf/history.js';
+import { parseResults } from '../../src/perf/results.js';
 import { metric, results } from './fixtures.js';
+import { suiteOf, tinyValidationBenchmark, validator } from './tiny-bench.js';
 
 /** Runs the CLI in this process; returns exit code, stdout and stderr. */
 async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
@@ -176,5 +179,54 @@ describe('planledger bench trend and list', () => {
   it('prints the results JSON Schema', async () => {
     const r = await cli('bench', 'schema');
     expect(JSON.parse(r.stdout).$schema).toBe('https://json-schema.org/draft/2020-12/schema');
+  });
+});
+
+describe('planledger bench (the run)', () => {
+  it('writes the results file, appends the history, prints metrics and targets; exit 1 when a benchmark failed', async () => {
+    const dir = await mkdtemp(join(os.tmpdir(), 'pl-bench-run-'));
+    const outFile = join(dir, 'r.json');
+    const history = join(dir, 'history');
+    const capture = async (fn: () => Promise<void>) => {
+      let stdout = '';
+      const o = vi.spyOn(process.stdout, 'write').mockImplementation((c) => {
+        stdout += String(c);
+        return true;
+      });
+      const e = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+      try {
+        await fn();
+        return { stdout, error: undefined };
+      } catch (err) {
+        return { stdout, error: err as Error };
+      } finally {
+        o.mockRestore();
+        e.mockRestore();
+      }
+    };
+    const testing = { suite: suiteOf(tinyValidationBenchmark(validator(), 200)), calibrationSamples: 1 };
+    const r = await capture(() => runBench({ quick: true, out: outFile, history }, testing));
+    expect(r.error).toBeUndefined();
+    expect(r.stdout).toContain('tiny.validate_us_per_event');
+    expect(r.stdout).toContain('Targets');
+    const written = parseResults(await readFile(outFile, 'utf8'), outFile);
+    expect(written.metrics[0].samples).toHaveLength(7);
+    expect(await readBenchHistory(history)).toEqual([written]);
+
+    const j = await capture(() => runBench({ quick: true, json: true, history: false }, testing));
+    expect(JSON.parse(j.stdout).schema_version).toBe(1);
+
+    const failing = suiteOf({
+      name: 'broken',
+      description: 'throws',
+      run: async () => {
+        throw new Error('boom');
+      },
+    });
+    const f = await capture(() =>
+      runBench({ quick: true, history: false }, { suite: failing, calibrationSamples: 1 }),
+    );
+    expect(f.error?.message).toBe('benchmark failed: broken');
+    expect(f.stdout).toContain('failed: broken (boom)');
   });
 });

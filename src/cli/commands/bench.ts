@@ -3,9 +3,10 @@
  * (docs/benchmarks.md). Everything heavy is imported inside the actions.
  */
 import type { Command } from 'commander';
+import type { SuiteEntry } from '../../perf/registry.js';
 import { CheckFailed, log, out, outJson, UsageError } from '../exit.js';
 
-interface RunFlags {
+export interface RunFlags {
   quick?: boolean;
   json?: boolean;
   out?: string;
@@ -115,16 +116,21 @@ function number(value: string, flag: string, check: (x: number) => boolean, expe
   return x;
 }
 
-async function runBench(flags: RunFlags): Promise<void> {
-  const { SUITE, selectEntries } = await import('../../perf/registry.js');
+/** The `bench` action; tests pass their own suite (and fewer calibration samples). */
+export async function runBench(
+  flags: RunFlags,
+  testing: { suite?: readonly SuiteEntry[]; calibrationSamples?: number } = {},
+): Promise<void> {
+  const registry = await import('../../perf/registry.js');
+  const suite = testing.suite ?? registry.SUITE;
   const only = list(flags.only);
   try {
-    selectEntries(SUITE, only);
+    registry.selectEntries(suite, only);
   } catch (err) {
     throw new UsageError((err as Error).message);
   }
   if (flags.list) {
-    for (const e of SUITE) out(`${e.name.padEnd(12)} ${e.summary}`);
+    for (const e of suite) out(`${e.name.padEnd(12)} ${e.summary}`);
     return;
   }
   const repetitions =
@@ -134,7 +140,14 @@ async function runBench(flags: RunFlags): Promise<void> {
   const { runSuite } = await import('../../perf/runner.js');
   const { checkTargets } = await import('../../perf/targets.js');
   const { formatResults, formatTargets } = await import('../../perf/format.js');
-  const results = await runSuite({ quick: flags.quick ?? false, only, repetitions, log });
+  const results = await runSuite({
+    quick: flags.quick ?? false,
+    only,
+    repetitions,
+    log,
+    suite,
+    calibrationSamples: testing.calibrationSamples,
+  });
   if (flags.out) {
     const { writeFile } = await import('node:fs/promises');
     await writeFile(flags.out, JSON.stringify(results, null, 2) + '\n', 'utf8');
