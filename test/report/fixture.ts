@@ -6,6 +6,9 @@
  * computed by the engine (the report only reads tables).
  */
 import { DuckDBInstance } from '@duckdb/node-api';
+import { snapshotDdl } from '../../src/ledger/snapshots-ddl.js';
+import type { ResultsFile } from '../../src/perf/results.js';
+import { QUALITY_DDL } from '../../src/quality/ddl.js';
 import { CORE_DDL } from '../../src/store/ddl.js';
 
 const PEOPLE = 240;
@@ -63,14 +66,7 @@ const sql = [
      source, amount, NULL, NULL, payload
    FROM raw WHERE year(effective_date) BETWEEN 2023 AND 2025`,
   `UPDATE fct_yearly_events SET event_id = md5(employee_id || seq)::UUID`,
-  `CREATE TABLE fct_participant_balance_snapshots (
-     snapshot_id VARCHAR, employee_id VARCHAR, plan_id VARCHAR, scenario_id VARCHAR, snapshot_date DATE,
-     employee_pre_tax_balance DECIMAL(18,6), employee_roth_balance DECIMAL(18,6),
-     employee_after_tax_balance DECIMAL(18,6), employer_match_balance DECIMAL(18,6),
-     employer_nonelective_balance DECIMAL(18,6), employer_profit_sharing_balance DECIMAL(18,6),
-     vested_percentage DECIMAL(5,4), vested_balance DECIMAL(18,6), outstanding_loan_balance DECIMAL(18,6),
-     event_count_since_last_snapshot INTEGER, created_at TIMESTAMP, ledger_version VARCHAR)`,
-  `INSERT INTO fct_participant_balance_snapshots
+  `INSERT INTO fct_participant_balance_snapshots BY NAME
    WITH fridays AS (SELECT CAST(d AS DATE) AS snapshot_date FROM range(DATE '2023-01-06', DATE '2026-01-01', INTERVAL 7 DAY) t(d)),
    firsts AS (SELECT employee_id, min(effective_date) AS first_day FROM fct_yearly_events WHERE plan_id IS NOT NULL GROUP BY ALL),
    sums AS (
@@ -85,34 +81,35 @@ const sql = [
      LEFT JOIN fct_yearly_events e ON e.employee_id = f.employee_id AND e.effective_date <= w.snapshot_date
        AND e.event_type IN ('contribution', 'forfeiture')
      GROUP BY ALL)
-   SELECT employee_id || '/' || snapshot_date, employee_id, 'P401K', 'baseline', snapshot_date,
-     pre_tax, roth, 0, match, nonelective, 0, 0.6,
-     pre_tax + roth + round((match + nonelective) * 0.6, 2), 0, 0, TIMESTAMP '2025-11-20 10:00:00', 'ledger-1'
+   SELECT md5(employee_id || snapshot_date)::UUID AS snapshot_id, employee_id, 'P401K' AS plan_id,
+     'baseline' AS scenario_id, snapshot_date, pre_tax AS employee_pre_tax, roth AS employee_roth,
+     0 AS employee_after_tax, match AS employer_match, nonelective AS employer_nonelective,
+     0 AS employer_profit_sharing, 0.6 AS vested_percentage,
+     pre_tax + roth + round((match + nonelective) * 0.6, 2) AS vested_balance, 0 AS outstanding_loan_balance,
+     0 AS event_count_since_last_snapshot, TIMESTAMP '2025-11-20 10:00:00' AS created_at,
+     match AS gross_employer_match, nonelective AS gross_employer_nonelective, 0 AS gross_employer_profit_sharing,
+     'ledger-1' AS ledger_version
    FROM sums`,
-  `CREATE TABLE dq_runs (run_id VARCHAR, scenario_id VARCHAR, started_at TIMESTAMP, finished_at TIMESTAMP,
-     rules_run INTEGER, errors INTEGER, warnings INTEGER, passed BOOLEAN, planledger_version VARCHAR)`,
   `INSERT INTO dq_runs VALUES
-     ('dq-1', 'baseline', TIMESTAMP '2025-11-20 10:05:00', TIMESTAMP '2025-11-20 10:05:02', 3, 0, 0, true, '0.1.0'),
-     ('dq-2', 'baseline', TIMESTAMP '2025-11-21 09:00:00', TIMESTAMP '2025-11-21 09:00:03', 3, 1, 1, false, '0.1.0')`,
-  `CREATE TABLE dq_results (run_id VARCHAR, rule_id VARCHAR, description VARCHAR, severity VARCHAR,
-     rows_checked BIGINT, rows_failed BIGINT, mostly DOUBLE, passed BOOLEAN, sample VARCHAR)`,
+     ('dq-1', 'baseline', TIMESTAMP '2025-11-20 10:05:00', TIMESTAMP '2025-11-20 10:05:02', 'defaults', 3, 0, 0, 'passed', '0.1.0'),
+     ('dq-2', 'baseline', TIMESTAMP '2025-11-21 09:00:00', TIMESTAMP '2025-11-21 09:00:03', 'defaults', 3, 1, 1, 'failed', '0.1.0')`,
   `INSERT INTO dq_results VALUES
-     ('dq-1', 'duplicate_event_id', 'Each event_id is stored once', 'error', 48000, 0, 1.0, true, '[]'),
-     ('dq-1', 'ytd_running_sum', 'ytd_amount equals the running sum', 'error', 40000, 0, 1.0, true, '[]'),
-     ('dq-1', 'created_at_future', 'created_at is not in the future', 'warn', 48000, 0, 1.0, true, '[]'),
-     ('dq-2', 'duplicate_event_id', 'Each event_id is stored once', 'error', 48000, 0, 1.0, true, '[]'),
-     ('dq-2', 'ytd_running_sum', 'ytd_amount equals the running sum', 'error', 40000, 12, 1.0, false, '[{"employee_id":"E00012"}]'),
-     ('dq-2', 'created_at_future', 'created_at is not in the future', 'warn', 48000, 3, 0.99, true, '[]')`,
+     ('dq-1', 'duplicate_event_id', 'Each event_id is stored once', 'error', 1, 48000, 0, 1, 'pass', '[]', 12),
+     ('dq-1', 'ytd_running_sum', 'ytd_amount equals the running sum', 'error', 1, 40000, 0, 1, 'pass', '[]', 40),
+     ('dq-1', 'created_at_future', 'created_at is not in the future', 'warn', 1, 48000, 0, 1, 'pass', '[]', 3),
+     ('dq-2', 'duplicate_event_id', 'Each event_id is stored once', 'error', 1, 48000, 0, 1, 'pass', '[]', 12),
+     ('dq-2', 'ytd_running_sum', 'ytd_amount equals the running sum', 'error', 1, 40000, 12, 0.9997, 'fail', '[{"employee_id":"E00012"}]', 41),
+     ('dq-2', 'created_at_future', 'created_at is not in the future', 'warn', 1, 48000, 3, 0.999938, 'warn', '[]', 2)`,
   `CREATE TABLE golden_runs (run_id VARCHAR, started_at TIMESTAMP, case_name VARCHAR, rows_checked INTEGER,
      rows_matched INTEGER, max_variance DECIMAL(18,6), all_matched BOOLEAN, planledger_version VARCHAR)`,
   `INSERT INTO golden_runs VALUES
      ('g-1', TIMESTAMP '2025-11-20 11:00:00', 'biweekly_basic', 42, 42, 0, true, '0.1.0'),
      ('g-1', TIMESTAMP '2025-11-20 11:00:00', 'catch_up_60_63', 18, 18, 0, true, '0.1.0'),
      ('g-1', TIMESTAMP '2025-11-20 11:00:00', 'forfeiture_graded', 25, 24, 0.01, false, '0.1.0')`,
-  `CREATE TABLE drift_runs (run_id VARCHAR, scenario_id VARCHAR, checked_at TIMESTAMP, baseline VARCHAR,
-     metrics_checked INTEGER, metrics_drifted INTEGER, drifted BOOLEAN, details VARCHAR)`,
   `INSERT INTO drift_runs VALUES
-     ('d-1', 'baseline', TIMESTAMP '2025-11-21 09:10:00', 'baseline-2025.json', 64, 0, false, '[]')`,
+     ('d-1', 'scenario', 'baseline', 'baseline-2025.json', TIMESTAMP '2025-11-21 09:10:00', 64, 0, '[]', '{}', 'passed'),
+     ('d-2', 'scenario', 'baseline', 'baseline-2025.json', TIMESTAMP '2025-11-22 09:10:00', 64, 2,
+      '["contributions.employer_match.sum", "contributions.employer_match.mean"]', '{}', 'drifted')`,
 ];
 
 /** Builds the fixture store in a DuckDB file at `path` (it must not exist). */
@@ -120,11 +117,55 @@ export async function buildFixtureStore(path: string): Promise<void> {
   const instance = await DuckDBInstance.create(path);
   const conn = await instance.connect();
   try {
-    for (const ddl of CORE_DDL) await conn.run(ddl);
+    for (const ddl of [...CORE_DDL, ...snapshotDdl(), ...QUALITY_DDL]) await conn.run(ddl);
     for (const statement of sql) await conn.run(statement);
     await conn.run('DROP TABLE people; DROP TABLE paydays; DROP TABLE raw');
   } finally {
     conn.closeSync();
     instance.closeSync();
   }
+}
+
+/** Five recorded benchmark runs (quick and full), shaped like `bench --json` output. */
+export function benchHistory(): ResultsFile[] {
+  const metric = (name: string, unit: string, direction: 'higher' | 'lower', median: number) => ({
+    name,
+    unit,
+    direction,
+    samples: [median * 0.98, median, median * 1.02, median, median * 0.99, median * 1.01, median],
+    median,
+    mad: median * 0.01,
+    cpu_bound: true,
+    benchmark: name.split('.')[0],
+  });
+  return [0, 1, 2, 3, 4].map((k) => {
+    const quick = k % 2 === 1;
+    const drift = 1 + k * 0.04;
+    return {
+      schema_version: 1,
+      environment: {
+        cpu_model: 'AMD EPYC 7B13',
+        cores: 2,
+        memory_mb: 7940,
+        platform: 'linux 6.1.0 x64',
+        node: 'v20.20.2',
+        duckdb: 'v1.5.6',
+        planledger: '0.1.0',
+        git_commit: `${'abcdef1234567'.slice(k)}${k}`.padEnd(12, '0'),
+        date: `2025-11-${String(16 + k).padStart(2, '0')}T08:00:00Z`,
+        calibration: { score: 410 + k, unit: 'ops/ms', samples: [410], mad: 1, workload: 'sha256-v1' },
+      },
+      suite: { quick, repetitions: 7, only: null, seconds: 90, benchmarks: [] },
+      metrics: [
+        metric('validation.object_us_per_event', 'us/event', 'lower', 0.9 * drift),
+        metric('validation.ndjson_us_per_event', 'us/event', 'lower', 2.9 * drift),
+        metric('validation.json_parse_us_per_event', 'us/event', 'lower', 2.2),
+        metric('ingest.events_per_s', 'events/s', 'higher', 520_000 / drift),
+        metric('ingest.read_json_events_per_s', 'events/s', 'higher', 740_000),
+        metric('history.p99_ms', 'ms', 'lower', 3.1 * drift),
+        metric('snapshots.balance_snapshot_p99_ms', 'ms', 'lower', 2.2 * drift),
+        metric('simulate.peak_rss_mb', 'MB', 'lower', 610 + k * 12),
+      ],
+    } satisfies ResultsFile;
+  });
 }

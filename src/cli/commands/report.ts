@@ -1,4 +1,43 @@
+/**
+ * `planledger report [--db PATH | --lake DIR] [--scenario S] [--out FILE] [--bench-dir DIR] [--json]`:
+ * the HTML dashboard (docs/report.md). Prints the path of the file written.
+ */
 import type { Command } from 'commander';
+import { out, outJson } from '../exit.js';
 
-/** Not built yet: see the open issue for this command. */
-export function register(_program: Command): void {}
+interface ReportFlags {
+  db: string;
+  lake?: string;
+  scenario?: string;
+  out?: string;
+  benchDir?: string;
+  json?: boolean;
+}
+
+export function register(program: Command): void {
+  program
+    .command('report')
+    .description('write the HTML report of a scenario: one self-contained file')
+    .option('--db <path>', 'DuckDB store to read', './planledger.duckdb')
+    .option('--lake <dir>', 'read a Parquet lake (from `planledger export`) instead of --db')
+    .option('--scenario <id>', 'scenario to show (default: the most recently created)')
+    .option('--out <file>', 'output file (default: planledger-report.html beside the database)')
+    .option('--bench-dir <dir>', 'benchmark history directory', 'bench/history')
+    .option('--json', 'print {"path", "scenario", "sections"} as JSON')
+    .action(async (flags: ReportFlags) => {
+      const { openQueryStore } = await import('../../store/lake.js');
+      const { writeReport } = await import('../../report/index.js');
+      const store = await openQueryStore({ db: flags.db, lake: flags.lake });
+      try {
+        const result = await writeReport(store, {
+          out: flags.out,
+          scenario: flags.scenario,
+          benchDir: flags.benchDir,
+        });
+        if (flags.json) outJson(result);
+        else out(result.path);
+      } finally {
+        store.close();
+      }
+    });
+}

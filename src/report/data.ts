@@ -1,0 +1,302 @@
+/**
+ * What the report shows, read from a store (the DuckDB file or a lake's views: the same SQL).
+ * Each section is null when its tables are absent or empty; the page then says which command
+ * produces it. Money and rates stay exact (decimal strings → bigint micro-units).
+ */
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { dec } from '../schema/decimal.js';
+import { ratio } from './format.js';
+
+export type Row = Record<string, unknown>;
+
+export async function query(conn: DuckDBConnection, sql: string): Promise<Row[]> {
+  return (await conn.runAndReadAll(sql)).getRowObjectsJson() as Row[];
+}
+
+function lit(text: string): string {
+  return `'${text.replaceAll("'", "''")}'`;
+}
+
+const big = (v: unknown): bigint => (v === null || v === undefined ? 0n : BigInt(String(v)));
+const money = (v: unknown): bigint => (v === null || v === undefined ? 0n : dec(String(v)));
+
+/** Tables and views visible to queries (a lake exposes views, the file tables). */
+export async function visibleTables(conn: DuckDBConnection): Promise<Set<string>> {
+  const rows = await query(
+    conn,
+    `SELECT table_name FROM information_schema.tables WHERE table_schema = 'main'`,
+  );
+  return new Set(rows.map((r) => String(r.table_name)));
+}
+
+async function columnsOf(conn: DuckDBConnection, table: string): Promise<Set<string>> {
+  const rows = await query(
+    conn,
+    `SELECT column_name FROM information_schema.columns WHERE table_schema = 'main' AND table_name = ${lit(table)}`,
+  );
+  return new Set(rows.map((r) => String(r.column_name)));
+}
+
+// ---------------------------------------------------------------- scenario summary
+
+export interface YearFigures {
+  year: number;
+  /** Employed on 31 December. */
+  headcount: bigint;
+  /** Employed at some time in the year. */
+  active: bigint;
+  hires: bigint;
+  terminations: bigint;
+  /** People with an employee-source contribution in the year. */
+  participants: bigint;
+  /** participants / active, micro-units. */
+  participation: bigint;
+  hce: bigint;
+  hceDetermined: bigint;
+  /** hce / hceDetermined, micro-units. */
+  hceShare: bigint;
+  /** Contributions by source, micro-dollars. */
+  bySource: Record<string, bigint>;
+  /** Employer contributions (match, true-up, nonelective, profit sharing), micro-dollars. */
+  employerCost: bigint;
+  forfeitures: bigint;
+  events: bigint;
+}
+
+export interface ScenarioSummary {
+  scenario: Row;
+  /** Every scenario in the store (the report shows one). */
+  all: Row[];
+  years: YearFigures[];
+  /** Contribution sources present, in the contract's order. */
+  sources: string[];
+}
+
+/** The contract's order of contribution sources (events.md, contribution). */
+export const SOURCES = [
+  'employee_pre_tax',
+  'employee_roth',
+  'employee_after_tax',
+  'employee_catch_up',
+  'employer_match',
+  'employer_match_true_up',
+  'employer_nonelective',
+  'employer_profit_sharing',
+  'forfeiture_allocation',
+];
+
+const EMPLOYER_COST = [
+  'employer_match',
+  'employer_match_true_up',
+  'employer_nonelective',
+  'employer_profit_sharing',
+];
+
+/** The scenario to show: the one asked for, else the most recently created. */
+export async function pickScenario(
+  conn: DuckDBConnection,
+  wanted?: string,
+): Promise<{ chosen: Row | null; all: Row[] }> {
+  const all = await query(
+    conn,
+    `SELECT scenario_id, first_year, last_year, plan_design_id, CAST(seed AS VARCHAR) AS seed,
+            CAST(created_at AS VARCHAR) AS created_at, engine_version, ledger_version, status
+     FROM scenarios ORDER BY created_at DESC, scenario_id`,
+  );
+  if (wanted !== undefined) return { chosen: all.find((r) => r.scenario_id === wanted) ?? null, all };
+  return { chosen: all[0] ?? null, all };
+}
+
+export async function scenarioSummary(
+  conn: DuckDBConnection,
+  scenario: Row,
+  all: Row[],
+): Promise<ScenarioSummary> {
+  const s = lit(String(scenario.scenario_id));
+  const first = Number(scenario.first_year);
+  const last = Number(scenario.last_year);
+  // People: the census plus hire events (earliest hire date), leaving at their last termination.
+  const people = `
+    people AS (
+      SELECT employee_id, min(hire_date) AS hire_date FROM (
+        SELECT employee_id, hire_date FROM dim_participants WHERE scenario_id = ${s}
+        UNION ALL
+        SELECT employee_id, effective_date FROM fct_yearly_events WHERE scenario_id = ${s} AND event_type = 'hire')
+      GROUP BY employee_id),
+    leavers AS (
+      SELECT employee_id, max(effective_date) AS term_date FROM fct_yearly_events
+      WHERE scenario_id = ${s} AND event_type = 'termination' GROUP BY employee_id),
+    years AS (SELECT CAST(range AS INTEGER) AS year FROM range(${first}, ${last + 1}))`;
+  const workforce = await query(
+    conn,
+    `WITH ${people}
+     SELECT y.year,
+       count(*) FILTER (WHERE p.hire_date <= make_date(y.year, 12, 31)
+                          AND (l.term_date IS NULL OR l.term_date > make_date(y.year, 12, 31))) AS headcount,
+       count(*) FILTER (WHERE p.hire_date <= make_date(y.year, 12, 31)
+                          AND (l.term_date IS NULL OR l.term_date >= make_date(y.year, 1, 1))) AS active,
+       count(*) FILTER (WHERE year(p.hire_date) = y.year) AS hires,
+       count(*) FILTER (WHERE year(l.term_date) = y.year) AS terminations
+     FROM years y CROSS JOIN people p LEFT JOIN leavers l USING (employee_id)
+     GROUP BY y.year ORDER BY y.year`,
+  );
+  const plan = await query(
+    conn,
+    `SELECT simulation_year AS year,
+       count(*) AS events,
+       count(DISTINCT employee_id) FILTER (WHERE event_type = 'contribution' AND source LIKE 'employee_%') AS participants,
+       count(DISTINCT employee_id) FILTER (WHERE event_type = 'hce_status') AS hce_determined,
+       count(DISTINCT employee_id) FILTER (WHERE event_type = 'hce_status' AND json_extract_string(payload, '$.is_hce') = 'true') AS hce,
+       CAST(coalesce(sum(amount) FILTER (WHERE event_type = 'forfeiture'), 0) AS VARCHAR) AS forfeitures
+     FROM fct_yearly_events WHERE scenario_id = ${s} GROUP BY simulation_year`,
+  );
+  const sources = await query(
+    conn,
+    `SELECT simulation_year AS year, source, CAST(sum(amount) AS VARCHAR) AS total
+     FROM fct_yearly_events WHERE scenario_id = ${s} AND event_type = 'contribution'
+     GROUP BY ALL`,
+  );
+  const byYear = new Map(plan.map((r) => [Number(r.year), r]));
+  const seen = new Set(sources.map((r) => String(r.source)));
+  const years = workforce.map((w): YearFigures => {
+    const year = Number(w.year);
+    const p = byYear.get(year) ?? {};
+    const bySource: Record<string, bigint> = {};
+    for (const r of sources) if (Number(r.year) === year) bySource[String(r.source)] = money(r.total);
+    const participants = big(p.participants);
+    const active = big(w.active);
+    const hce = big(p.hce);
+    const hceDetermined = big(p.hce_determined);
+    return {
+      year,
+      headcount: big(w.headcount),
+      active,
+      hires: big(w.hires),
+      terminations: big(w.terminations),
+      participants,
+      participation: ratio(participants, active),
+      hce,
+      hceDetermined,
+      hceShare: ratio(hce, hceDetermined),
+      bySource,
+      employerCost: EMPLOYER_COST.reduce((sum, src) => sum + (bySource[src] ?? 0n), 0n),
+      forfeitures: money(p.forfeitures),
+      events: big(p.events),
+    };
+  });
+  return {
+    scenario,
+    all,
+    years,
+    sources: [...SOURCES.filter((x) => seen.has(x)), ...[...seen].filter((x) => !SOURCES.includes(x)).sort()],
+  };
+}
+
+// ---------------------------------------------------------------- balances by week
+
+/** The six ledger buckets (calculations.md, The ledger), named as the snapshot columns. */
+export const BUCKETS = [
+  'employee_pre_tax',
+  'employee_roth',
+  'employee_after_tax',
+  'employer_match',
+  'employer_nonelective',
+  'employer_profit_sharing',
+];
+
+export interface WeeklyBalances {
+  dates: string[];
+  buckets: { name: string; values: bigint[] }[];
+  vested: bigint[];
+  participants: bigint[];
+  ledgerVersions: string[];
+  createdAt: string | null;
+}
+
+export async function weeklyBalances(
+  conn: DuckDBConnection,
+  scenarioId: string,
+): Promise<WeeklyBalances | null> {
+  const table = 'fct_participant_balance_snapshots';
+  const cols = await columnsOf(conn, table);
+  if (cols.size === 0) return null;
+  // The bucket columns are named after the buckets (older layouts add `_balance`).
+  const bucketCols = BUCKETS.map((b) => [b, cols.has(b) ? b : `${b}_balance`]).filter(([, c]) => cols.has(c));
+  const sums = bucketCols.map(([b, c]) => `CAST(sum("${c}") AS VARCHAR) AS "${b}"`);
+  const rows = await query(
+    conn,
+    `SELECT CAST(snapshot_date AS VARCHAR) AS d, count(DISTINCT employee_id) AS participants,
+       ${sums.join(', ')}, CAST(sum(vested_balance) AS VARCHAR) AS vested
+     FROM ${table} WHERE scenario_id = ${lit(scenarioId)} GROUP BY snapshot_date ORDER BY snapshot_date`,
+  );
+  if (rows.length === 0) return null;
+  const meta = await query(
+    conn,
+    `SELECT ${cols.has('ledger_version') ? 'list(DISTINCT ledger_version ORDER BY ledger_version)' : '[]'} AS versions,
+       CAST(max(created_at) AS VARCHAR) AS created_at
+     FROM ${table} WHERE scenario_id = ${lit(scenarioId)}`,
+  );
+  return {
+    dates: rows.map((r) => String(r.d)),
+    buckets: bucketCols.map(([b]) => ({ name: b, values: rows.map((r) => money(r[b])) })),
+    vested: rows.map((r) => money(r.vested)),
+    participants: rows.map((r) => big(r.participants)),
+    ledgerVersions: (meta[0]?.versions as string[] | undefined) ?? [],
+    createdAt: (meta[0]?.created_at as string | null) ?? null,
+  };
+}
+
+// ---------------------------------------------------------------- quality, golden, drift
+
+export interface QualityRuns {
+  /** Every run, newest first. */
+  runs: Row[];
+  /** Results of the newest run. */
+  latest: Row[];
+}
+
+/**
+ * Every row of a table owned by another area, filtered by scenario (rows without one are kept)
+ * and ordered newest first, using only the columns that exist.
+ */
+async function tableRows(
+  conn: DuckDBConnection,
+  table: string,
+  filter: { scenario?: string; runId?: string },
+  order: string[],
+): Promise<Row[]> {
+  const cols = await columnsOf(conn, table);
+  if (cols.size === 0) return [];
+  const where: string[] = [];
+  if (filter.scenario !== undefined && cols.has('scenario_id')) {
+    where.push(`(scenario_id = ${lit(filter.scenario)} OR scenario_id IS NULL)`);
+  }
+  if (filter.runId !== undefined && cols.has('run_id')) where.push(`run_id = ${lit(filter.runId)}`);
+  const by = order.filter((c) => cols.has(c.split(' ')[0]));
+  const w = where.length ? ` WHERE ${where.join(' AND ')}` : '';
+  const o = by.length ? ` ORDER BY ${by.join(', ')}` : '';
+  return query(conn, `SELECT * FROM ${table}${w}${o}`);
+}
+
+export async function qualityRuns(conn: DuckDBConnection, scenarioId: string): Promise<QualityRuns | null> {
+  const runs = await tableRows(conn, 'dq_runs', { scenario: scenarioId }, ['started_at DESC', 'run_id DESC']);
+  if (runs.length === 0) return null;
+  const latest = await tableRows(conn, 'dq_results', { runId: String(runs[0].run_id) }, [
+    'severity',
+    'rule_id',
+  ]);
+  return { runs, latest };
+}
+
+export async function goldenRuns(conn: DuckDBConnection): Promise<Row[] | null> {
+  const rows = await tableRows(conn, 'golden_runs', {}, ['started_at DESC', 'run_id DESC', 'case_name']);
+  return rows.length === 0 ? null : rows;
+}
+
+export async function driftRuns(conn: DuckDBConnection, scenarioId: string): Promise<Row[] | null> {
+  const rows = await tableRows(conn, 'drift_runs', { scenario: scenarioId }, [
+    'checked_at DESC',
+    'run_id DESC',
+  ]);
+  return rows.length === 0 ? null : rows;
+}

@@ -1,0 +1,158 @@
+/**
+ * The report in a real browser: Debian's Chromium (no browser download) driven by
+ * playwright-core. The file opens with no console error, every section has data, every chart
+ * has marks, and a screenshot is saved to test-artifacts/report.png.
+ */
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { type Browser, chromium } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeReport } from '../../src/report/index.js';
+import { openQueryStore } from '../../src/store/lake.js';
+import { benchHistory, buildFixtureStore } from './fixture.js';
+
+const CHROMIUM = process.env.PLANLEDGER_CHROMIUM ?? '/usr/bin/chromium';
+const ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+const SECTIONS = ['summary', 'balances', 'quality', 'golden', 'drift', 'bench', 'environment'];
+
+let dir: string;
+let browser: Browser;
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'planledger-report-'));
+  await buildFixtureStore(join(dir, 'store.duckdb'));
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+async function render(html: string, screenshot?: string) {
+  const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
+  const problems: string[] = [];
+  const requests: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error' || m.type() === 'warning') problems.push(`${m.type()}: ${m.text()}`);
+  });
+  page.on('pageerror', (e) => problems.push(String(e)));
+  page.on('request', (r) => requests.push(r.url()));
+  await page.goto(pathToFileURL(html).href);
+  // Evaluated in the page (the test's TypeScript has no DOM types: the code is a string).
+  const state = (await page.evaluate(`[...document.querySelectorAll('section')].map((s) => ({
+      id: s.id,
+      state: s.dataset.state,
+      visible: s.getBoundingClientRect().height > 0,
+    }))`)) as { id: string; state: string; visible: boolean }[];
+  const charts = (await page.evaluate(`[...document.querySelectorAll('figure.chart-box')].map((f) => {
+      const svg = f.querySelector('svg.chart');
+      const box = svg.getBoundingClientRect();
+      return {
+        id: f.id,
+        title: f.querySelector('figcaption').textContent,
+        points: Number(svg.dataset.points),
+        marks: svg.querySelectorAll('.mark').length,
+        width: box.width,
+        height: box.height,
+      };
+    })`)) as { id: string; title: string; points: number; marks: number; width: number; height: number }[];
+  if (screenshot) await page.screenshot({ path: screenshot, fullPage: true });
+  await page.close();
+  return { problems, requests, state, charts };
+}
+
+describe('HTML report in Chromium', () => {
+  it('opens with no console error or request, every section and chart populated', async () => {
+    const store = await openQueryStore({ db: join(dir, 'store.duckdb') });
+    const out = join(dir, 'report.html');
+    const result = await writeReport(store, {
+      out,
+      benchRuns: benchHistory(),
+      generatedAt: new Date('2025-11-22T12:00:00Z'),
+    }).finally(() => store.close());
+    expect(result.sections.every((s) => s.state === 'data')).toBe(true);
+
+    const artifacts = resolve('test-artifacts');
+    mkdirSync(artifacts, { recursive: true });
+    const { problems, requests, state, charts } = await render(out, join(artifacts, 'report.png'));
+    expect(problems).toEqual([]);
+    // Self-contained: the only request is the file itself.
+    expect(requests).toEqual([pathToFileURL(out).href]);
+    expect(state.map((s) => s.id)).toEqual(SECTIONS);
+    for (const s of state) expect(s, s.id).toMatchObject({ state: 'data', visible: true });
+
+    const ids = charts.map((c) => c.id);
+    for (const id of [
+      'chart-headcount',
+      'chart-participation',
+      'chart-contributions',
+      'chart-employer-cost',
+      'chart-forfeitures',
+      'chart-balances',
+      'chart-dq-history',
+      'chart-target-story-ingest-throughput',
+    ]) {
+      expect(ids).toContain(id);
+    }
+    for (const c of charts) {
+      expect(c.points, c.id).toBeGreaterThan(0);
+      expect(c.marks, c.id).toBeGreaterThan(0);
+      expect(c.width, c.id).toBeGreaterThan(300);
+      // Every chart is titled with its units.
+      expect(c.title, c.id).toMatch(/\(.+\)/);
+    }
+    expect(existsSync(join(artifacts, 'report.png'))).toBe(true);
+  });
+
+  it('shows money as dollars and cents, failures highlighted', async () => {
+    const html = readFileSync(join(dir, 'report.html'), 'utf8');
+    expect(html).toMatch(/\$\d{1,3}(,\d{3})*\.\d{2}/);
+    expect(html).toContain('class="row-fail"');
+    expect(html).toContain('investment earnings are not modelled');
+    expect(html).not.toMatch(/<script|<link|src="http/);
+  });
+
+  it('says plainly which command fills an empty section', async () => {
+    const bare = join(dir, 'bare.duckdb');
+    const { DuckDBInstance } = await import('@duckdb/node-api');
+    const { CORE_DDL } = await import('../../src/store/ddl.js');
+    const db = await DuckDBInstance.create(bare);
+    const conn = await db.connect();
+    for (const ddl of CORE_DDL) await conn.run(ddl);
+    conn.closeSync();
+    db.closeSync();
+    const store = await openQueryStore({ db: bare });
+    const out = join(dir, 'bare.html');
+    const result = await writeReport(store, { out, benchDir: join(dir, 'no-history') }).finally(() =>
+      store.close(),
+    );
+    expect(result.sections.map((s) => s.state)).toEqual([
+      'empty',
+      'empty',
+      'empty',
+      'empty',
+      'empty',
+      'empty',
+    ]);
+    const html = readFileSync(out, 'utf8');
+    expect(html).toContain(
+      'no data-quality run recorded — run <code>planledger dq</code>'.replace('no', 'No'),
+    );
+    expect(html).toContain('<code>planledger snapshots build</code>');
+    const { problems, state } = await render(out);
+    expect(problems).toEqual([]);
+    expect(state.find((s) => s.id === 'environment')?.state).toBe('data');
+  });
+});
