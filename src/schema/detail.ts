@@ -84,21 +84,29 @@ interface Checker {
 
 function structural(check: Checker, value: Json, base: string, fields: Field[], out: Problems): void {
   const expectedAt = (rel: string): string => fieldAt(fields, rel)?.description ?? 'valid value';
+  unknownFields(value, fields, base, out);
   for (const e of check.Errors(value)[1]) {
-    if (e.keyword === 'boolean' && e.schemaPath.endsWith('/additionalProperties')) continue;
+    // Unknown fields: reported by unknownFields (TypeBox lists them unevenly).
+    if (e.keyword === 'additionalProperties' || e.schemaPath.endsWith('/additionalProperties')) continue;
     if (e.keyword === 'required') {
       for (const k of (e.params as { requiredProperties: string[] }).requiredProperties) {
         const rel = `${e.instancePath}/${escapeKey(k)}`;
         out.add(base + rel, expectedAt(rel), 'missing');
       }
-    } else if (e.keyword === 'additionalProperties') {
-      for (const k of (e.params as { additionalProperties: string[] }).additionalProperties) {
-        const rel = `${e.instancePath}/${escapeKey(k)}`;
-        out.add(base + rel, 'no such field (unknown field)', foundText(valueAt(value, rel)));
-      }
     } else {
       out.add(base + e.instancePath, expectedAt(e.instancePath), foundText(valueAt(value, e.instancePath)));
     }
+  }
+}
+
+/** Keys that are not fields of the contract, at this level and in nested objects. */
+function unknownFields(value: Json, fields: Field[], base: string, out: Problems): void {
+  for (const key of Object.keys(value)) {
+    const f = fields.find((x) => x.key === key);
+    const path = `${base}/${escapeKey(key)}`;
+    if (f === undefined) out.add(path, 'no such field (unknown field)', foundText(value[key]));
+    else if (f.kind.t === 'object' && isObject(value[key]))
+      unknownFields(value[key] as Json, f.kind.fields, path, out);
   }
 }
 
