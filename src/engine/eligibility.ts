@@ -6,7 +6,7 @@ import type { EntrySchedule, PlanDesign } from './plan.js';
 export function requirementsMetDay(plan: PlanDesign, birthDay: number, hireDay: number): number {
   const age = dayAttainingAge(birthDay, plan.eligibility.minAge);
   const service = addMonths(hireDay, plan.eligibility.serviceMonths);
-  return age > service ? age : service;
+  return Math.max(age, service);
 }
 
 /** Move a day to the entry schedule: that day, or the first of the (quarter's) month on or after it. */

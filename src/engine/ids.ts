@@ -6,10 +6,8 @@
  */
 import { createHash } from 'node:crypto';
 
-export interface IdMaker {
-  /** The id of the person's n-th event (0-based, n < 2^32). */
-  (sequence: number): string;
-}
+/** The id of the person's n-th event (0-based, n < 2^32). */
+export type IdMaker = (sequence: number) => string;
 
 export function eventIdMaker(scenarioId: string, employeeId: string): IdMaker {
   const h = createHash('sha256').update(scenarioId).update('\0').update(employeeId).digest();

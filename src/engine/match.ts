@@ -1,5 +1,5 @@
 /** Employer match (calculations.md, Employer money). */
-import { type Decimal, divRoundHalfAway, ONE } from '../schema/decimal.js';
+import { type Decimal, divRoundHalfAway, minDec, ONE } from '../schema/decimal.js';
 import type { MatchTier } from './plan.js';
 
 /** 10^18 / 10^16 = cents: a scale-18 sum divided by this is a count of cents. */
@@ -16,7 +16,7 @@ export function matchAmount(tiers: readonly MatchTier[], comp: Decimal, deferral
   let sum = 0n;
   for (const t of tiers) {
     const upper = comp * t.upTo;
-    const top = d12 < upper ? d12 : upper;
+    const top = minDec(d12, upper);
     if (top > prev) sum += t.rate * (top - prev);
     prev = upper;
     if (d12 <= upper) break;

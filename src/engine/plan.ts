@@ -152,7 +152,7 @@ export function parsePlan(
 ): PlanDesign {
   const r: Reader = new Reader(file);
   const p = opts.prefix ?? '';
-  const o = r.object(json, p || 'plan', [
+  const o = r.object(json, p, [
     'plan_id',
     'payroll',
     'eligibility',
@@ -300,10 +300,12 @@ export function parsePlan(
 
 function limitsFrom(r: Reader, v: unknown, field: string): IrsLimits {
   const o = r.object(v, field, ['402g', 'catch_up', 'catch_up_60_63', '415c', '401a17', 'hce']);
+  const deferral402g = r.money(r.required(o, field, '402g'), join(field, '402g'));
+  const catchUp = r.money(r.required(o, field, 'catch_up'), join(field, 'catch_up'));
   const c6063 = r.required(o, field, 'catch_up_60_63');
   return {
-    deferral402g: r.money(r.required(o, field, '402g'), join(field, '402g')),
-    catchUp: r.money(r.required(o, field, 'catch_up'), join(field, 'catch_up')),
+    deferral402g,
+    catchUp,
     catchUp6063: c6063 === null ? null : r.money(c6063, join(field, 'catch_up_60_63')),
     additions415c: r.money(r.required(o, field, '415c'), join(field, '415c')),
     comp401a17: r.money(r.required(o, field, '401a17'), join(field, '401a17')),

@@ -8,7 +8,15 @@
 import { vestedAmount } from '../ledger/ledger.js';
 import { COMPLIANCE_TYPES, CONTRIBUTION_SOURCES, type SimulationEvent } from '../schema/contract.js';
 import { civil, fromDay, isValidDate, jan1, toDay } from '../schema/dates.js';
-import { type Decimal, dec, divIntRoundCents, formatDecimal, mulRoundCents, ONE } from '../schema/decimal.js';
+import {
+  type Decimal,
+  dec,
+  divIntRoundCents,
+  formatDecimal,
+  minDec,
+  mulRoundCents,
+  ONE,
+} from '../schema/decimal.js';
 import { canonicalDecision, money, TYPE_RANK } from './canonical.js';
 import type { CensusPerson } from './census.js';
 import { planContext } from './context.js';
@@ -193,7 +201,7 @@ export function projectPerson(input: ProjectPersonInput): SimulationEvent[] {
           if (d > termDay) break; // employed on 1 January
           if (elections.some((e) => e.day <= d)) break; // a voluntary election ends escalation
           if (rate >= esc.cap) break;
-          rate = rate + esc.step > esc.cap ? esc.cap : rate + esc.step;
+          rate = minDec(rate + esc.step, esc.cap);
           autos.push({ day: d, pt: rate, roth: 0n, at: 0n, auto: true });
           pushEnrollment(d, rate, null);
         }
@@ -477,7 +485,7 @@ export function projectPerson(input: ProjectPersonInput): SimulationEvent[] {
         if (due > 0n) {
           let addRoom = limit415c - yAdditions;
           if (addRoom < 0n) addRoom = 0n;
-          const trueUp = due < addRoom ? due : addRoom;
+          const trueUp = minDec(due, addRoom);
           if (trueUp > 0n) {
             yAdditions += trueUp;
             balMatch += trueUp;
