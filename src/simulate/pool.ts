@@ -1,0 +1,169 @@
+/**
+ * Runs partitions on worker threads and hands their output to the caller in a fixed order:
+ * partition order, then the order within each partition. `workers` only decides which thread
+ * runs which partition, never what comes out (docs/simulate.md, "Determinism").
+ *
+ * Memory stays bounded: each worker has at most one unacknowledged batch; batches of the
+ * partition being consumed are acknowledged as the consumer takes them (two may wait), and a
+ * worker running ahead is acknowledged only while the batches held for later stay under
+ * `aheadBudgetEvents`.
+ */
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import type { JobSpec } from './job.js';
+import type { FromWorker, ToWorker } from './messages.js';
+import type { Batch } from './run-partition.js';
+import type { Stats } from './stats.js';
+
+export type PoolItem = { kind: 'batch'; batch: Batch } | { kind: 'done'; partition: number; stats: Stats };
+
+export interface PoolOptions {
+  spec: JobSpec;
+  partitions: number[];
+  workers?: number;
+  /** Events that may wait in memory for partitions not yet being consumed (default 400,000). */
+  aheadBudgetEvents?: number;
+}
+
+/** A failure reported by a worker, re-raised on the main thread with the worker's name and message. */
+export class WorkerError extends Error {
+  constructor(
+    message: string,
+    override readonly name: string,
+    readonly exitCode: number,
+  ) {
+    super(message);
+  }
+}
+
+export function defaultWorkers(): number {
+  return Math.max(1, availableParallelism());
+}
+
+interface Slot {
+  worker: Worker;
+  partition: number | null;
+  pendingAck: boolean;
+}
+
+/** Start a worker: the compiled .js in dist/, or the .ts source through tsx in development and tests. */
+function startWorker(): Worker {
+  const here = import.meta.url;
+  if (here.endsWith('.ts')) {
+    const file = new URL('./worker.ts', here).href;
+    const boot = `import('tsx/esm/api').then((api) => { api.register(); return import(${JSON.stringify(file)}); });`;
+    return new Worker(boot, { eval: true });
+  }
+  return new Worker(new URL('./worker.js', here));
+}
+
+export async function* runPool(opts: PoolOptions): AsyncGenerator<PoolItem> {
+  const order = opts.partitions;
+  const k = Math.max(1, Math.min(opts.workers ?? defaultWorkers(), order.length || 1));
+  const budget = opts.aheadBudgetEvents ?? 400_000;
+  const buffers = new Map<number, PoolItem[]>();
+  const slotOf = new Map<number, Slot>();
+  let consumeIndex = 0;
+  let dispatchIndex = 0;
+  let aheadEvents = 0;
+  let failure: Error | null = null;
+  let wake: (() => void) | null = null;
+  const notify = () => {
+    const w = wake;
+    wake = null;
+    w?.();
+  };
+
+  const send = (slot: Slot, m: ToWorker) => slot.worker.postMessage(m);
+  const current = () => order[consumeIndex];
+  const held = (p: number) => buffers.get(p)?.filter((i) => i.kind === 'batch').length ?? 0;
+
+  const maybeAck = (slot: Slot) => {
+    if (!slot.pendingAck || slot.partition === null) return;
+    const p = slot.partition;
+    const ok = p === current() ? held(p) <= 2 : aheadEvents < budget;
+    if (ok) {
+      slot.pendingAck = false;
+      send(slot, { type: 'ack' });
+    }
+  };
+  const dispatch = (slot: Slot) => {
+    if (dispatchIndex >= order.length) {
+      slot.partition = null;
+      return;
+    }
+    const p = order[dispatchIndex++];
+    slot.partition = p;
+    slotOf.set(p, slot);
+    buffers.set(p, []);
+    send(slot, { type: 'run', partition: p });
+  };
+
+  const slots: Slot[] = [];
+  const ready: Promise<void>[] = [];
+  for (let i = 0; i < k; i++) {
+    const slot: Slot = { worker: startWorker(), partition: null, pendingAck: false };
+    slots.push(slot);
+    ready.push(
+      new Promise<void>((resolve, reject) => {
+        slot.worker.on('message', (m: FromWorker) => {
+          if (m.type === 'ready') return resolve();
+          if (m.type === 'error') {
+            failure ??= new WorkerError(m.message, m.name, m.exitCode);
+            reject(failure);
+            return notify();
+          }
+          if (m.type === 'batch') {
+            const p = m.batch.partition;
+            buffers.get(p)?.push({ kind: 'batch', batch: m.batch });
+            if (p !== current()) aheadEvents += m.batch.count;
+            slot.pendingAck = true;
+            maybeAck(slot);
+          } else {
+            buffers.get(m.partition)?.push({ kind: 'done', partition: m.partition, stats: m.stats });
+            dispatch(slot);
+          }
+          notify();
+        });
+        slot.worker.on('error', (err) => {
+          failure ??= err;
+          reject(err);
+          notify();
+        });
+        slot.worker.on('exit', (code) => {
+          if (code !== 0 && failure === null)
+            failure = new Error(`a simulation worker exited with code ${code}`);
+          notify();
+        });
+      }),
+    );
+    send(slot, { type: 'init', spec: opts.spec });
+  }
+  try {
+    await Promise.all(ready);
+    for (const slot of slots) dispatch(slot);
+    while (consumeIndex < order.length) {
+      if (failure) throw failure;
+      const p = current();
+      const buf = buffers.get(p);
+      const item = buf?.shift();
+      if (item === undefined) {
+        await new Promise<void>((r) => (wake = r));
+        continue;
+      }
+      if (item.kind === 'done') {
+        consumeIndex++;
+        buffers.delete(p);
+        // The next partition becomes current: what it holds no longer counts as "ahead".
+        const next = current();
+        if (next !== undefined)
+          for (const i of buffers.get(next) ?? []) if (i.kind === 'batch') aheadEvents -= i.batch.count;
+      }
+      for (const s of slots) maybeAck(s);
+      yield item;
+    }
+    if (failure) throw failure;
+  } finally {
+    await Promise.all(slots.map((s) => s.worker.terminate()));
+  }
+}

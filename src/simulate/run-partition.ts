@@ -1,0 +1,115 @@
+/**
+ * One partition from census to checked events: the workforce model's decisions, the engine's
+ * projection of each person, the contract check of every event (a failure is a defect and stops
+ * the run), and the partition's share of the summary. Output leaves in batches, in person order.
+ */
+import { projectPerson } from '../engine/project.js';
+import { fromDay } from '../schema/dates.js';
+import { formatDecimal } from '../schema/decimal.js';
+import type { Contract } from '../store/contract-adapter.js';
+import { type RowBatch, RowBatchBuilder } from '../store/row-batch.js';
+import type { ParticipantRow as StoreParticipantRow } from '../store/scenarios.js';
+import { decisionEvents } from './decisions.js';
+import { censusRecord, type JobContext, partitionPeople } from './job.js';
+import { addPerson, emptyStats, type Stats } from './stats.js';
+import { simulatePartition } from './workforce.js';
+
+export const ENGINE_SOURCE_SYSTEM = 'plan_engine';
+
+/** A census row of `dim_participants` (the census, including the model's hires), without the scenario. */
+export type ParticipantRow = Omit<StoreParticipantRow, 'scenario_id'>;
+
+export interface Batch {
+  partition: number;
+  /** Rows of fct_yearly_events in the store's transferable columnar form (when the job wants rows). */
+  rows: RowBatch | null;
+  /** Canonical NDJSON, one event a line, each ending in '\n' (when the job wants lines). */
+  lines: string | null;
+  count: number;
+  participants: ParticipantRow[];
+}
+
+/** Raised when the engine writes an event that fails the contract: a defect, never user input. */
+export class InvalidEventError extends Error {
+  override name = 'InvalidEventError';
+}
+
+export async function runPartition(
+  ctx: JobContext,
+  partition: number,
+  contract: Contract,
+  emit: (batch: Batch) => void | Promise<void>,
+): Promise<Stats> {
+  const { spec } = ctx;
+  const stats = emptyStats(spec.years);
+  const tracks = simulatePartition({
+    partition,
+    people: partitionPeople(ctx, partition),
+    years: spec.years,
+    cfg: ctx.cfg,
+    draws: ctx.draws,
+    lastPayDay: ctx.lastPayDay,
+  });
+  const env = {
+    scenarioId: spec.scenarioId,
+    planDesignId: spec.planDesignId,
+    planId: ctx.plan.planId,
+    createdAt: spec.createdAt,
+  };
+  let rows = new RowBatchBuilder(Math.min(spec.batchEvents + 1024, 16384));
+  let lines: string[] = [];
+  let participants: ParticipantRow[] = [];
+  let count = 0;
+  const flush = async () => {
+    const batch: Batch = {
+      partition,
+      rows: spec.want.rows ? rows.finish() : null,
+      lines: spec.want.lines ? lines.join('') : null,
+      count,
+      participants,
+    };
+    rows = new RowBatchBuilder(Math.min(spec.batchEvents + 1024, 16384));
+    lines = [];
+    participants = [];
+    count = 0;
+    await emit(batch);
+  };
+  for (const t of tracks) {
+    const p = t.person;
+    const events = projectPerson({
+      plan: ctx.plan,
+      years: spec.years,
+      person: censusRecord(p),
+      decisions: decisionEvents(p.employeeId, t.decisions, env),
+      scenarioId: spec.scenarioId,
+      planDesignId: spec.planDesignId,
+      sourceSystem: ENGINE_SOURCE_SYSTEM,
+      createdAt: spec.createdAt,
+    });
+    for (const e of events) {
+      const r = contract.validateEvent(e);
+      if (!r.ok)
+        throw new InvalidEventError(
+          `the engine wrote an invalid ${e.payload.event_type} event for ${p.employeeId} on ${e.effective_date}: ` +
+            r.problems.map((x) => `${x.path} expected ${x.expected}, found ${x.found}`).join('; '),
+        );
+      if (spec.want.rows) rows.add(r.event, JSON.stringify(r.event.payload));
+      // The validated event is already the canonical object in contract key order, so plain
+      // JSON.stringify gives the canonical line (src/schema/serialize.ts reorders nothing here).
+      if (spec.want.lines) lines.push(`${JSON.stringify(r.event)}\n`);
+    }
+    count += events.length;
+    addPerson(stats, t, events);
+    participants.push({
+      employee_id: p.employeeId,
+      birth_date: fromDay(p.birthDay),
+      hire_date: fromDay(p.hireDay),
+      annual_compensation: formatDecimal(p.compensation),
+      job_level: p.level,
+      department: p.department,
+    });
+    if (count >= spec.batchEvents) await flush();
+  }
+  if (count > 0 || participants.length > 0) await flush();
+  return stats;
+}
