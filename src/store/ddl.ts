@@ -45,4 +45,32 @@ export const CORE_DDL = [
     vested_percentage DECIMAL(5,4),
     payload VARCHAR NOT NULL
   )`,
+  // Added for ingest (docs/store.md, "Nothing lost"): every rejected line with its reasons.
+  `CREATE TABLE IF NOT EXISTS event_rejections (
+    batch_id BIGINT NOT NULL,
+    source VARCHAR NOT NULL,
+    line BIGINT NOT NULL,
+    raw_text VARCHAR NOT NULL,
+    reasons JSON NOT NULL,
+    rejected_at TIMESTAMP NOT NULL
+  )`,
+  // Added for ingest: one row per committed batch, written in the batch's own transaction, so
+  // that the table lists exactly the batches whose events are stored (docs/store.md, "Crash safety").
+  `CREATE TABLE IF NOT EXISTS ingest_batches (
+    batch_id BIGINT PRIMARY KEY,
+    run_id VARCHAR NOT NULL,
+    source VARCHAR NOT NULL,
+    sha256 VARCHAR NOT NULL,
+    first_line BIGINT,
+    last_line BIGINT,
+    read_count BIGINT NOT NULL,
+    accepted_count BIGINT NOT NULL,
+    rejected_count BIGINT NOT NULL,
+    duplicate_count BIGINT NOT NULL,
+    first_seq BIGINT,
+    last_seq BIGINT,
+    started_at TIMESTAMP NOT NULL,
+    finished_at TIMESTAMP NOT NULL,
+    status VARCHAR NOT NULL
+  )`,
 ];

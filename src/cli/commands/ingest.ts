@@ -1,4 +1,135 @@
+/**
+ * `planledger ingest FILE... [--db] [--json] [--max-reject-rate R] [--wait S]`: validate NDJSON
+ * event files and store the accepted events exactly once (docs/store.md). Exit 0 when the run
+ * completed (rejections are counted and kept, not fatal), 1 when the rejected share of
+ * non-blank lines exceeds --max-reject-rate, 2 on a usage or I/O error (a locked store too).
+ */
 import type { Command } from 'commander';
+import { CheckFailed, log, out, outJson, UsageError } from '../exit.js';
 
-/** Not built yet: see the open issue for this command. */
-export function register(_program: Command): void {}
+export const DEFAULT_DB = './planledger.duckdb';
+
+interface Flags {
+  db: string;
+  json?: boolean;
+  maxRejectRate?: string;
+  wait: string;
+  workers?: string;
+}
+
+type Store = import('../../store/open.js').Store;
+
+/** Parse `--wait SECONDS`. */
+export function parseWait(text: string): number {
+  if (!/^[0-9]+(\.[0-9]+)?$/.test(text))
+    throw new UsageError(`--wait must be a number of seconds, got ${text}`);
+  return Number(text);
+}
+
+/** Open the store for a command; a locked or missing file is a usage error (exit 2). */
+export async function openForCommand(db: string, readOnly: boolean, waitSeconds = 0): Promise<Store> {
+  const { openStore, StoreLockedError, StoreMissingError } = await import('../../store/open.js');
+  try {
+    return await openStore({ path: db, readOnly, waitSeconds });
+  } catch (err) {
+    if (err instanceof StoreLockedError || err instanceof StoreMissingError)
+      throw new UsageError(err.message);
+    throw err;
+  }
+}
+
+export function register(program: Command): void {
+  program
+    .command('ingest')
+    .description('validate NDJSON event files and store accepted events exactly once (rejections kept)')
+    .argument('<files...>', 'NDJSON files, one event per line')
+    .option('--db <path>', 'DuckDB store', DEFAULT_DB)
+    .option('--json', 'print the counts as JSON on stdout')
+    .option('--max-reject-rate <rate>', 'fail (exit 1) when rejected / non-blank lines exceeds this share')
+    .option('--wait <seconds>', 'wait up to this long for another process to release the store', '0')
+    .option('--workers <n>', 'parser threads (default: available cores, at most 4)')
+    .action(async (files: string[], flags: Flags) => {
+      const maxRate = flags.maxRejectRate === undefined ? undefined : parseRate(flags.maxRejectRate);
+      const waitSeconds = parseWait(flags.wait);
+      const workers = flags.workers === undefined ? undefined : parseCount(flags.workers);
+      const { stat } = await import('node:fs/promises');
+      for (const f of files) {
+        const s = await stat(f).catch((e: Error) => {
+          throw new UsageError(`cannot read ${f}: ${e.message}`);
+        });
+        if (!s.isFile()) throw new UsageError(`cannot read ${f}: not a file`);
+      }
+      const store = await openForCommand(flags.db, false, waitSeconds);
+      let counts: import('../../store/ingest.js').IngestCounts;
+      try {
+        const { ingestFiles } = await import('../../store/ingest.js');
+        const bar = await progressBar();
+        counts = await ingestFiles(store, files, { workers, onProgress: bar?.update });
+        bar?.stop();
+      } finally {
+        store.close();
+      }
+      const result = {
+        read: counts.read,
+        accepted: counts.accepted,
+        rejected: counts.rejected,
+        duplicates: counts.duplicates,
+        seconds: Number(counts.seconds.toFixed(3)),
+        events_per_second: counts.events_per_second,
+      };
+      if (flags.json) outJson(result);
+      else {
+        out(`read:       ${result.read}${counts.blank > 0 ? ` (${counts.blank} blank lines skipped)` : ''}`);
+        out(`accepted:   ${result.accepted}`);
+        out(`rejected:   ${result.rejected}${result.rejected > 0 ? ' (kept in event_rejections)' : ''}`);
+        out(`duplicates: ${result.duplicates}`);
+        out(`seconds:    ${result.seconds} (${result.events_per_second} events/s)`);
+      }
+      if (maxRate !== undefined && counts.read > 0 && counts.rejected / counts.read > maxRate) {
+        throw new CheckFailed(
+          `rejected ${counts.rejected} of ${counts.read} events (${((counts.rejected / counts.read) * 100).toFixed(2)}%), above --max-reject-rate ${flags.maxRejectRate}`,
+        );
+      }
+    });
+}
+
+function parseRate(text: string): number {
+  const v = Number(text);
+  if (!/^[0-9]*\.?[0-9]+$/.test(text) || v < 0 || v > 1) {
+    throw new UsageError(`--max-reject-rate must be a decimal in [0, 1], got ${text}`);
+  }
+  return v;
+}
+
+function parseCount(text: string): number {
+  if (!/^[0-9]+$/.test(text)) throw new UsageError(`--workers must be a whole number, got ${text}`);
+  return Number(text);
+}
+
+/** A progress bar on stderr, only when stderr is a terminal. */
+async function progressBar(): Promise<
+  { update: (p: import('../../store/ingest.js').IngestProgress) => void; stop: () => void } | undefined
+> {
+  if (!process.stderr.isTTY) return undefined;
+  const { SingleBar, Presets } = await import('cli-progress');
+  const bar = new SingleBar(
+    { stream: process.stderr, format: 'ingest [{bar}] {percentage}% | {read} events | {rate} events/s' },
+    Presets.shades_classic,
+  );
+  const t0 = performance.now();
+  let started = false;
+  return {
+    update(p) {
+      if (!started) {
+        bar.start(Math.max(1, p.bytesTotal), 0, { read: 0, rate: 0 });
+        started = true;
+      }
+      const s = (performance.now() - t0) / 1000;
+      bar.update(p.bytesDone, { read: p.read, rate: s > 0 ? Math.round(p.read / s) : 0 });
+    },
+    stop() {
+      if (started) bar.stop();
+      else log('');
+    },
+  };
+}

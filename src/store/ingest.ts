@@ -1,0 +1,399 @@
+/**
+ * Ingest: NDJSON files (parsed and validated by worker threads, written by this thread) and
+ * in-process event streams (the simulator), both through the single EventWriter. Counts of
+ * every run add up: read = accepted + rejected + duplicates (docs/store.md, "Counts").
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import { open, stat } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { availableParallelism } from 'node:os';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { type CanonicalEvent, type Contract, loadContract } from './contract-adapter.js';
+import type { Store } from './open.js';
+import { type ChunkResult, parseChunk } from './parse-chunk.js';
+import { RowBatchBuilder } from './row-batch.js';
+import { ensureScenarioRows } from './scenarios.js';
+import { type BatchResult, EventWriter, type Rejection } from './writer.js';
+
+export interface IngestCounts {
+  read: number;
+  accepted: number;
+  rejected: number;
+  duplicates: number;
+  /** Blank lines skipped (not events, not in `read`). */
+  blank: number;
+  batches: number;
+  seconds: number;
+  events_per_second: number;
+  /** Scenario ids seen among accepted events. */
+  scenarios: string[];
+}
+
+export interface IngestProgress {
+  bytesDone: number;
+  bytesTotal: number;
+  read: number;
+}
+
+export interface IngestOptions {
+  /** Worker threads that parse and validate (default: available parallelism, at most 4; 0 = inline). */
+  workers?: number;
+  /** Bytes per chunk handed to a worker (default 4 MiB). */
+  chunkBytes?: number;
+  /** Bytes per committed batch (default 128 MiB; whole chunks). */
+  batchBytes?: number;
+  /** Events per committed batch for in-process streams (default 250,000). */
+  batchEvents?: number;
+  onProgress?: (p: IngestProgress) => void;
+  /** Identifies this run in ingest_batches (default: a random UUID). */
+  runId?: string;
+}
+
+function emptyCounts(): IngestCounts {
+  return {
+    read: 0,
+    accepted: 0,
+    rejected: 0,
+    duplicates: 0,
+    blank: 0,
+    batches: 0,
+    seconds: 0,
+    events_per_second: 0,
+    scenarios: [],
+  };
+}
+
+function addBatch(c: IngestCounts, b: BatchResult): void {
+  c.read += b.read;
+  c.accepted += b.accepted;
+  c.rejected += b.rejected;
+  c.duplicates += b.duplicates;
+  c.batches++;
+}
+
+function finish(c: IngestCounts, t0: number): IngestCounts {
+  c.seconds = (performance.now() - t0) / 1000;
+  c.events_per_second = c.seconds > 0 ? Math.round(c.read / c.seconds) : 0;
+  return c;
+}
+
+// ---- worker pool ----
+
+/** A parser worker: the compiled module, or (running from sources, in development and tests) via tsx. */
+function workerThread(): Worker {
+  const here = import.meta.url;
+  if (!here.endsWith('.ts')) return new Worker(new URL('./ingest-worker.js', here));
+  const tsx = pathToFileURL(createRequire(here).resolve('tsx/esm/api')).href.replace(
+    /index\.cjs$/,
+    'index.mjs',
+  );
+  const url = new URL('./ingest-worker.ts', here).href;
+  const boot = `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(url)}); });`;
+  return new Worker(boot, { eval: true });
+}
+
+type Pending = { resolve: (r: ChunkResult) => void; reject: (e: Error) => void };
+
+class ParserPool {
+  private workers: Worker[] = [];
+  private pending = new Map<number, Pending>();
+  private nextId = 0;
+  private rr = 0;
+
+  static async start(count: number): Promise<ParserPool> {
+    const pool = new ParserPool();
+    const ready: Promise<void>[] = [];
+    for (let i = 0; i < count; i++) {
+      const w = workerThread();
+      ready.push(
+        new Promise((res, rej) => {
+          w.once('error', rej);
+          w.once('message', () => res());
+        }),
+      );
+      w.on('message', (m: { id?: number; result?: ChunkResult; error?: string }) => {
+        if (m.id === undefined) return;
+        const p = pool.pending.get(m.id);
+        if (!p) return;
+        pool.pending.delete(m.id);
+        if (m.error !== undefined) p.reject(new Error(`ingest worker failed: ${m.error}`));
+        else p.resolve(m.result!);
+      });
+      w.on('error', (err) => {
+        for (const p of pool.pending.values()) p.reject(err);
+        pool.pending.clear();
+      });
+      pool.workers.push(w);
+    }
+    await Promise.all(ready);
+    return pool;
+  }
+
+  parse(bytes: Uint8Array, stripBom: boolean): Promise<ChunkResult> {
+    const id = this.nextId++;
+    const w = this.workers[this.rr++ % this.workers.length];
+    return new Promise((res, rej) => {
+      this.pending.set(id, { resolve: res, reject: rej });
+      w.postMessage({ id, bytes, stripBom }, [bytes.buffer as ArrayBuffer]);
+    });
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.terminate()));
+  }
+}
+
+// ---- file input ----
+
+/** Whole-line chunks of a file, each in its own buffer (so it can be transferred). */
+async function* fileChunks(path: string, chunkBytes: number): AsyncGenerator<Uint8Array> {
+  const fh = await open(path, 'r');
+  try {
+    let carry: Uint8Array = new Uint8Array(0);
+    let size = chunkBytes;
+    for (;;) {
+      const buf = new Uint8Array(Math.max(size, carry.length * 2));
+      buf.set(carry, 0);
+      const { bytesRead } = await fh.read(buf, carry.length, buf.length - carry.length, null);
+      const filled = carry.length + bytesRead;
+      if (bytesRead === 0) {
+        if (filled > 0) yield buf.subarray(0, filled).slice();
+        return;
+      }
+      const lastNl = buf.lastIndexOf(10, filled - 1);
+      if (lastNl < 0) {
+        // A line longer than the buffer: read more before cutting.
+        carry = buf.subarray(0, filled);
+        size *= 2;
+        continue;
+      }
+      carry = buf.slice(lastNl + 1, filled);
+      yield buf.subarray(0, lastNl + 1);
+    }
+  } finally {
+    await fh.close();
+  }
+}
+
+/** Ingest NDJSON files: validate every line, store accepted events once, keep rejections. */
+export async function ingestFiles(
+  store: Store,
+  files: string[],
+  opts: IngestOptions = {},
+): Promise<IngestCounts> {
+  const t0 = performance.now();
+  const counts = emptyCounts();
+  const chunkBytes = opts.chunkBytes ?? 4 << 20;
+  const chunksPerBatch = Math.max(1, Math.round((opts.batchBytes ?? 128 << 20) / chunkBytes));
+  const workerCount = opts.workers ?? Math.min(4, availableParallelism());
+  const runId = opts.runId ?? randomUUID();
+  let bytesTotal = 0;
+  for (const f of files) bytesTotal += (await stat(f)).size;
+  const writer = await EventWriter.create(store);
+  const pool = workerCount > 0 ? await ParserPool.start(workerCount) : undefined;
+  const contract: Contract | undefined = pool ? undefined : await loadContract();
+  const scenarios = new Set<string>();
+  let bytesDone = 0;
+  const timing = { wait: 0, stage: 0 };
+  try {
+    for (const file of files) {
+      const source = resolve(file);
+      const parse = (bytes: Uint8Array, stripBom: boolean) =>
+        pool ? pool.parse(bytes, stripBom) : Promise.resolve(parseChunk(bytes, contract!, stripBom));
+      const inFlight: { result: Promise<ChunkResult>; bytes: number; hash: ReturnType<typeof createHash> }[] =
+        [];
+      const limit = Math.max(2, workerCount * 3);
+      const chunks = fileChunks(file, chunkBytes);
+      let chunkIndex = 0;
+      let eof = false;
+      let line = 0; // lines of this file before the current chunk
+      let hash = createHash('sha256');
+      let batchStart = new Date();
+      let batchFirstLine = 1;
+      let batchRead = 0;
+      let batchChunks = 0;
+      let rejections: Rejection[] = [];
+      for (;;) {
+        while (!eof && inFlight.length < limit) {
+          const next = await chunks.next();
+          if (next.done) {
+            eof = true;
+            break;
+          }
+          const bytes = next.value;
+          // The batch's sha256 covers its raw bytes; batches are whole chunks.
+          if (chunkIndex > 0 && chunkIndex % chunksPerBatch === 0) hash = createHash('sha256');
+          hash.update(bytes);
+          const n = bytes.length;
+          inFlight.push({ result: parse(bytes, chunkIndex === 0), bytes: n, hash });
+          chunkIndex++;
+        }
+        const head = inFlight.shift();
+        if (head === undefined) break;
+        const tw = performance.now();
+        const r = await head.result;
+        const ts = performance.now();
+        writer.stage(r.batch);
+        timing.wait += ts - tw;
+        timing.stage += performance.now() - ts;
+        if (r.rejections.length > 0) {
+          for (const rej of r.rejections) rej.line += line;
+          rejections = rejections.concat(r.rejections);
+        }
+        collectScenarios(r, scenarios);
+        line += r.lines;
+        counts.blank += r.lines - r.read;
+        batchRead += r.read;
+        batchChunks++;
+        bytesDone += head.bytes;
+        const lastOfFile = eof && inFlight.length === 0;
+        if (batchChunks === chunksPerBatch || lastOfFile) {
+          writer.stageRejections(rejections);
+          const res = await writer.commit({
+            runId,
+            source,
+            sha256: head.hash.digest('hex'),
+            firstLine: batchFirstLine,
+            lastLine: line,
+            read: batchRead,
+            startedAt: batchStart,
+          });
+          addBatch(counts, res);
+          batchChunks = 0;
+          batchRead = 0;
+          rejections = [];
+          batchFirstLine = line + 1;
+          batchStart = new Date();
+        }
+        opts.onProgress?.({ bytesDone, bytesTotal, read: counts.read + batchRead });
+      }
+    }
+    counts.scenarios = [...scenarios].sort();
+    await ensureScenarioRows(store.connection, counts.scenarios);
+    if (process.env.PLANLEDGER_DEBUG)
+      process.stderr.write(`wait ${timing.wait.toFixed(0)} ms, stage ${timing.stage.toFixed(0)} ms\n`);
+  } finally {
+    writer.close();
+    await pool?.stop();
+  }
+  return finish(counts, t0);
+}
+
+/** Scenario ids of a chunk's rows, read from the string images (short ids) or long strings. */
+function collectScenarios(r: ChunkResult, into: Set<string>): void {
+  const b = r.batch;
+  if (b.count === 0) return;
+  const img = b.strImages[0];
+  const dec = new TextDecoder();
+  let last = '';
+  // Long scenario ids: from the long-string list (column 0).
+  let prevEnd = 0;
+  for (let k = 0; k < b.longCount; k++) {
+    const end = b.longs[k * 3 + 2];
+    if (b.longs[k * 3] === 0) into.add(dec.decode(b.blob.subarray(prevEnd, end)));
+    prevEnd = end;
+  }
+  for (let row = 0; row < b.count; row++) {
+    const len = img[row * 16];
+    if (len === 0 || len > 12) continue;
+    const s = dec.decode(img.subarray(row * 16 + 4, row * 16 + 4 + len));
+    if (s !== last) {
+      into.add(s);
+      last = s;
+    }
+  }
+}
+
+// ---- in-process streams ----
+
+export interface StreamIngestOptions extends IngestOptions {
+  /** Names the stream in ingest_batches and event_rejections (e.g. `simulate:<scenario>`). */
+  source: string;
+  /** Re-validate each event against the contract (default true; about a microsecond each). */
+  validate?: boolean;
+}
+
+/**
+ * Ingest canonical event objects produced in this process (no JSON round trip for the rows:
+ * only the payload is serialized once, for the stored canonical payload text).
+ */
+export async function ingestEvents(
+  store: Store,
+  events: Iterable<CanonicalEvent> | AsyncIterable<CanonicalEvent>,
+  opts: StreamIngestOptions,
+): Promise<IngestCounts> {
+  const t0 = performance.now();
+  const counts = emptyCounts();
+  const batchEvents = opts.batchEvents ?? 250_000;
+  const validate = opts.validate ?? true;
+  const contract = await loadContract();
+  const writer = await EventWriter.create(store);
+  const runId = opts.runId ?? randomUUID();
+  const scenarios = new Set<string>();
+  let builder = new RowBatchBuilder(8192);
+  let rejections: Rejection[] = [];
+  let read = 0;
+  let batchRead = 0;
+  let firstIndex = 1;
+  let batchStart = new Date();
+  const flushRows = () => {
+    writer.stage(builder.finish());
+    builder = new RowBatchBuilder(8192);
+  };
+  const commit = async () => {
+    flushRows();
+    writer.stageRejections(rejections);
+    addBatch(
+      counts,
+      await writer.commit({
+        runId,
+        source: opts.source,
+        sha256: null,
+        firstLine: firstIndex,
+        lastLine: read,
+        read: batchRead,
+        startedAt: batchStart,
+      }),
+    );
+    rejections = [];
+    batchRead = 0;
+    firstIndex = read + 1;
+    batchStart = new Date();
+    opts.onProgress?.({ bytesDone: 0, bytesTotal: 0, read });
+  };
+  try {
+    for await (const input of events) {
+      read++;
+      batchRead++;
+      let event = input;
+      if (validate) {
+        const v = contract.validateEvent(input);
+        if (!v.ok) {
+          rejections.push({ line: read, rawText: safeJson(input), problems: v.problems });
+          continue;
+        }
+        event = v.event;
+      }
+      scenarios.add(event.scenario_id);
+      builder.add(event, JSON.stringify(event.payload));
+      if (builder.count >= 8192) flushRows();
+      if (batchRead >= batchEvents) await commit();
+    }
+    if (batchRead > 0 || counts.batches === 0) await commit();
+    counts.scenarios = [...scenarios].sort();
+    await ensureScenarioRows(store.connection, counts.scenarios);
+  } finally {
+    writer.close();
+  }
+  return finish(counts, t0);
+}
+
+function safeJson(v: unknown): string {
+  try {
+    return JSON.stringify(v) ?? String(v);
+  } catch {
+    return String(v);
+  }
+}

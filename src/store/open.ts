@@ -1,0 +1,140 @@
+/**
+ * Opening the store: one embedded DuckDB file. One process may write a database file at a
+ * time (DuckDB holds an OS lock on it); a second process gets `StoreLockedError` naming the
+ * file and the holder, or waits up to `waitSeconds` for the lock (docs/store.md, "Concurrency").
+ * Inside one process any number of connections may be used at once (`store.connect()`).
+ */
+import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import { CORE_DDL } from './ddl.js';
+
+export interface OpenStoreOptions {
+  /** The database file (the CLI's `--db`, default `./planledger.duckdb`). */
+  path: string;
+  /** Open for queries only: never creates the file or tables. */
+  readOnly?: boolean;
+  /** Retry for up to this many seconds while another process holds the lock (`--wait`). */
+  waitSeconds?: number;
+  /** DuckDB `memory_limit` (default `PLANLEDGER_MEMORY_LIMIT` or 1GB: docs/store.md, "Settings"). */
+  memoryLimit?: string;
+  /** DuckDB `threads` (default `PLANLEDGER_THREADS` or the machine's available parallelism). */
+  threads?: number;
+}
+
+export interface Store {
+  readonly path: string;
+  readonly readOnly: boolean;
+  readonly instance: DuckDBInstance;
+  /** The store's main connection (the writer's, when not read-only). */
+  readonly connection: DuckDBConnection;
+  /** A further connection to the same database (for concurrent queries in this process). */
+  connect(): Promise<DuckDBConnection>;
+  /** Close every connection and the database. Idempotent. */
+  close(): void;
+}
+
+/** Another process holds the database file's lock. */
+export class StoreLockedError extends Error {
+  override name = 'StoreLockedError';
+  constructor(
+    readonly path: string,
+    readonly holder: string,
+  ) {
+    super(
+      `the database ${path} is locked by another process (${holder}): only one process may write ` +
+        'a database at a time (and no other process may open it while it writes). Wait for it to ' +
+        'finish, or pass --wait SECONDS to wait for the lock.',
+    );
+  }
+}
+
+/** The store file does not exist (read-only open). */
+export class StoreMissingError extends Error {
+  override name = 'StoreMissingError';
+  constructor(readonly path: string) {
+    super(
+      `no store at ${path}: run \`planledger simulate\` or \`planledger ingest\` first, or pass --db PATH`,
+    );
+  }
+}
+
+export const DEFAULT_DB_PATH = './planledger.duckdb';
+export const DEFAULT_MEMORY_LIMIT = '1GB';
+
+const LOCK_RE = /Could not set lock on file "([^"]*)": Conflicting lock is held in (.*?)(?:\. See also|$)/;
+
+/** The settings the store runs with (documented in docs/store.md, "Settings"). */
+export function storeSettings(
+  opts: Pick<OpenStoreOptions, 'memoryLimit' | 'threads'>,
+): Record<string, string> {
+  const threads = opts.threads ?? Number(process.env.PLANLEDGER_THREADS ?? availableParallelism());
+  return {
+    memory_limit: opts.memoryLimit ?? process.env.PLANLEDGER_MEMORY_LIMIT ?? DEFAULT_MEMORY_LIMIT,
+    threads: String(Math.max(1, threads)),
+    // Keep the order rows were inserted in: history and exports rely on seq, but zonemaps
+    // (docs/store.md, "Layout") work best when the physical order follows ingest order.
+    preserve_insertion_order: 'true',
+    // The store never loads extensions at run time (json and parquet are built in).
+    autoinstall_known_extensions: 'false',
+    autoload_known_extensions: 'false',
+  };
+}
+
+export async function openStore(opts: OpenStoreOptions): Promise<Store> {
+  const readOnly = opts.readOnly ?? false;
+  if (readOnly && !existsSync(opts.path)) throw new StoreMissingError(opts.path);
+  const { DuckDBInstance } = await import('@duckdb/node-api');
+  const settings: Record<string, string> = { ...storeSettings(opts) };
+  if (readOnly) settings.access_mode = 'READ_ONLY';
+  const deadline = Date.now() + (opts.waitSeconds ?? 0) * 1000;
+  let instance: DuckDBInstance;
+  for (;;) {
+    try {
+      instance = await DuckDBInstance.create(opts.path, settings);
+      break;
+    } catch (err) {
+      const m = LOCK_RE.exec((err as Error).message ?? '');
+      if (m === null) throw err;
+      if (Date.now() >= deadline) throw new StoreLockedError(opts.path, m[2]);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+  const connections: DuckDBConnection[] = [];
+  const connect = async () => {
+    const c = await instance.connect();
+    connections.push(c);
+    return c;
+  };
+  const connection = await connect();
+  if (!readOnly) {
+    for (const ddl of CORE_DDL) await connection.run(ddl);
+  }
+  let closed = false;
+  return {
+    path: opts.path,
+    readOnly,
+    instance,
+    connection,
+    connect,
+    close() {
+      if (closed) return;
+      closed = true;
+      for (const c of connections) c.closeSync();
+      instance.closeSync();
+    },
+  };
+}
+
+/** Open for queries only (history, scenario list, reports). */
+export function openStoreReadOnly(path: string, opts: Omit<OpenStoreOptions, 'path' | 'readOnly'> = {}) {
+  return openStore({ ...opts, path, readOnly: true });
+}
+
+/** Names of the tables that exist in the store (other areas' tables may be absent). */
+export async function existingTables(conn: DuckDBConnection): Promise<Set<string>> {
+  const r = await conn.runAndReadAll(
+    "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main' AND table_type = 'BASE TABLE'",
+  );
+  return new Set(r.getRows().map((row) => String(row[0])));
+}
