@@ -6,6 +6,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { register as registerBalance } from './commands/balance.js';
+import { register as registerBalances } from './commands/balances.js';
 import { register as registerBench } from './commands/bench.js';
 import { register as registerDq } from './commands/dq.js';
 import { register as registerDrift } from './commands/drift.js';
@@ -36,6 +37,7 @@ export function buildProgram(): Command {
     registerIngest,
     registerHistory,
     registerBalance,
+    registerBalances,
     registerSnapshots,
     registerScenario,
     registerGolden,

@@ -1,4 +1,56 @@
+/**
+ * `planledger balance EMPLOYEE_ID --as-of DATE [--plan P] [--scenario S] [--json] [--from-events] [--db]`:
+ * one participant's balances as of a date, from the latest snapshot plus the events after it, or
+ * by replaying every event (`--from-events`, the audit path). Both give the same figures.
+ */
 import type { Command } from 'commander';
+import { out, outJson } from '../exit.js';
+import { DEFAULT_DB, parseDateOption, withStore } from './snapshots.js';
 
-/** Not built yet: see the open issue for this command. */
-export function register(_program: Command): void {}
+interface BalanceFlags {
+  asOf: string;
+  plan?: string;
+  scenario?: string;
+  json?: boolean;
+  fromEvents?: boolean;
+  db: string;
+}
+
+export function register(program: Command): void {
+  program
+    .command('balance')
+    .description("a participant's six bucket balances, vested fraction and vested balance as of a date")
+    .argument('<employee_id>', 'the participant')
+    .requiredOption('--as-of <date>', 'as of the end of this day (YYYY-MM-DD)')
+    .option('--plan <id>', 'the plan (default: the participant’s only plan)')
+    .option('--scenario <id>', 'the scenario (default: the store’s only scenario)')
+    .option('--from-events', 'replay every event instead of starting from a snapshot (the audit path)')
+    .option('--json', 'print the result as JSON')
+    .option('--db <path>', 'DuckDB store', DEFAULT_DB)
+    .action(async (employee: string, flags: BalanceFlags) => {
+      const asOf = parseDateOption(flags.asOf, '--as-of');
+      const { resolvePlan, resolveScenario } = await import('../../ledger/snapshot-resolve.js');
+      const { balanceFromEvents, balanceFromSnapshots } = await import('../../ledger/snapshots-query.js');
+      await withStore(flags.db, true, async ({ connection }) => {
+        const scenario_id = await resolveScenario(connection, flags.scenario);
+        const plan_id = await resolvePlan(connection, scenario_id, employee, flags.plan);
+        const p = { scenario_id, employee_id: employee, plan_id };
+        const r = flags.fromEvents
+          ? await balanceFromEvents(connection, p, asOf)
+          : await balanceFromSnapshots(connection, p, asOf);
+        if (flags.json) {
+          outJson(r);
+          return;
+        }
+        const source =
+          r.path === 'snapshot'
+            ? `snapshot of ${r.snapshot_date} + events after it`
+            : 'replay of every event';
+        out(`${r.employee_id}  plan ${r.plan_id}  scenario ${r.scenario_id}  as of ${r.as_of}  (${source})`);
+        for (const [bucket, amount] of Object.entries(r.balances))
+          out(`  ${bucket.padEnd(26)}${amount.padStart(16)}`);
+        out(`  ${'vested_percentage'.padEnd(26)}${r.vested_percentage.padStart(16)}`);
+        out(`  ${'vested_balance'.padEnd(26)}${r.vested_balance.padStart(16)}`);
+      });
+    });
+}

@@ -1,4 +1,160 @@
+/**
+ * `planledger snapshots build [--db] [--scenario S] [--rebuild] [--json]` and
+ * `planledger snapshots verify [--db] [--scenario S] [--sample N | --all] [--seed N] [--json]`
+ * (docs/snapshots.md). Also the store handling shared by `balance` and `balances`.
+ */
 import type { Command } from 'commander';
+import { CheckFailed, log, out, outJson, UsageError } from '../exit.js';
 
-/** Not built yet: see the open issue for this command. */
-export function register(_program: Command): void {}
+export const DEFAULT_DB = './planledger.duckdb';
+
+interface StoreHandle {
+  connection: import('@duckdb/node-api').DuckDBConnection;
+}
+
+/**
+ * Open the store, run `fn`, close. Store and snapshot errors become the CLI's exit codes: a
+ * locked or missing file and an ambiguous question are usage errors (2); stale snapshots and
+ * an unknown participant are failed checks (1), with the message saying what to do.
+ */
+export async function withStore<T>(
+  db: string,
+  readOnly: boolean,
+  fn: (s: StoreHandle) => Promise<T>,
+): Promise<T> {
+  const { openStore, StoreLockedError, StoreMissingError } = await import('../../store/open.js');
+  const { SnapshotsStale } = await import('../../ledger/snapshots-state.js');
+  const { AmbiguousQuery, UnknownParticipant } = await import('../../ledger/snapshot-resolve.js');
+  const { VerifyUnavailable } = await import('../../ledger/snapshots-verify.js');
+  let store: Awaited<ReturnType<typeof openStore>>;
+  try {
+    store = await openStore({ path: db, readOnly });
+  } catch (err) {
+    if (err instanceof StoreLockedError || err instanceof StoreMissingError)
+      throw new UsageError(err.message);
+    throw err;
+  }
+  try {
+    return await fn(store);
+  } catch (err) {
+    if (err instanceof AmbiguousQuery) throw new UsageError(err.message);
+    if (
+      err instanceof SnapshotsStale ||
+      err instanceof UnknownParticipant ||
+      err instanceof VerifyUnavailable
+    ) {
+      throw new CheckFailed(err.message);
+    }
+    throw err;
+  } finally {
+    store.close();
+  }
+}
+
+export function parseDateOption(text: string, flag: string): string {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(text) || Number.isNaN(Date.parse(`${text}T00:00:00Z`))) {
+    throw new UsageError(`${flag} ${JSON.stringify(text)}: expected a calendar date YYYY-MM-DD`);
+  }
+  const d = new Date(`${text}T00:00:00Z`);
+  if (d.toISOString().slice(0, 10) !== text) throw new UsageError(`${flag} ${text}: not a calendar date`);
+  return text;
+}
+
+interface BuildFlags {
+  db: string;
+  scenario?: string;
+  rebuild?: boolean;
+  json?: boolean;
+}
+
+interface VerifyFlags {
+  db: string;
+  scenario?: string;
+  sample: string;
+  all?: boolean;
+  seed: string;
+  json?: boolean;
+}
+
+function positiveInt(text: string, flag: string): number {
+  if (!/^\d+$/.test(text)) throw new UsageError(`${flag} ${JSON.stringify(text)}: expected a whole number`);
+  return Number(text);
+}
+
+export function register(program: Command): void {
+  const snapshots = program
+    .command('snapshots')
+    .description('weekly balance snapshots: build them (incrementally) and verify them against the events');
+
+  snapshots
+    .command('build')
+    .description('build the snapshots of the weeks not built yet or changed by newly stored events')
+    .option('--db <path>', 'DuckDB store', DEFAULT_DB)
+    .option('--scenario <id>', 'build this scenario only (default: every scenario)')
+    .option('--rebuild', 'delete and rebuild every snapshot (required after a ledger version change)')
+    .option('--json', 'print the result as JSON')
+    .action(async (flags: BuildFlags) => {
+      const { buildSnapshots } = await import('../../ledger/snapshots-build.js');
+      const { SnapshotsStale } = await import('../../ledger/snapshots-state.js');
+      await withStore(flags.db, false, async (store) => {
+        const result = await buildSnapshots(store.connection, {
+          scenario: flags.scenario,
+          rebuild: flags.rebuild,
+          log: flags.json ? undefined : log,
+        });
+        if (flags.json) outJson(result);
+        else {
+          for (const s of result.scenarios) {
+            out(
+              `${s.scenario_id}: ${s.status}${s.mode === 'none' ? '' : ` (${s.mode})`}, ${s.row_count} rows to ${s.end_date ?? '-'}, ` +
+                `${s.rows_written} written, ${s.rows_deleted} replaced, ledger ${s.ledger_version}, ${s.seconds.toFixed(2)} s`,
+            );
+          }
+        }
+        const stale = result.scenarios.find((s) => s.status === 'stale');
+        if (stale)
+          throw new CheckFailed(new SnapshotsStale(stale.scenario_id, stale.stored_version ?? '?').message);
+      });
+    });
+
+  snapshots
+    .command('verify')
+    .description(
+      'recompute snapshots from the events with the ledger and report every difference (exit 1 on any)',
+    )
+    .option('--db <path>', 'DuckDB store', DEFAULT_DB)
+    .option('--scenario <id>', 'verify this scenario only (default: every scenario with snapshots)')
+    .option('--sample <n>', 'participants per scenario, picked at random by --seed', '200')
+    .option('--all', 'verify every participant')
+    .option('--seed <n>', 'seed of the sample', '1')
+    .option('--json', 'print the result as JSON')
+    .action(async (flags: VerifyFlags) => {
+      const sample = positiveInt(flags.sample, '--sample');
+      const seed = positiveInt(flags.seed, '--seed');
+      const { verifySnapshots } = await import('../../ledger/snapshots-verify.js');
+      await withStore(flags.db, true, async (store) => {
+        const t0 = performance.now();
+        const r = await verifySnapshots(store.connection, {
+          scenario: flags.scenario,
+          sample,
+          all: flags.all,
+          seed,
+        });
+        if (flags.json) outJson(r);
+        else {
+          out(
+            `verified ${r.participants_checked} participants, ${r.rows_checked} snapshot rows of ${r.scenarios.join(', ')}: ` +
+              `${r.mismatch_count} mismatch${r.mismatch_count === 1 ? '' : 'es'}`,
+          );
+          for (const m of r.mismatches.slice(0, 20)) {
+            out(
+              `  ${m.scenario_id} ${m.employee_id} ${m.plan_id} ${m.snapshot_date} ${m.column}: stored ${m.stored ?? '(none)'}, recomputed ${m.recomputed ?? '(none)'}`,
+            );
+          }
+          if (r.mismatch_count > 20) out(`  … and ${r.mismatch_count - 20} more (--json lists up to 1000)`);
+          log(`verify took ${((performance.now() - t0) / 1000).toFixed(2)} s`);
+        }
+        if (!r.ok) throw new CheckFailed('');
+      });
+    });
+}

@@ -1,0 +1,117 @@
+/**
+ * verify recomputes snapshots with the ledger core and names a corrupted figure; a ledger version
+ * change makes the stored snapshots unusable until an explicit rebuild.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { LEDGER_VERSION } from '../../src/ledger/snapshot-ledger.js';
+import { buildSnapshots } from '../../src/ledger/snapshots-build.js';
+import { balanceFromSnapshots } from '../../src/ledger/snapshots-query.js';
+import { SnapshotsStale } from '../../src/ledger/snapshots-state.js';
+import { verifySnapshots } from '../../src/ledger/snapshots-verify.js';
+import { insertEvents, memoryDb, type TestEvent } from './fixtures.js';
+
+const ev = (
+  employee_id: string,
+  effective_date: string,
+  event_type: string,
+  source: string | null,
+  dollars: string | null,
+  pct: string | null = null,
+): TestEvent => ({
+  employee_id,
+  plan_id: 'P1',
+  effective_date,
+  event_type,
+  source,
+  amount: dollars === null ? null : BigInt(Math.round(Number(dollars) * 100)) * 10_000n,
+  vested_percentage: pct === null ? null : BigInt(Math.round(Number(pct) * 10_000)) * 100n,
+});
+
+const STREAM: TestEvent[] = [
+  ev('E1', '2025-01-10', 'contribution', 'employee_pre_tax', '100'),
+  ev('E1', '2025-01-10', 'contribution', 'employer_match', '50'),
+  ev('E1', '2025-01-24', 'contribution', 'employer_match', '50.55'),
+  ev('E1', '2025-02-03', 'vesting', null, null, '0.2'),
+  ev('E1', '2025-03-03', 'forfeiture', 'employer_match', '80.44', '0.2'),
+  ev('E2', '2025-01-17', 'contribution', 'employee_roth', '75'),
+  ev('E2', '2025-02-21', 'contribution', 'employer_nonelective', '12.34'),
+];
+
+describe('snapshots verify', () => {
+  let db: Awaited<ReturnType<typeof memoryDb>>;
+  beforeEach(async () => {
+    db = await memoryDb();
+    await insertEvents(db.conn, STREAM);
+    await buildSnapshots(db.conn);
+  });
+  afterEach(() => db.close());
+
+  it('passes on freshly built snapshots', async () => {
+    const r = await verifySnapshots(db.conn, { all: true });
+    expect(r.ok).toBe(true);
+    expect(r.participants_checked).toBe(2);
+    expect(r.rows_checked).toBeGreaterThan(10);
+  });
+
+  it('names a corrupted stored figure', async () => {
+    await db.conn.run(
+      `UPDATE fct_participant_balance_snapshots SET employer_match = employer_match + 0.01
+        WHERE employee_id = 'E1' AND snapshot_date = DATE '2025-02-07'`,
+    );
+    const r = await verifySnapshots(db.conn, { all: true });
+    expect(r.ok).toBe(false);
+    expect(r.mismatches).toEqual([
+      {
+        scenario_id: 'S1',
+        employee_id: 'E1',
+        plan_id: 'P1',
+        snapshot_date: '2025-02-07',
+        column: 'employer_match',
+        stored: '100.56',
+        recomputed: '100.55',
+      },
+    ]);
+  });
+
+  it('names a missing row', async () => {
+    await db.conn.run(
+      `DELETE FROM fct_participant_balance_snapshots WHERE employee_id = 'E2' AND snapshot_date = DATE '2025-01-31'`,
+    );
+    const r = await verifySnapshots(db.conn, { sample: 10 });
+    expect(r.mismatches.map((m) => [m.employee_id, m.snapshot_date, m.column, m.stored])).toEqual([
+      ['E2', '2025-01-31', 'row', null],
+    ]);
+  });
+
+  it('a ledger version change forces an explicit rebuild', async () => {
+    await db.conn.run(`UPDATE fct_participant_balance_snapshots SET ledger_version = 'ledger-0'`);
+    await db.conn.run(`UPDATE snapshot_builds SET ledger_version = 'ledger-0'`);
+    const p = { scenario_id: 'S1', employee_id: 'E1', plan_id: 'P1' };
+    await expect(balanceFromSnapshots(db.conn, p, '2025-03-31')).rejects.toThrow(SnapshotsStale);
+    await expect(balanceFromSnapshots(db.conn, p, '2025-03-31')).rejects.toThrow(/snapshots build --rebuild/);
+    await expect(verifySnapshots(db.conn)).rejects.toThrow(SnapshotsStale);
+    const inc = await buildSnapshots(db.conn);
+    expect(inc.scenarios[0]).toMatchObject({ status: 'stale', stored_version: 'ledger-0' });
+    const full = await buildSnapshots(db.conn, { rebuild: true });
+    expect(full.scenarios[0]).toMatchObject({
+      status: 'built',
+      mode: 'full',
+      ledger_version: LEDGER_VERSION,
+    });
+    const versions = await db.conn.runAndReadAll(
+      'SELECT DISTINCT ledger_version FROM fct_participant_balance_snapshots',
+    );
+    expect(versions.getRowObjectsJson()).toEqual([{ ledger_version: LEDGER_VERSION }]);
+    expect((await balanceFromSnapshots(db.conn, p, '2025-03-31')).path).toBe('snapshot');
+    expect((await verifySnapshots(db.conn, { all: true })).ok).toBe(true);
+  });
+
+  it('stale rows without a build state are refused by the build too', async () => {
+    await db.conn.run(
+      `UPDATE fct_participant_balance_snapshots SET ledger_version = 'ledger-0' WHERE employee_id = 'E2'`,
+    );
+    await db.conn.run(`DELETE FROM snapshot_builds`);
+    const r = await buildSnapshots(db.conn);
+    expect(r.scenarios[0].status).toBe('stale');
+  });
+});
