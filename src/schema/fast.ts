@@ -13,8 +13,8 @@ import * as S from './scalars.js';
 
 type Fn = (v: unknown) => unknown;
 
-const lit = (v: unknown): string =>
-  v === Infinity ? 'Infinity' : v === -Infinity ? '-Infinity' : JSON.stringify(v);
+/** A JavaScript literal of a contract value (numbers as text: `Infinity` too). */
+const lit = (v: unknown): string => (typeof v === 'number' ? String(v) : JSON.stringify(v));
 
 /** Statements that replace local `c` by its canonical value or return undefined. */
 function checkCode(f: Field, c: string, nested: Fn[]): string {
