@@ -60,7 +60,7 @@ export const CORE_DDL = [
     batch_id BIGINT PRIMARY KEY,
     run_id VARCHAR NOT NULL,
     source VARCHAR NOT NULL,
-    sha256 VARCHAR NOT NULL,
+    sha256 VARCHAR,
     first_line BIGINT,
     last_line BIGINT,
     read_count BIGINT NOT NULL,

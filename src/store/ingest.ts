@@ -47,6 +47,8 @@ export interface IngestOptions {
   /** Events per committed batch for in-process streams (default 250,000). */
   batchEvents?: number;
   onProgress?: (p: IngestProgress) => void;
+  /** Called after each committed batch. */
+  onBatch?: (b: BatchResult) => void;
   /** Identifies this run in ingest_batches (default: a random UUID). */
   runId?: string;
 }
@@ -196,7 +198,6 @@ export async function ingestFiles(
   const contract: Contract | undefined = pool ? undefined : await loadContract();
   const scenarios = new Set<string>();
   let bytesDone = 0;
-  const timing = { wait: 0, stage: 0 };
   try {
     for (const file of files) {
       const source = resolve(file);
@@ -232,12 +233,8 @@ export async function ingestFiles(
         }
         const head = inFlight.shift();
         if (head === undefined) break;
-        const tw = performance.now();
         const r = await head.result;
-        const ts = performance.now();
         writer.stage(r.batch);
-        timing.wait += ts - tw;
-        timing.stage += performance.now() - ts;
         if (r.rejections.length > 0) {
           for (const rej of r.rejections) rej.line += line;
           rejections = rejections.concat(r.rejections);
@@ -261,6 +258,7 @@ export async function ingestFiles(
             startedAt: batchStart,
           });
           addBatch(counts, res);
+          opts.onBatch?.(res);
           batchChunks = 0;
           batchRead = 0;
           rejections = [];
@@ -272,8 +270,6 @@ export async function ingestFiles(
     }
     counts.scenarios = [...scenarios].sort();
     await ensureScenarioRows(store.connection, counts.scenarios);
-    if (process.env.PLANLEDGER_DEBUG)
-      process.stderr.write(`wait ${timing.wait.toFixed(0)} ms, stage ${timing.stage.toFixed(0)} ms\n`);
   } finally {
     writer.close();
     await pool?.stop();
@@ -345,18 +341,17 @@ export async function ingestEvents(
   const commit = async () => {
     flushRows();
     writer.stageRejections(rejections);
-    addBatch(
-      counts,
-      await writer.commit({
-        runId,
-        source: opts.source,
-        sha256: null,
-        firstLine: firstIndex,
-        lastLine: read,
-        read: batchRead,
-        startedAt: batchStart,
-      }),
-    );
+    const res = await writer.commit({
+      runId,
+      source: opts.source,
+      sha256: null,
+      firstLine: firstIndex,
+      lastLine: read,
+      read: batchRead,
+      startedAt: batchStart,
+    });
+    addBatch(counts, res);
+    opts.onBatch?.(res);
     rejections = [];
     batchRead = 0;
     firstIndex = read + 1;

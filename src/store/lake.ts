@@ -22,10 +22,11 @@ export interface LakeTable {
   /** SQL over the store table giving the `year` partition, or null: partitioned by scenario only. */
   year: string | null;
   /**
-   * Dimension tables are written whole by every shard of a scenario that exports them, so the
-   * view keeps one copy of identical rows (the fact tables are disjoint across shards).
+   * How the rows of several exports (shards) combine in the view: `all` (facts: the shards hold
+   * disjoint rows), `distinct` (dimensions that every shard writes whole: one copy of identical
+   * rows), `builds` (the snapshot build state: one row per scenario, see BUILDS_COMBINE).
    */
-  dimension: boolean;
+  combine: 'all' | 'distinct' | 'builds';
   /** Row order inside the files: one participant's rows sit together (row-group pruning). */
   order: string;
 }
@@ -34,17 +35,18 @@ export const LAKE_TABLES: readonly LakeTable[] = [
   {
     name: 'fct_yearly_events',
     year: 'simulation_year',
-    dimension: false,
+    combine: 'all',
     order: 'employee_id, effective_date, seq',
   },
   {
     name: 'fct_participant_balance_snapshots',
     year: 'CAST(year(snapshot_date) AS INTEGER)',
-    dimension: false,
+    combine: 'all',
     order: 'employee_id, snapshot_date',
   },
-  { name: 'scenarios', year: null, dimension: true, order: 'scenario_id' },
-  { name: 'dim_participants', year: null, dimension: true, order: 'employee_id' },
+  { name: 'scenarios', year: null, combine: 'distinct', order: 'scenario_id' },
+  { name: 'dim_participants', year: null, combine: 'distinct', order: 'employee_id' },
+  { name: 'snapshot_builds', year: null, combine: 'builds', order: 'scenario_id' },
 ];
 
 /** One column of a lake table, as the store defines it (`DESCRIBE`). */
@@ -105,11 +107,35 @@ export function readParquetSql(lakeDir: string, t: LakeTable): string {
   return `read_parquet(${sqlString(glob)}, hive_partitioning = true, union_by_name = true, hive_types = ${types})`;
 }
 
+/**
+ * The snapshot build state of several shards, as one row per scenario. Each shard's row says
+ * "every event with seq ≤ max_seq is in the snapshots, up to end_date". Shards number their
+ * events independently, and one participant's events all come from one shard, so the smallest
+ * max_seq and end_date are true for every shard: the snapshot path then replays a little more
+ * than needed, never less. Different ledger versions do not combine (queries then refuse the
+ * snapshots and replay events: src/ledger/snapshots-state.ts).
+ */
+const BUILDS_COMBINE: Record<string, string> = {
+  ledger_version: `CASE WHEN count(DISTINCT ledger_version) = 1 THEN min(ledger_version) ELSE 'mixed' END`,
+  max_seq: 'min(max_seq)',
+  end_date: 'min(end_date)',
+  row_count: 'sum(row_count)',
+  built_at: 'max(built_at)',
+};
+
 /** The view over one table: the store's columns, in the store's order, with the store's types. */
 export function viewSql(lakeDir: string, t: LakeTable, schema: LakeTableSchema): string {
-  const cols = schema.columns.map((c) => `CAST(${quoteIdent(c.name)} AS ${c.type}) AS ${quoteIdent(c.name)}`);
-  const distinct = t.dimension ? 'DISTINCT ' : '';
-  return `CREATE OR REPLACE VIEW ${quoteIdent(t.name)} AS SELECT ${distinct}${cols.join(', ')} FROM ${readParquetSql(lakeDir, t)}`;
+  const from = readParquetSql(lakeDir, t);
+  const cast = (expr: string, c: LakeColumn) => `CAST(${expr} AS ${c.type}) AS ${quoteIdent(c.name)}`;
+  if (t.combine === 'builds') {
+    const cols = schema.columns.map((c) =>
+      c.name === 'scenario_id' ? quoteIdent(c.name) : cast(BUILDS_COMBINE[c.name] ?? `any_value(${quoteIdent(c.name)})`, c),
+    );
+    return `CREATE OR REPLACE VIEW ${quoteIdent(t.name)} AS SELECT ${cols.join(', ')} FROM ${from} GROUP BY scenario_id`;
+  }
+  const cols = schema.columns.map((c) => cast(quoteIdent(c.name), c));
+  const distinct = t.combine === 'distinct' ? 'DISTINCT ' : '';
+  return `CREATE OR REPLACE VIEW ${quoteIdent(t.name)} AS SELECT ${distinct}${cols.join(', ')} FROM ${from}`;
 }
 
 function emptyTableSql(schema: LakeTableSchema): string {

@@ -158,7 +158,6 @@ export class EventWriter {
     const batchId = this.nextBatchId++;
     const staged = this.staged;
     const rejected = this.stagedRejections;
-    const t0 = performance.now();
     await c.run('BEGIN TRANSACTION');
     try {
       // Exactly once: skip an event already stored, or staged earlier in this batch.
@@ -168,8 +167,6 @@ export class EventWriter {
         QUALIFY row_number() OVER (PARTITION BY s.event_id ORDER BY s.seq) = 1
         ORDER BY s.seq`);
       const accepted = Number(ins.rowsChanged);
-      if (process.env.PLANLEDGER_DEBUG)
-        process.stderr.write(`commit insert ${staged} rows: ${(performance.now() - t0).toFixed(0)} ms\n`);
       if (rejected > 0) {
         // A re-run of the same file records each rejected line once.
         await c.run(

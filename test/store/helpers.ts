@@ -1,0 +1,50 @@
+/** Shared fixtures of the store tests: temporary stores and NDJSON corpora. */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach } from 'vitest';
+import { mixedCorpus } from '../../src/schema/examples.js';
+import { openStore, type Store } from '../../src/store/open.js';
+
+const dirs: string[] = [];
+const stores: Store[] = [];
+
+afterEach(() => {
+  for (const s of stores.splice(0)) s.close();
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+export function tempDir(): string {
+  const d = mkdtempSync(join(tmpdir(), 'planledger-store-'));
+  dirs.push(d);
+  return d;
+}
+
+export async function newStore(dir = tempDir()): Promise<Store> {
+  const s = await openStore({ path: join(dir, 'test.duckdb'), threads: 1, memoryLimit: '256MB' });
+  stores.push(s);
+  return s;
+}
+
+/** Track a store opened elsewhere so that it is closed after the test. */
+export function track(s: Store): Store {
+  stores.push(s);
+  return s;
+}
+
+export function writeLines(path: string, lines: string[], end = '\n'): string {
+  writeFileSync(path, lines.map((l) => l + end).join(''));
+  return path;
+}
+
+/** Valid events of all eleven kinds as wire objects. */
+export function validEvents(n: number, scenario?: string): Record<string, unknown>[] {
+  const events = mixedCorpus(n);
+  if (scenario !== undefined) for (const e of events) e.scenario_id = scenario;
+  return events;
+}
+
+export async function count(store: Store, sql: string): Promise<number> {
+  const r = await store.connection.runAndReadAll(sql);
+  return Number(r.getRows()[0][0]);
+}

@@ -1,0 +1,138 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { serializeEvent, validateEvent } from '../../src/schema/index.js';
+import { ingestEvents, ingestFiles } from '../../src/store/ingest.js';
+import { readEventsCanonical } from '../../src/store/read.js';
+import { count, newStore, tempDir, validEvents, writeLines } from './helpers.js';
+
+/** A corpus of valid, invalid, duplicate and blank lines with known counts. */
+function corpus(dir: string) {
+  const events = validEvents(44);
+  const lines = events.map((e) => JSON.stringify(e));
+  lines.splice(5, 0, ''); // blank
+  lines.splice(9, 0, '   '); // blank (spaces)
+  lines.push('{not json');
+  lines.push(JSON.stringify({ ...events[0], event_id: 'not-a-uuid' }));
+  const wrongMoney = structuredClone(events[6]) as { payload: Record<string, unknown> };
+  wrongMoney.payload.amount = 12.5; // a JSON number where money is expected
+  lines.push(JSON.stringify(wrongMoney));
+  lines.push(JSON.stringify(events[3])); // duplicate within the file
+  lines.push(JSON.stringify(events[4])); // duplicate within the file
+  const path = writeLines(join(dir, 'corpus.ndjson'), lines);
+  return { path, valid: 44, invalid: 3, duplicates: 2, blank: 2 };
+}
+
+describe('ingest', () => {
+  for (const workers of [0, 1]) {
+    it(`counts add up and a second run stores nothing new (workers=${workers})`, async () => {
+      const dir = tempDir();
+      const store = await newStore(dir);
+      const c = corpus(dir);
+      const first = await ingestFiles(store, [c.path], { workers });
+      expect(first.read).toBe(c.valid + c.invalid + c.duplicates);
+      expect(first.accepted).toBe(c.valid);
+      expect(first.rejected).toBe(c.invalid);
+      expect(first.duplicates).toBe(c.duplicates);
+      expect(first.blank).toBe(c.blank);
+      expect(first.read).toBe(first.accepted + first.rejected + first.duplicates);
+      expect(await count(store, 'SELECT count(*) FROM fct_yearly_events')).toBe(c.valid);
+      expect(await count(store, 'SELECT count(DISTINCT event_id) FROM fct_yearly_events')).toBe(c.valid);
+      expect(await count(store, 'SELECT count(*) FROM event_rejections')).toBe(c.invalid);
+
+      const second = await ingestFiles(store, [c.path], { workers });
+      expect(second).toMatchObject({ accepted: 0, rejected: c.invalid, duplicates: c.valid + c.duplicates });
+      expect(await count(store, 'SELECT count(*) FROM fct_yearly_events')).toBe(c.valid);
+      // Rejected lines are recorded once, whatever the number of runs.
+      expect(await count(store, 'SELECT count(*) FROM event_rejections')).toBe(c.invalid);
+      expect(await count(store, 'SELECT count(*) FROM ingest_batches')).toBe(2);
+      expect(await count(store, 'SELECT sum(accepted_count) FROM ingest_batches')).toBe(c.valid);
+    });
+  }
+
+  it('keeps rejections with file line numbers and reasons', async () => {
+    const dir = tempDir();
+    const store = await newStore(dir);
+    const c = corpus(dir);
+    await ingestFiles(store, [c.path], { workers: 0 });
+    const r = await store.connection.runAndReadAll(
+      'SELECT source, line, raw_text, reasons::VARCHAR FROM event_rejections ORDER BY line',
+    );
+    const rows = r.getRows();
+    const fileLines = readFileSync(c.path, 'utf8').split('\n');
+    for (const [source, line, raw] of rows) {
+      expect(source).toBe(c.path);
+      expect(fileLines[Number(line) - 1]).toBe(raw);
+    }
+    const reasons = rows.map((row) => JSON.parse(String(row[3])) as { path: string }[]);
+    expect(reasons[0][0].path).toBe('');
+    expect(reasons[1].map((p) => p.path)).toContain('/event_id');
+    expect(reasons[2].map((p) => p.path)).toContain('/payload/amount');
+  });
+
+  it('reads stored events back as their canonical form (BOM, CRLF, non-canonical input)', async () => {
+    const dir = tempDir();
+    const store = await newStore(dir);
+    const events = validEvents(33);
+    // Non-canonical but valid spellings: upper-case UUID, an offset timestamp, padded money.
+    events[0].event_id = String(events[0].event_id).toUpperCase();
+    events[1].created_at = '2026-01-15T10:30:00.250000+01:00';
+    (events[6].payload as Record<string, unknown>).amount = '0012.50';
+    events[2].correlation_id = 'hire-"quoted"-\\-é';
+    const path = join(dir, 'crlf.ndjson');
+    writeLines(path, events.map((e) => JSON.stringify(e)), '\r\n');
+    const bytes = readFileSync(path);
+    const withBom = join(dir, 'bom.ndjson');
+    writeLines(withBom, ['\ufeff' + bytes.toString('utf8').trimEnd()], '');
+    const r = await ingestFiles(store, [withBom], { workers: 0 });
+    expect(r.accepted).toBe(33);
+    const expected = new Map<string, string>();
+    for (const e of events) {
+      const v = validateEvent(e);
+      if (!v.ok) throw new Error('fixture invalid');
+      expected.set(v.event.event_id, serializeEvent(v.event));
+    }
+    let n = 0;
+    for await (const stored of readEventsCanonical(store.connection, { order: 'seq' })) {
+      const id = JSON.parse(stored.text).event_id as string;
+      expect(stored.text).toBe(expected.get(id));
+      n++;
+    }
+    expect(n).toBe(33);
+  });
+
+  it('ingests in-process streams of canonical events, once', async () => {
+    const store = await newStore();
+    const events = validEvents(50).map((e) => {
+      const v = validateEvent(e);
+      if (!v.ok) throw new Error('fixture invalid');
+      return v.event;
+    });
+    const a = await ingestEvents(store, events, { source: 'test-stream', batchEvents: 20 });
+    expect(a).toMatchObject({ read: 50, accepted: 50, rejected: 0, duplicates: 0, batches: 3 });
+    const b = await ingestEvents(store, events.slice(0, 10), { source: 'test-stream' });
+    expect(b).toMatchObject({ read: 10, accepted: 0, duplicates: 10 });
+    const texts: string[] = [];
+    for await (const s of readEventsCanonical(store.connection, { order: 'seq' })) texts.push(s.text);
+    expect(texts).toEqual(events.map((e) => serializeEvent(e)));
+    // seq preserves production order.
+    expect(await count(store, 'SELECT count(*) FROM fct_yearly_events WHERE seq BETWEEN 1 AND 50')).toBe(50);
+    // A scenario row exists for the ingested scenario.
+    expect(await count(store, "SELECT count(*) FROM scenarios WHERE scenario_id = 'baseline'")).toBe(1);
+  });
+
+  it('counts several files and batches, an empty file and lines without a final newline', async () => {
+    const dir = tempDir();
+    const store = await newStore(dir);
+    const events = validEvents(300);
+    const a = writeLines(join(dir, 'a.ndjson'), events.slice(0, 200).map((e) => JSON.stringify(e)));
+    const b = join(dir, 'b.ndjson');
+    writeLines(b, [events.slice(150).map((e) => JSON.stringify(e)).join('\n')], '');
+    const empty = writeLines(join(dir, 'empty.ndjson'), []);
+    const r = await ingestFiles(store, [a, empty, b], { workers: 0, chunkBytes: 4096, batchBytes: 16384 });
+    expect(r).toMatchObject({ read: 350, accepted: 300, duplicates: 50, rejected: 0 });
+    expect(r.batches).toBeGreaterThan(4);
+    expect(await count(store, 'SELECT count(*) FROM fct_yearly_events')).toBe(300);
+    expect(await count(store, 'SELECT sum(read_count) FROM ingest_batches')).toBe(350);
+  });
+});
