@@ -29,7 +29,8 @@ export interface Row {
 
 const hex = (n: number, w: number) => n.toString(16).padStart(w, '0');
 
-export function buildCleanRows(): Row[] {
+export function buildCleanRows(opts: { matchRate?: string } = {}): Row[] {
+  const matchRate = dec(opts.matchRate ?? '0.5');
   const rows: Row[] = [];
   const add = (employee: string, date: string, payload: Record<string, unknown>) => {
     const seq = rows.length + 1;
@@ -139,7 +140,7 @@ export function buildCleanRows(): Row[] {
       deferred += pre;
       const cu = minDec(requested - pre, dec('7500') - catchUp);
       catchUp += cu;
-      const match = mulRoundCents(pre, dec('0.5'));
+      const match = mulRoundCents(pre, matchRate);
       e1Match += match;
       contribute('E1', date, 'employee_pre_tax', pre);
       contribute('E1', date, 'employee_catch_up', cu);
@@ -172,7 +173,7 @@ export function buildCleanRows(): Row[] {
   for (const date of payDates(2024).filter((d) => d >= '2024-03-04')) {
     const pre = mulRoundCents(e2Gross, dec('0.04'));
     e2Comp2024 += e2Gross;
-    const match = mulRoundCents(pre, dec('0.5'));
+    const match = mulRoundCents(pre, matchRate);
     e2Match += match;
     contribute('E2', date, 'employee_pre_tax', pre);
     contribute('E2', date, 'employer_match', match);
@@ -183,7 +184,7 @@ export function buildCleanRows(): Row[] {
   for (const date of payDates(2025).filter((d) => d <= '2025-06-30')) {
     const pre = mulRoundCents(e2Gross, dec('0.03'));
     const roth = mulRoundCents(e2Gross, dec('0.02'));
-    const match = mulRoundCents(pre + roth, dec('0.5'));
+    const match = mulRoundCents(pre + roth, matchRate);
     e2Match += match;
     contribute('E2', date, 'employee_pre_tax', pre);
     contribute('E2', date, 'employee_roth', roth);
