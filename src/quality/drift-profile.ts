@@ -108,6 +108,15 @@ export async function recordProfile(store: ConnectionSource, opts: ProfileOption
     metrics[name] = { kind, value };
   };
   const count = (name: string, v: unknown) => put(name, 'count', String(Number(v)));
+  /** Add one category's count to a categorical distribution. */
+  const tally = (name: string, category: unknown, n: unknown) => {
+    let d = distributions[name];
+    if (d === undefined) {
+      d = { kind: 'categorical', counts: {} };
+      distributions[name] = d;
+    }
+    if (d.kind === 'categorical') d.counts[String(category)] = Number(n);
+  };
 
   // Events by kind, and who was active (had any event) each year.
   for (const r of await rows(
@@ -121,8 +130,7 @@ export async function recordProfile(store: ConnectionSource, opts: ProfileOption
     'SELECT year(effective_date) AS y, event_type, count(*) AS n FROM drift_events GROUP BY ALL ORDER BY ALL',
   )) {
     const key = `${r.y}.event_type`;
-    const d = (distributions[key] ??= { kind: 'categorical', counts: {} });
-    if (d.kind === 'categorical') d.counts[String(r.event_type)] = Number(r.n);
+    tally(key, r.event_type, r.n);
   }
   const people = await rows(
     conn,
@@ -166,7 +174,7 @@ export async function recordProfile(store: ConnectionSource, opts: ProfileOption
     count(`${p}.participants`, r.people);
     put(`${p}.sum`, 'money', canon(r.total));
     put(`${p}.mean`, 'money', mean(String(r.total), Number(r.n)));
-    QUANTILES.forEach(([name], i) => put(`${p}.${name}`, 'money', canon((r.q as string[])[i])));
+    for (const [i, [name]] of QUANTILES.entries()) put(`${p}.${name}`, 'money', canon((r.q as string[])[i]));
     put(`${p}.max`, 'money', canon(r.mx));
   }
   for (const r of await rows(
@@ -181,8 +189,7 @@ export async function recordProfile(store: ConnectionSource, opts: ProfileOption
     conn,
     `SELECT year(effective_date) AS y, source, count(*) AS n FROM drift_events WHERE event_type = 'contribution' GROUP BY ALL ORDER BY ALL`,
   )) {
-    const d = (distributions[`${r.y}.contribution.source`] ??= { kind: 'categorical', counts: {} });
-    if (d.kind === 'categorical') d.counts[String(r.source)] = Number(r.n);
+    tally(`${r.y}.contribution.source`, r.source, r.n);
   }
 
   // Forfeitures per bucket.
@@ -210,15 +217,15 @@ export async function recordProfile(store: ConnectionSource, opts: ProfileOption
     put(`${p}.auto_share`, 'rate', ratio(Number(r.auto), Number(r.n)));
     put(`${p}.pre_tax_rate.mean`, 'rate', mean(String(r.pre_sum), Number(r.n)));
     put(`${p}.roth_rate.mean`, 'rate', mean(String(r.roth_sum), Number(r.n)));
-    QUANTILES.forEach(([name], i) => put(`${p}.pre_tax_rate.${name}`, 'rate', canon((r.q as string[])[i])));
+    for (const [i, [name]] of QUANTILES.entries())
+      put(`${p}.pre_tax_rate.${name}`, 'rate', canon((r.q as string[])[i]));
   }
   for (const r of await rows(
     conn,
     `SELECT year(effective_date) AS y, json_extract_string(payload, '$.termination_reason') AS reason, count(*) AS n
      FROM drift_events WHERE event_type = 'termination' GROUP BY ALL ORDER BY ALL`,
   )) {
-    const d = (distributions[`${r.y}.termination.reason`] ??= { kind: 'categorical', counts: {} });
-    if (d.kind === 'categorical') d.counts[String(r.reason)] = Number(r.n);
+    tally(`${r.y}.termination.reason`, r.reason, r.n);
   }
 
   // Numeric samples: the same rows are chosen whatever the plan design (hash of who and when).

@@ -15,6 +15,8 @@ export interface KsResult {
 
 const sortBig = (xs: readonly bigint[]) => [...xs].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
 
+const smaller = (a: bigint, b: bigint) => (b < a ? b : a);
+
 /** Walk both sorted samples together, calling `step(x, nextX, Fa, Fb)` after each distinct value. */
 function walk(
   a: readonly bigint[],
@@ -29,16 +31,9 @@ function walk(
     const x = j >= sb.length || (i < sa.length && sa[i] <= sb[j]) ? sa[i] : sb[j];
     while (i < sa.length && sa[i] === x) i++;
     while (j < sb.length && sb[j] === x) j++;
-    const next =
-      i < sa.length && j < sb.length
-        ? sa[i] < sb[j]
-          ? sa[i]
-          : sb[j]
-        : i < sa.length
-          ? sa[i]
-          : j < sb.length
-            ? sb[j]
-            : null;
+    const na = i < sa.length ? sa[i] : null;
+    const nb = j < sb.length ? sb[j] : null;
+    const next = na === null ? nb : nb === null ? na : smaller(na, nb);
     step(x, next, i / sa.length, j / sb.length);
   }
 }
@@ -117,14 +112,14 @@ export function psi(base: Record<string, number>, current: Record<string, number
 /** ln Γ(x) (Lanczos). */
 function lnGamma(x: number): number {
   const c = [
-    76.18009172947146, -86.50532032941677, 24.01409824083091, -1.231739572450155, 0.1208650973866179e-2,
+    76.18009172947146, -86.50532032941678, 24.01409824083091, -1.231739572450155, 0.1208650973866179e-2,
     -0.5395239384953e-5,
   ];
   let y = x;
   const tmp = x + 5.5 - (x + 0.5) * Math.log(x + 5.5);
-  let ser = 1.000000000190015;
+  let ser = 1.00000000019001;
   for (const cj of c) ser += cj / ++y;
-  return -tmp + Math.log((2.5066282746310005 * ser) / x);
+  return -tmp + Math.log((Math.sqrt(2 * Math.PI) * ser) / x);
 }
 
 /** Regularized upper incomplete gamma Q(s, x) (series below s + 1, continued fraction above). */
