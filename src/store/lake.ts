@@ -129,7 +129,9 @@ export function viewSql(lakeDir: string, t: LakeTable, schema: LakeTableSchema):
   const cast = (expr: string, c: LakeColumn) => `CAST(${expr} AS ${c.type}) AS ${quoteIdent(c.name)}`;
   if (t.combine === 'builds') {
     const cols = schema.columns.map((c) =>
-      c.name === 'scenario_id' ? quoteIdent(c.name) : cast(BUILDS_COMBINE[c.name] ?? `any_value(${quoteIdent(c.name)})`, c),
+      c.name === 'scenario_id'
+        ? quoteIdent(c.name)
+        : cast(BUILDS_COMBINE[c.name] ?? `any_value(${quoteIdent(c.name)})`, c),
     );
     return `CREATE OR REPLACE VIEW ${quoteIdent(t.name)} AS SELECT ${cols.join(', ')} FROM ${from} GROUP BY scenario_id`;
   }

@@ -80,7 +80,11 @@ describe('ingest', () => {
     (events[6].payload as Record<string, unknown>).amount = '0012.50';
     events[2].correlation_id = 'hire-"quoted"-\\-é';
     const path = join(dir, 'crlf.ndjson');
-    writeLines(path, events.map((e) => JSON.stringify(e)), '\r\n');
+    writeLines(
+      path,
+      events.map((e) => JSON.stringify(e)),
+      '\r\n',
+    );
     const bytes = readFileSync(path);
     const withBom = join(dir, 'bom.ndjson');
     writeLines(withBom, ['\ufeff' + bytes.toString('utf8').trimEnd()], '');
@@ -125,9 +129,21 @@ describe('ingest', () => {
     const dir = tempDir();
     const store = await newStore(dir);
     const events = validEvents(300);
-    const a = writeLines(join(dir, 'a.ndjson'), events.slice(0, 200).map((e) => JSON.stringify(e)));
+    const a = writeLines(
+      join(dir, 'a.ndjson'),
+      events.slice(0, 200).map((e) => JSON.stringify(e)),
+    );
     const b = join(dir, 'b.ndjson');
-    writeLines(b, [events.slice(150).map((e) => JSON.stringify(e)).join('\n')], '');
+    writeLines(
+      b,
+      [
+        events
+          .slice(150)
+          .map((e) => JSON.stringify(e))
+          .join('\n'),
+      ],
+      '',
+    );
     const empty = writeLines(join(dir, 'empty.ndjson'), []);
     const r = await ingestFiles(store, [a, empty, b], { workers: 0, chunkBytes: 4096, batchBytes: 16384 });
     expect(r).toMatchObject({ read: 350, accepted: 300, duplicates: 50, rejected: 0 });

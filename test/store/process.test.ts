@@ -14,7 +14,9 @@ import { count, tempDir, track } from './helpers.js';
 const fixture = (name: string) => join(import.meta.dirname, 'fixtures', name);
 
 function run(script: string, args: string[]): ChildProcess {
-  return spawn(process.execPath, ['--import', 'tsx', fixture(script), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  return spawn(process.execPath, ['--import', 'tsx', fixture(script), ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
 }
 
 function waitForLine(child: ChildProcess, test: (line: string) => boolean): Promise<void> {
@@ -24,7 +26,9 @@ function waitForLine(child: ChildProcess, test: (line: string) => boolean): Prom
       buf += d.toString();
       if (buf.split('\n').some(test)) resolve();
     });
-    child.once('exit', (code) => reject(new Error(`child exited (${code}) before the expected line; got ${buf}`)));
+    child.once('exit', (code) =>
+      reject(new Error(`child exited (${code}) before the expected line; got ${buf}`)),
+    );
   });
 }
 
@@ -76,7 +80,11 @@ describe('processes', () => {
     );
     expect(partial).toBe(0);
 
-    const again = await ingestFiles(store, [file], { workers: 0, chunkBytes: 64 << 10, batchBytes: 256 << 10 });
+    const again = await ingestFiles(store, [file], {
+      workers: 0,
+      chunkBytes: 64 << 10,
+      batchBytes: 256 << 10,
+    });
     expect(again.read).toBe(total);
     expect(again.duplicates).toBe(stored);
     expect(again.accepted).toBe(total - stored);
