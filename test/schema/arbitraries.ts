@@ -93,7 +93,7 @@ export const id = fc
   .filter((s) => ID_RE.test(s) && [...s].length <= 128);
 
 const level = fc.integer({ min: 1, max: 10 });
-const pick = <T extends readonly string[]>(values: T) => fc.constantFrom(...values);
+const pick = <T extends string>(values: readonly T[]): fc.Arbitrary<T> => fc.constantFrom(...values);
 const opt = <T>(arb: fc.Arbitrary<T>) => fc.option(arb, { nil: undefined });
 const nullable = <T>(arb: fc.Arbitrary<T>) => fc.option(arb, { nil: null });
 
@@ -278,7 +278,7 @@ function payload(kind: EventType, effective: string): fc.Arbitrary<Obj> {
 
 /** A valid wire event of the given kind (or any kind). */
 export function validEvent(kind?: EventType): fc.Arbitrary<Obj> {
-  const kinds = kind === undefined ? pick(EVENT_TYPES) : fc.constant(kind);
+  const kinds: fc.Arbitrary<EventType> = kind === undefined ? pick(EVENT_TYPES) : fc.constant(kind);
   return fc.tuple(kinds, date).chain(([k, effective]) =>
     fc.record(
       {
