@@ -9,9 +9,19 @@ import { EVENT_TYPES, type SimulationEvent } from '../schema/contract.js';
 import { formatDecimal, parseDecimal } from '../schema/decimal.js';
 import { EngineInputError } from './errors.js';
 
-/** Fast canonical money text for micro-units (same result as formatDecimal). */
+/**
+ * Canonical decimal text of micro-units (same result as formatDecimal, without divisions or
+ * regular expressions: it runs for every amount the engine writes).
+ */
 export function money(v: bigint): string {
-  return formatDecimal(v);
+  if (v < 0n) return '-' + money(-v);
+  const s = v.toString();
+  const n = s.length;
+  const int = n > 6 ? s.slice(0, n - 6) : '0';
+  const frac = n > 6 ? s.slice(n - 6) : s.padStart(6, '0');
+  let end = 6;
+  while (end > 0 && frac.charCodeAt(end - 1) === 48) end--;
+  return end === 0 ? int : int + '.' + frac.slice(0, end);
 }
 
 const TS_RE =

@@ -41,13 +41,6 @@ export interface ProjectPersonInput {
   createdAt: string;
 }
 
-interface Pending {
-  /** Sort key: (day, type precedence, sub-order). */
-  k: number;
-  e: SimulationEvent;
-  engine: boolean;
-}
-
 interface Election {
   day: number;
   pt: Decimal;
@@ -79,7 +72,9 @@ export function projectPerson(input: ProjectPersonInput): SimulationEvent[] {
   const ctx = planContext(plan, input.years);
   const emp = person.employeeId;
   const planId = plan.planId;
-  const out: Pending[] = [];
+  // The stream before ordering: events and their sort keys (day, type precedence, sub-order).
+  const out: SimulationEvent[] = [];
+  const keys: number[] = [];
 
   // ---- decision events: written as they are (canonical form), and read for their effects ----
   let termDay = Number.POSITIVE_INFINITY;
@@ -98,7 +93,8 @@ export function projectPerson(input: ProjectPersonInput): SimulationEvent[] {
     const ev = canonicalDecision(raw);
     const day = toDay(ev.effective_date);
     const p = ev.payload;
-    out.push({ k: sortKey(day, p.event_type, 0), e: ev, engine: false });
+    out.push(ev);
+    keys.push(sortKey(day, p.event_type, 0));
     if (p.event_type === 'termination') {
       // calculations.md, Elections: at most one termination per person.
       if (termEventId !== null) throw new EngineInputError(emp, 'more than one termination in the inputs');
@@ -125,13 +121,15 @@ export function projectPerson(input: ProjectPersonInput): SimulationEvent[] {
   const employedInPeriod = hire <= ctx.lastDay && termDay >= ctx.firstDay && termDay >= hire;
   if (employedInPeriod) projectEngineEvents();
 
-  out.sort((a, b) => a.k - b.k); // stable: same key keeps insertion (file) order
+  // Order by key; equal keys keep insertion order (decisions first, in file order).
+  const order = Array.from(keys.keys());
+  order.sort((a, b) => keys[a] - keys[b] || a - b);
   const idOf = eventIdMaker(input.scenarioId, emp);
   const result: SimulationEvent[] = new Array(out.length);
-  for (let i = 0; i < out.length; i++) {
-    const p = out[i];
-    if (p.engine) p.e.event_id = idOf(i);
-    result[i] = p.e;
+  for (let i = 0; i < order.length; i++) {
+    const e = out[order[i]];
+    if (e.event_id === '') e.event_id = idOf(i); // engine events get their deterministic id here
+    result[i] = e;
   }
   return result;
 
@@ -143,20 +141,17 @@ export function projectPerson(input: ProjectPersonInput): SimulationEvent[] {
     payload: object,
     correlation: string | null = null,
   ) {
+    keys.push(sortKey(day, type, sub));
     out.push({
-      k: sortKey(day, type, sub),
-      e: {
-        event_id: '',
-        employee_id: emp,
-        effective_date: iso,
-        created_at: input.createdAt,
-        scenario_id: input.scenarioId,
-        plan_design_id: input.planDesignId,
-        source_system: input.sourceSystem,
-        payload: payload as SimulationEvent['payload'],
-        correlation_id: correlation,
-      },
-      engine: true,
+      event_id: '',
+      employee_id: emp,
+      effective_date: iso,
+      created_at: input.createdAt,
+      scenario_id: input.scenarioId,
+      plan_design_id: input.planDesignId,
+      source_system: input.sourceSystem,
+      payload: payload as SimulationEvent['payload'],
+      correlation_id: correlation,
     });
   }
 
@@ -269,7 +264,7 @@ export function projectPerson(input: ProjectPersonInput): SimulationEvent[] {
       push(d, iso, 'vesting', 0, {
         event_type: 'vesting',
         plan_id: planId,
-        vested_percentage: formatDecimal(v),
+        vested_percentage: money(v),
         source_balances_vested: balances,
         vesting_schedule_type: plan.vesting.schedule,
         service_computation_date: person.hireDate,
@@ -533,7 +528,7 @@ export function projectPerson(input: ProjectPersonInput): SimulationEvent[] {
       event_type: 'enrollment',
       plan_id: planId,
       enrollment_date: iso,
-      pre_tax_contribution_rate: formatDecimal(rate),
+      pre_tax_contribution_rate: money(rate),
       roth_contribution_rate: '0',
       after_tax_contribution_rate: '0',
       auto_enrollment: true,
@@ -579,7 +574,7 @@ export function projectPerson(input: ProjectPersonInput): SimulationEvent[] {
         forfeited_from_source: bucket,
         amount: money(amount),
         reason: 'unvested_termination',
-        vested_percentage: formatDecimal(v),
+        vested_percentage: money(v),
       },
       termEventId,
     );
