@@ -8,15 +8,7 @@
 import { vestedAmount } from '../ledger/ledger.js';
 import { COMPLIANCE_TYPES, CONTRIBUTION_SOURCES, type SimulationEvent } from '../schema/contract.js';
 import { civil, fromDay, isValidDate, jan1, toDay } from '../schema/dates.js';
-import {
-  type Decimal,
-  dec,
-  divIntRoundCents,
-  formatDecimal,
-  minDec,
-  mulRoundCents,
-  ONE,
-} from '../schema/decimal.js';
+import { type Decimal, dec, divIntRoundCents, minDec, mulRoundCents, ONE } from '../schema/decimal.js';
 import { canonicalDecision, money, TYPE_RANK } from './canonical.js';
 import type { CensusPerson } from './census.js';
 import { planContext } from './context.js';
