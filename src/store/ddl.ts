@@ -73,4 +73,15 @@ export const CORE_DDL = [
     finished_at TIMESTAMP NOT NULL,
     status VARCHAR NOT NULL
   )`,
+  // Added for history at scale (docs/store.md, "Layout"): where each participant's events sit
+  // in the sequence. Events arrive clustered by participant and are stored in seq order, so
+  // seq zonemaps turn a participant's range into one or two row groups to scan.
+  `CREATE TABLE IF NOT EXISTS participant_event_ranges (
+    scenario_id VARCHAR NOT NULL,
+    employee_id VARCHAR NOT NULL,
+    first_seq BIGINT NOT NULL,
+    last_seq BIGINT NOT NULL,
+    event_count BIGINT NOT NULL,
+    PRIMARY KEY (scenario_id, employee_id)
+  )`,
 ];

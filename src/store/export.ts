@@ -3,15 +3,18 @@
  *
  * - Hive partitions `scenario_id=…/year=…/` for events and snapshots, `scenario_id=…/` for
  *   scenarios and participants; partition values live in the folder names, not in the files.
- * - File names are `part-<uuid>.parquet` and DuckDB's APPEND mode never overwrites a file, so
- *   several shards (processes or machines) can export into one lake.
+ * - File names are `part-<uuid>.parquet`, so several shards (processes or machines) can export
+ *   into one lake. Files are written under `LAKE/_staging/<uuid>/` and then renamed into their
+ *   partition folder: a reader (or a concurrent export) only ever sees whole files. Folders
+ *   starting with `_` are ignored by Spark and Hive and outside the tables' globs.
  * - Exactly once: an event (or snapshot) whose id is already in the lake is not written twice —
  *   the export refuses, naming the scenario and the count, before writing anything.
  * - Column types: the store's types, except UUID and JSON written as text (not every Parquet
  *   reader knows them); `_columns.json` records the store's types and the lake views cast back.
  */
-import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, renameSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import {
   COLUMNS_FILE,
@@ -78,6 +81,25 @@ function selectSql(t: LakeTable, columns: LakeColumn[], where: string): string {
   });
   if (t.year !== null) cols.push(`${t.year} AS "year"`);
   return `SELECT ${cols.join(', ')} FROM ${quoteIdent(t.name)}${where} ORDER BY ${t.order}`;
+}
+
+/** Staging area inside the lake (same file system, so publishing is a rename). */
+const STAGING = '_staging';
+
+/** Moves every file under `from` to the same relative path under `to` (one rename each). */
+function publish(from: string, to: string): void {
+  const walk = (d: string) => {
+    for (const entry of readdirSync(d, { withFileTypes: true })) {
+      const path = join(d, entry.name);
+      if (entry.isDirectory()) walk(path);
+      else {
+        const target = join(to, relative(from, path));
+        mkdirSync(dirname(target), { recursive: true });
+        renameSync(path, target);
+      }
+    }
+  };
+  walk(from);
 }
 
 function writeSchemaFile(dir: string, schema: LakeTableSchema): void {
@@ -172,13 +194,24 @@ export async function exportToLake(
     const [count] = await rows(conn, `SELECT count(*) AS n FROM ${quoteIdent(t.name)}${where}`);
     const n = Number(count.n as bigint);
     if (n > 0) {
-      const target = join(dir, t.name);
-      await conn.run(
-        `COPY (${selectSql(t, columns, where)}) TO ${sqlString(target)} (FORMAT parquet, COMPRESSION zstd, ` +
-          `PARTITION_BY (${partitionColumns(t).join(', ')}), FILENAME_PATTERN 'part-{uuid}', APPEND)`,
-      );
+      const staging = join(dir, STAGING, randomUUID(), t.name);
+      mkdirSync(dirname(staging), { recursive: true });
+      try {
+        await conn.run(
+          `COPY (${selectSql(t, columns, where)}) TO ${sqlString(staging)} (FORMAT parquet, COMPRESSION zstd, ` +
+            `PARTITION_BY (${partitionColumns(t).join(', ')}), FILENAME_PATTERN 'part-{uuid}')`,
+        );
+        publish(staging, join(dir, t.name));
+      } finally {
+        rmSync(dirname(staging), { recursive: true, force: true });
+      }
     }
     tables.push({ table: t.name, rows: n, present: true });
+  }
+  try {
+    rmdirSync(join(dir, STAGING));
+  } catch {
+    // Another export is still staging its files: it removes the folder when done.
   }
   return { to: dir, scenario: opts.scenario ?? null, tables };
 }

@@ -92,9 +92,10 @@ async function scenarioOf(conn: DuckDBConnection, employeeId: string, scenario?:
   const filter = scenario === undefined ? '' : 'AND scenario_id = $scenario';
   const params: Record<string, string> = { employee: employeeId };
   if (scenario !== undefined) params.scenario = scenario;
+  // participant_event_ranges lists everyone with events (kept by every commit).
   const r = await conn.runAndReadAll(
     `SELECT scenario_id FROM (
-       SELECT DISTINCT scenario_id FROM fct_yearly_events WHERE employee_id = $employee ${filter}
+       SELECT scenario_id FROM participant_event_ranges WHERE employee_id = $employee ${filter}
        UNION SELECT scenario_id FROM dim_participants WHERE employee_id = $employee ${filter}
      ) ORDER BY scenario_id`,
     params,
@@ -105,6 +106,20 @@ async function scenarioOf(conn: DuckDBConnection, employeeId: string, scenario?:
   return ids[0];
 }
 
+/** The participant's seq range, when they have events. */
+async function seqRange(
+  conn: DuckDBConnection,
+  scenarioId: string,
+  employeeId: string,
+): Promise<{ seqFrom: bigint; seqTo: bigint } | undefined> {
+  const r = await conn.runAndReadAll(
+    'SELECT first_seq, last_seq FROM participant_event_ranges WHERE scenario_id = $s AND employee_id = $e',
+    { s: scenarioId, e: employeeId },
+  );
+  const row = r.getRows()[0];
+  return row === undefined ? undefined : { seqFrom: row[0] as bigint, seqTo: row[1] as bigint };
+}
+
 /** One participant's ordered events and end state. */
 export async function history(
   conn: DuckDBConnection,
@@ -112,7 +127,11 @@ export async function history(
   opts: HistoryOptions = {},
 ): Promise<HistoryResult> {
   const scenarioId = await scenarioOf(conn, employeeId, opts.scenario);
-  const all = await readEvents(conn, { scenarioId, employeeId, to: opts.to, order: 'history' });
+  const range = await seqRange(conn, scenarioId, employeeId);
+  const all =
+    range === undefined
+      ? []
+      : await readEvents(conn, { scenarioId, employeeId, to: opts.to, order: 'history', ...range });
   const censusRows = (
     await conn.runAndReadAll(
       `SELECT date_diff('day', DATE '1970-01-01', birth_date)::INTEGER, date_diff('day', DATE '1970-01-01', hire_date)::INTEGER,

@@ -20,6 +20,9 @@ export interface ReadEventsQuery {
   from?: string;
   /** Effective dates up to this day (inclusive). */
   to?: string;
+  /** Only events with seq in [seqFrom, seqTo] (lets zonemaps skip row groups: docs/store.md, "Layout"). */
+  seqFrom?: bigint;
+  seqTo?: bigint;
   /** `history`: effective date then sequence (the contract's order); `seq`: production/ingest order. */
   order?: 'history' | 'seq';
 }
@@ -55,9 +58,14 @@ export function canonicalText(row: readonly DuckDBValue[]): string {
   );
 }
 
-function whereClause(query: ReadEventsQuery): { sql: string; params: Record<string, string> } {
+function whereClause(query: ReadEventsQuery): { sql: string; params: Record<string, string | bigint> } {
   const parts: string[] = [];
-  const params: Record<string, string> = {};
+  const params: Record<string, string | bigint> = {};
+  if (query.seqFrom !== undefined && query.seqTo !== undefined) {
+    parts.push('seq BETWEEN $seq_from AND $seq_to');
+    params.seq_from = query.seqFrom;
+    params.seq_to = query.seqTo;
+  }
   if (query.scenarioId !== undefined) {
     parts.push('scenario_id = $scenario');
     params.scenario = query.scenarioId;

@@ -153,6 +153,7 @@ export async function listScenarios(conn: DuckDBConnection): Promise<ScenarioSum
 /** Tables holding per-scenario rows, deleted with the scenario when they exist. */
 export const SCENARIO_TABLES = [
   'fct_yearly_events',
+  'participant_event_ranges',
   'fct_participant_balance_snapshots',
   'snapshot_builds',
   'dq_results',

@@ -167,6 +167,19 @@ export class EventWriter {
         QUALIFY row_number() OVER (PARTITION BY s.event_id ORDER BY s.seq) = 1
         ORDER BY s.seq`);
       const accepted = Number(ins.rowsChanged);
+      if (accepted > 0 && this.firstStagedSeq !== null) {
+        // Keep each participant's seq range current, in the same transaction.
+        await c.run(
+          `INSERT INTO participant_event_ranges
+           SELECT scenario_id, employee_id, min(seq), max(seq), count(*) FROM fct_yearly_events
+           WHERE seq BETWEEN $first AND $last GROUP BY scenario_id, employee_id
+           ON CONFLICT (scenario_id, employee_id) DO UPDATE SET
+             first_seq = least(participant_event_ranges.first_seq, excluded.first_seq),
+             last_seq = greatest(participant_event_ranges.last_seq, excluded.last_seq),
+             event_count = participant_event_ranges.event_count + excluded.event_count`,
+          { first: this.firstStagedSeq, last: this.nextSeq - 1n },
+        );
+      }
       if (rejected > 0) {
         // A re-run of the same file records each rejected line once.
         await c.run(

@@ -47,6 +47,14 @@ describe('ingest', () => {
       expect(await count(store, 'SELECT count(*) FROM event_rejections')).toBe(c.invalid);
       expect(await count(store, 'SELECT count(*) FROM ingest_batches')).toBe(2);
       expect(await count(store, 'SELECT sum(accepted_count) FROM ingest_batches')).toBe(c.valid);
+      // The participant ranges index every stored event exactly.
+      const off = await count(
+        store,
+        `SELECT count(*) FROM participant_event_ranges r WHERE event_count <> (SELECT count(*) FROM fct_yearly_events f
+           WHERE f.scenario_id = r.scenario_id AND f.employee_id = r.employee_id AND f.seq BETWEEN r.first_seq AND r.last_seq)`,
+      );
+      expect(off).toBe(0);
+      expect(await count(store, 'SELECT sum(event_count) FROM participant_event_ranges')).toBe(c.valid);
     });
   }
 
