@@ -18,6 +18,7 @@ export const QUALITY_DDL = [
   )`,
   `CREATE TABLE IF NOT EXISTS dq_results (
     run_id VARCHAR NOT NULL,
+    scenario_id VARCHAR,
     rule_id VARCHAR NOT NULL,
     description VARCHAR NOT NULL,
     severity VARCHAR NOT NULL,

@@ -133,9 +133,10 @@ export async function recordDqRun(conn: DuckDBConnection, report: DqReport): Pro
     );
     for (const r of report.results) {
       await conn.run(
-        `INSERT INTO dq_results VALUES ($1, $2, $3, $4, CAST($5 AS DECIMAL(7,6)), $6, $7, CAST($8 AS DECIMAL(7,6)), $9, $10, $11)`,
+        `INSERT INTO dq_results VALUES ($1, $2, $3, $4, $5, CAST($6 AS DECIMAL(7,6)), $7, $8, CAST($9 AS DECIMAL(7,6)), $10, $11, $12)`,
         [
           report.run_id,
+          report.scenario_id,
           r.rule_id,
           r.description,
           r.severity,
