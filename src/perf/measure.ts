@@ -41,6 +41,30 @@ export async function repeatMs(
   return samples;
 }
 
+/**
+ * Like `repeatMs`, but each sample is the CPU time of this process (user + system, all its
+ * threads) in milliseconds. On a busy machine wall time grows when other processes take the
+ * cores; CPU time barely moves. Right for single-threaded CPU work (validation, parsing);
+ * for multi-threaded work it measures total cost, not elapsed time.
+ */
+export async function repeatCpuMs(
+  ctx: BenchContext,
+  fn: () => unknown,
+  options: RepeatOptions = {},
+): Promise<number[]> {
+  const warmup = options.warmup ?? 1;
+  const repetitions = options.repetitions ?? ctx.repetitions;
+  for (let i = 0; i < warmup; i++) await fn();
+  const samples: number[] = [];
+  for (let i = 0; i < repetitions; i++) {
+    const before = process.cpuUsage();
+    await fn();
+    const used = process.cpuUsage(before);
+    samples.push((used.user + used.system) / 1000);
+  }
+  return samples;
+}
+
 /** Microseconds per unit from a run of `units` units that took `ms` milliseconds. */
 export function usPerUnit(ms: number, units: number): number {
   return (ms * 1000) / units;

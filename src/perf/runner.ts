@@ -18,6 +18,9 @@ import {
 } from './results.js';
 import type { BenchContext, MetricSamples } from './types.js';
 
+/** The whole quick suite should finish within this on the 2-core reference machine (CI). */
+export const QUICK_BUDGET_SECONDS = 120;
+
 export interface RunOptions {
   quick: boolean;
   /** Benchmark names to run (`--only`), null for all. */
@@ -86,6 +89,14 @@ export async function runSuite(options: RunOptions): Promise<ResultsFile> {
     }
   }
 
+  const benchSeconds = statuses.reduce((sum, b) => sum + b.seconds, 0);
+  if (options.quick && benchSeconds > QUICK_BUDGET_SECONDS) {
+    const slowest = [...statuses].sort((a, b) => b.seconds - a.seconds).slice(0, 3);
+    options.log(
+      `warning: the quick suite took ${benchSeconds.toFixed(0)} s, over its ${QUICK_BUDGET_SECONDS} s budget ` +
+        `(slowest: ${slowest.map((b) => `${b.name} ${b.seconds.toFixed(0)} s`).join(', ')})`,
+    );
+  }
   options.log(`calibration again (${calibrationSamples} samples)…`);
   calibration.push(...measureCalibrationSamples(calibrationSamples));
   return {
