@@ -75,7 +75,8 @@ async function runDq(flags: DqFlags, cmd: Command): Promise<void> {
   } else {
     if (!existsSync(flags.db))
       throw new UsageError(`no store at ${flags.db}: pass --db PATH (or --lake DIR)`);
-    const store = await openStoreOrFail(flags.db, { create: false });
+    // Without recording, a read-only open lets the check run beside other readers.
+    const store = await openStoreOrFail(flags.db, { create: false, readOnly: !flags.record });
     try {
       report = await runDataQuality(store, {
         rules: rules.rules,
