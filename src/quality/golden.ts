@@ -10,6 +10,7 @@ import { EngineInputError } from '../engine/errors.js';
 import { projectPerson } from '../engine/project.js';
 import type { SimulationEvent } from '../schema/contract.js';
 import { formatDecimal } from '../schema/decimal.js';
+import { serializeEvent } from '../schema/index.js';
 import { type GoldenCase, GoldenCaseError, loadGoldenCase } from './golden-case.js';
 import { computeMetric } from './golden-metrics.js';
 import { type EventValidator, loadEventValidator } from './golden-validate.js';
@@ -142,7 +143,7 @@ export async function runGoldenCase(dir: string, validator?: EventValidator): Pr
     throw err;
   }
   const events = [...byPerson.values()].flat();
-  const ndjson = events.map((e) => JSON.stringify(e) + '\n').join('');
+  const ndjson = events.map((e) => serializeEvent(e) + '\n').join('');
   return { report: checkCase(c, byPerson), events, ndjson };
 }
 
