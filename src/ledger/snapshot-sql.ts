@@ -32,30 +32,47 @@ export function fridayOnOrBefore(expr: string): string {
   return `(${expr} - CAST((dayofweek(${expr}) + 2) % 7 AS INTEGER))`;
 }
 
+const VESTING_CODE = BUCKETS.length + EMPLOYER_BUCKETS.length;
+
 /**
- * Aggregates over rows of fct_yearly_events (aliased or not): per bucket the contributions
- * `c_<bucket>` and, for employer buckets, the forfeitures `f_<bucket>`; the vested fraction of the
- * latest vesting event in the group, in the contract's order (effective date, then sequence).
+ * The ledger role of an event row of fct_yearly_events, as a small integer (integer filters are
+ * much cheaper than string tests on tens of millions of rows): i for a contribution to the i-th
+ * bucket, 6 + j for a forfeiture from the j-th employer bucket, 9 for a vesting event, else NULL.
  */
-export function ledgerAggregates(prefix = ''): string[] {
+export function ledgerCodeExpression(prefix = ''): string {
   const col = (c: string) => prefix + c;
-  const parts: string[] = [];
-  for (const { bucket, sources } of sourcesByBucket()) {
-    parts.push(
-      `sum(${col('amount')}) FILTER (WHERE ${col('event_type')} = 'contribution' AND ${col('source')} IN (${sources
-        .map(quote)
-        .join(', ')})) AS c_${bucket}`,
-    );
-  }
-  for (const b of EMPLOYER_BUCKETS) {
-    parts.push(
-      `sum(${col('amount')}) FILTER (WHERE ${col('event_type')} = 'forfeiture' AND ${col('source')} = ${quote(b)}) AS f_${b}`,
-    );
-  }
-  parts.push(
-    `arg_max(${col('vested_percentage')}, {'d': ${col('effective_date')}, 's': ${col('seq')}}) FILTER (WHERE ${col('event_type')} = 'vesting') AS vp`,
-  );
-  return parts;
+  const contribution = sourcesByBucket()
+    .map(({ sources }, i) => `WHEN ${col('source')} IN (${sources.map(quote).join(', ')}) THEN ${i}`)
+    .join(' ');
+  const forfeiture = EMPLOYER_BUCKETS.map(
+    (b, j) => `WHEN ${col('source')} = ${quote(b)} THEN ${BUCKETS.length + j}`,
+  ).join(' ');
+  return `CASE ${col('event_type')}
+    WHEN 'contribution' THEN CASE ${contribution} END
+    WHEN 'forfeiture' THEN CASE ${forfeiture} END
+    WHEN 'vesting' THEN ${VESTING_CODE} END`;
+}
+
+/**
+ * The contract's order of events as one comparable value: effective date, then sequence
+ * (events.md, Order of events).
+ */
+export function historyOrderExpression(prefix = ''): string {
+  return `((CAST(date_diff('day', DATE '1970-01-01', ${prefix}effective_date) AS HUGEINT) << 64) + ${prefix}seq)`;
+}
+
+/**
+ * Aggregates over rows that carry `code` (ledgerCodeExpression), `amount`, `vested_percentage`
+ * and `ord` (historyOrderExpression): per bucket the contributions `c_<bucket>` and, for employer
+ * buckets, the forfeitures `f_<bucket>`; `vp`, the vested fraction of the group's latest vesting
+ * event in history order.
+ */
+export function ledgerAggregates(): string[] {
+  return [
+    ...BUCKETS.map((b, i) => `sum(amount) FILTER (WHERE code = ${i}) AS c_${b}`),
+    ...EMPLOYER_BUCKETS.map((b, j) => `sum(amount) FILTER (WHERE code = ${BUCKETS.length + j}) AS f_${b}`),
+    `arg_max(vested_percentage, ord) FILTER (WHERE code = ${VESTING_CODE}) AS vp`,
+  ];
 }
 
 /** Names of the per-group aggregates of `ledgerAggregates`. */

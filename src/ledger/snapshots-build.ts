@@ -24,7 +24,9 @@ import {
   fridayOnOrAfter,
   fridayOnOrBefore,
   grossColumn,
+  historyOrderExpression,
   ledgerAggregates,
+  ledgerCodeExpression,
   PLAN_EVENT_FILTER,
   SNAPSHOT_TABLE,
   vestedBalanceExpression,
@@ -188,7 +190,7 @@ async function buildScenario(
     await conn.run(`DELETE FROM snap_work WHERE from_friday > CAST($e1 AS DATE)`, { e1: endFriday });
     const [{ n: participants }] = await rows(conn, 'SELECT count(*) AS n FROM snap_work');
     result.participants_rebuilt = Number(participants);
-    const inserted = await conn.run(insertSql(), { ...p, now, v: LEDGER_VERSION });
+    const inserted = await conn.run(insertSql(!full), { ...p, now, v: LEDGER_VERSION });
     result.rows_written = Number(inserted.rowsChanged);
     await conn.run('DROP TABLE temp.snap_work');
     const [{ n }] = await rows(conn, `SELECT count(*) AS n FROM ${SNAPSHOT_TABLE} WHERE scenario_id = $s`, {
@@ -237,57 +239,70 @@ async function deleteCount(
 
 /**
  * The set-wise build of every Friday of every participant in `snap_work`, from their
- * `from_friday` to the scenario's last Friday: weekly sums of the ledger events, running totals
- * by window functions, added to the stored row of the Friday before (the base).
+ * `from_friday` to the scenario's last Friday (calculations.md, The ledger):
+ *  1. the ledger events of each participant and week (Friday on or after the event), summed per
+ *     bucket, with the vested fraction of the week's last vesting event; plus an empty week at
+ *     `from_friday` so that every participant starts there;
+ *  2. running totals over those weeks (window functions), added to the stored row of the Friday
+ *     before `from_friday` (the base) in an incremental build;
+ *  3. each week's totals repeated on the Fridays up to the next week with events (unnest).
+ * Windows run over the weeks with events only, not over every Friday: that halves their input.
  */
-function insertSql(): string {
-  const sums = aggregateNames();
-  const cumulative = sums.map(
-    (c) =>
-      `sum(k.${c}) OVER (PARTITION BY g.employee_id, g.plan_id ORDER BY g.snapshot_date ROWS UNBOUNDED PRECEDING) AS ${c}`,
-  );
-  const balances = balanceExpressions('b', 'c');
+export function insertSql(withBase: boolean): string {
+  const win = 'OVER (PARTITION BY employee_id, plan_id ORDER BY wk ROWS UNBOUNDED PRECEDING)';
+  const running = aggregateNames().map((c) => `sum(${c}) ${win} AS ${c}`);
+  const balances = balanceExpressions(withBase ? 'b' : null, 'c');
   return `INSERT INTO ${SNAPSHOT_TABLE}
 WITH ev AS (
-  SELECT e.employee_id, e.plan_id, e.effective_date, e.seq, e.event_type, e.source, e.amount, e.vested_percentage,
+  SELECT e.employee_id, e.plan_id, e.event_type, e.amount, e.vested_percentage,
+         ${ledgerCodeExpression('e.')} AS code, ${historyOrderExpression('e.')} AS ord,
          ${fridayOnOrAfter('e.effective_date')} AS wk
     FROM fct_yearly_events e
     JOIN snap_work w ON e.employee_id = w.employee_id AND e.plan_id = w.plan_id
    WHERE e.scenario_id = $s AND e.effective_date > w.from_friday - 7 AND e.effective_date <= CAST($e1 AS DATE)
+  UNION ALL
+  SELECT employee_id, plan_id, NULL, NULL, NULL, NULL, NULL, from_friday FROM snap_work
 ),
 weekly AS (
-  SELECT employee_id, plan_id, wk, ${ledgerAggregates().join(',\n         ')}, count(*) AS n
+  SELECT employee_id, plan_id, wk, ${ledgerAggregates().join(',\n         ')}, count(event_type) AS n
     FROM ev GROUP BY employee_id, plan_id, wk
 ),
-grid AS (
-  SELECT employee_id, plan_id, from_friday,
-         CAST(unnest(generate_series(from_friday, CAST($e1 AS DATE), INTERVAL 7 DAY)) AS DATE) AS snapshot_date
-    FROM snap_work
-),
 c AS (
-  SELECT g.employee_id, g.plan_id, g.from_friday, g.snapshot_date, coalesce(k.n, 0) AS n,
-         ${cumulative.join(',\n         ')},
-         last_value(k.vp IGNORE NULLS) OVER (PARTITION BY g.employee_id, g.plan_id ORDER BY g.snapshot_date
-                                             ROWS UNBOUNDED PRECEDING) AS vp
-    FROM grid g
-    LEFT JOIN weekly k ON k.employee_id = g.employee_id AND k.plan_id = g.plan_id AND k.wk = g.snapshot_date
+  SELECT employee_id, plan_id, wk, n, ${running.join(',\n         ')},
+         arg_max(vp, wk) ${win} AS vp,
+         lead(wk) OVER (PARTITION BY employee_id, plan_id ORDER BY wk) AS next_wk
+    FROM weekly
 ),
 r AS (
-  SELECT c.employee_id, c.plan_id, c.snapshot_date, c.n,
+  SELECT c.employee_id, c.plan_id, c.wk, c.next_wk, c.n,
          ${balances.map((x) => `${x.expr} AS ${x.name}`).join(',\n         ')},
-         CAST(coalesce(c.vp, b.vested_percentage, 0) AS DECIMAL(5,4)) AS vested_percentage
+         CAST(coalesce(c.vp, ${withBase ? 'b.vested_percentage, ' : ''}0) AS DECIMAL(5,4)) AS vested_percentage
     FROM c
+    ${
+      withBase
+        ? `LEFT JOIN snap_work w ON w.employee_id = c.employee_id AND w.plan_id = c.plan_id
     LEFT JOIN ${SNAPSHOT_TABLE} b
       ON b.scenario_id = $s AND b.employee_id = c.employee_id AND b.plan_id = c.plan_id
-     AND b.snapshot_date = c.from_friday - 7
+     AND b.snapshot_date = w.from_friday - 7`
+        : ''
+    }
+),
+v AS (
+  SELECT r.*, ${vestedBalanceExpression('r')} AS vested_balance FROM r ORDER BY r.employee_id, r.plan_id, r.wk
+),
+x AS (
+  SELECT v.*,
+         CAST(unnest(generate_series(v.wk, coalesce(v.next_wk - 7, CAST($e1 AS DATE)), INTERVAL 7 DAY)) AS DATE)
+           AS snapshot_date
+    FROM v
 )
-SELECT md5(concat_ws(chr(31), $s, r.employee_id, r.plan_id, CAST(r.snapshot_date AS VARCHAR)))::UUID,
-       r.employee_id, r.plan_id, $s, r.snapshot_date,
-       ${BUCKETS.map((b) => `r.${b}`).join(', ')},
-       r.vested_percentage, ${vestedBalanceExpression('r')}, CAST(0 AS DECIMAL(18,6)), CAST(r.n AS INTEGER),
+SELECT gen_random_uuid(),
+       x.employee_id, x.plan_id, $s, x.snapshot_date,
+       ${BUCKETS.map((b) => `x.${b}`).join(', ')},
+       x.vested_percentage, x.vested_balance, CAST(0 AS DECIMAL(18,6)),
+       CAST(CASE WHEN x.snapshot_date = x.wk THEN x.n ELSE 0 END AS INTEGER),
        CAST($now AS TIMESTAMP),
-       ${EMPLOYER_BUCKETS.map((b) => `r.${grossColumn(b)}`).join(', ')},
+       ${EMPLOYER_BUCKETS.map((b) => `x.${grossColumn(b)}`).join(', ')},
        $v
-  FROM r
- ORDER BY r.employee_id, r.plan_id, r.snapshot_date`;
+  FROM x`;
 }

@@ -13,7 +13,9 @@ import {
   balanceExpressions,
   fridayOnOrBefore,
   grossColumn,
+  historyOrderExpression,
   ledgerAggregates,
+  ledgerCodeExpression,
   PLAN_EVENT_FILTER,
   SNAPSHOT_TABLE,
   vestedBalanceExpression,
@@ -56,8 +58,10 @@ function planWideSql(withSnapshot: boolean): string {
   return `WITH ${base}
 d AS (
   SELECT employee_id, plan_id, ${ledgerAggregates().join(',\n         ')}
-    FROM fct_yearly_events
-   WHERE scenario_id = $s AND ${PLAN_EVENT_FILTER} ${lower} AND effective_date <= CAST($d AS DATE)
+    FROM (SELECT employee_id, plan_id, amount, vested_percentage,
+                 ${ledgerCodeExpression()} AS code, ${historyOrderExpression()} AS ord
+            FROM fct_yearly_events
+           WHERE scenario_id = $s AND ${PLAN_EVENT_FILTER} ${lower} AND effective_date <= CAST($d AS DATE))
    GROUP BY employee_id, plan_id
 ),
 r AS (
