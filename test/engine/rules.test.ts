@@ -323,6 +323,17 @@ describe('census CSV', () => {
     bad(' E1,1990-02-28,2020-01-01,1,1,X', 3, 'employee_id');
     bad('E1,1990-02-28,2020-01-01,1,1', 3, 'line');
     expect(() => parseCensusCsv('id,birth\n', 'c.csv')).toThrow(/c\.csv:1: header/);
+    expect(() => parseCensusCsv('', 'c.csv')).toThrow(/c\.csv:1: header: the file is empty/);
+    const withRates = `${header},pre_tax_rate,roth_rate\n`;
+    expect(() => parseCensusCsv(`${withRates}E1,1990-01-01,2020-01-01,1,1,X,0.7,0.4\n`, 'c.csv')).toThrow(
+      /c\.csv:2: roth_rate: .*exceeds 1/,
+    );
+    expect(() => parseCensusCsv(`${withRates}E1,1990-01-01,2020-01-01,1,1,X,1.5,\n`, 'c.csv')).toThrow(
+      /c\.csv:2: pre_tax_rate/,
+    );
+    expect(() => parseCensusCsv(`${header}\nE1,1990-01-01,2020-01-01,1,1,\n`, 'c.csv')).toThrow(
+      /c\.csv:2: department/,
+    );
   });
 });
 

@@ -283,3 +283,55 @@ describe('planledger golden (CLI)', () => {
     expect(r.stdout).toMatch(/all matched: \d+ case\(s\)/);
   });
 });
+
+describe('formatGoldenReport', () => {
+  it('prints matched cases, discrepancies (MISSING for no figure) and malformed cases', async () => {
+    const { formatGoldenReport } = await import('../../src/quality/golden.js');
+    const text = formatGoldenReport({
+      all_matched: false,
+      cases: [
+        { name: 'a', rows_checked: 2, rows_matched: 2, max_variance: '0', discrepancies: [] },
+        {
+          name: 'b',
+          rows_checked: 2,
+          rows_matched: 0,
+          max_variance: '1.5',
+          discrepancies: [
+            {
+              employee_id: 'E1',
+              date: '2025-01-31',
+              metric: 'hce',
+              expected: '1',
+              actual: null,
+              variance: null,
+            },
+            {
+              employee_id: 'E2',
+              date: '2025-02-28',
+              metric: 'vested_balance',
+              expected: '10',
+              actual: '11.5',
+              variance: '1.5',
+            },
+          ],
+        },
+        {
+          name: 'c',
+          rows_checked: 0,
+          rows_matched: 0,
+          max_variance: '0',
+          discrepancies: [],
+          error: 'c/case.json: missing file',
+        },
+      ],
+    });
+    expect(text.split('\n')).toEqual([
+      'ok   a: 2/2 rows matched, max variance 0',
+      'FAIL b: 0/2 rows matched, max variance 1.5',
+      '     E1 2025-01-31 hce: expected 1, actual MISSING',
+      '     E2 2025-02-28 vested_balance: expected 10, actual 11.5 (variance 1.5)',
+      'FAIL c: malformed case: c/case.json: missing file',
+      'NOT all matched: 3 case(s), 2/4 rows matched',
+    ]);
+  });
+});
