@@ -148,12 +148,33 @@ export function goldenSection(rows: Row[] | null): Section {
   };
   if (rows === null) return { ...base, body: null };
   const { run, cases } = goldenCases(rows);
+  const when = str(run.run_at ?? run.started_at);
   const matched = (c: GoldenCase) => String(c.rows_checked) === String(c.rows_matched);
+  const runs = new Map<string, { at: string; cases: number; failed: number }>();
+  for (const r of rows) {
+    const key = str(r.run_id);
+    const entry = runs.get(key) ?? { at: str(r.run_at ?? r.started_at), cases: 0, failed: 0 };
+    entry.cases += 1;
+    if (String(r.rows_checked) !== String(r.rows_matched)) entry.failed += 1;
+    runs.set(key, entry);
+  }
+  const history = table(
+    'Golden runs (newest first)',
+    ['Run', 'When', { text: 'Cases', ...num }, { text: 'Cases with discrepancies', ...num }, 'Status'],
+    [...runs].map(([id, r]) => [
+      id,
+      r.at,
+      { text: String(r.cases), ...num },
+      { text: String(r.failed), ...num },
+      statusCell(r.failed === 0 ? 'matched' : 'discrepancies'),
+    ]),
+    { rowTone: (i) => ([...runs.values()][i].failed === 0 ? undefined : 'fail') },
+  );
   const all = cases.every(matched);
   const body =
     `<p class="headline">${all ? badge('pass', `all ${cases.length} cases matched`) : badge('fail', `${cases.filter((c) => !matched(c)).length} case(s) with discrepancies`)}</p>` +
     table(
-      `Golden run ${str(run.run_id)} (${str(run.started_at ?? run.checked_at)})`,
+      `Latest golden run ${str(run.run_id)} (${when})`,
       [
         'Case',
         { text: 'Rows checked', ...num },
@@ -172,11 +193,12 @@ export function goldenSection(rows: Row[] | null): Section {
         statusCell(matched(c) ? 'matched' : 'discrepancies'),
       ]),
       { id: 'golden-cases', rowTone: (i) => (matched(cases[i]) ? undefined : 'fail') },
-    );
+    ) +
+    (runs.size > 1 ? history : '');
   return {
     ...base,
     body,
-    provenance: `planledger ${str(run.planledger_version ?? run.version)}, run ${str(run.started_at ?? run.checked_at)}.`,
+    provenance: `\`planledger golden --db\` run ${str(run.run_id)} at ${when}; tolerance per case (golden.md).`,
   };
 }
 

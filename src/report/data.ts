@@ -289,7 +289,7 @@ export async function qualityRuns(conn: DuckDBConnection, scenarioId: string): P
 }
 
 export async function goldenRuns(conn: DuckDBConnection): Promise<Row[] | null> {
-  const rows = await tableRows(conn, 'golden_runs', {}, ['started_at DESC', 'run_id DESC', 'case_name']);
+  const rows = await tableRows(conn, 'golden_runs', {}, ['run_at DESC', 'run_id DESC', 'case_name']);
   return rows.length === 0 ? null : rows;
 }
 

@@ -47,7 +47,17 @@ export const LAKE_TABLES: readonly LakeTable[] = [
   { name: 'scenarios', year: null, combine: 'distinct', order: 'scenario_id' },
   { name: 'dim_participants', year: null, combine: 'distinct', order: 'employee_id' },
   { name: 'snapshot_builds', year: null, combine: 'builds', order: 'scenario_id' },
+  { name: 'participant_event_ranges', year: null, combine: 'all', order: 'employee_id' },
 ];
+
+/**
+ * Tables a lake may lack (exported by an older planledger) that queries can derive from the
+ * events: the view is then computed (slower, same answers).
+ */
+const DERIVED: Record<string, string> = {
+  participant_event_ranges: `SELECT scenario_id, employee_id, min(seq) AS first_seq, max(seq) AS last_seq,
+    count(*) AS event_count FROM fct_yearly_events GROUP BY scenario_id, employee_id`,
+};
 
 /** One column of a lake table, as the store defines it (`DESCRIBE`). */
 export interface LakeColumn {
@@ -202,7 +212,9 @@ export async function openLake(lakeDir: string, opts: LakeOptions = {}): Promise
   }
   for (const ddl of CORE_DDL) {
     const name = /CREATE TABLE IF NOT EXISTS (\w+)/.exec(ddl)?.[1];
-    if (name && !tables.includes(name) && !readTableSchema(lake, name)) await connection.run(ddl);
+    if (name === undefined || tables.includes(name) || readTableSchema(lake, name)) continue;
+    const derived = DERIVED[name];
+    await connection.run(derived ? `CREATE VIEW ${quoteIdent(name)} AS ${derived}` : ddl);
   }
   return {
     instance,

@@ -9,6 +9,7 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import { snapshotDdl } from '../../src/ledger/snapshots-ddl.js';
 import type { ResultsFile } from '../../src/perf/results.js';
 import { QUALITY_DDL } from '../../src/quality/ddl.js';
+import { GOLDEN_DDL } from '../../src/quality/golden-ddl.js';
 import { CORE_DDL } from '../../src/store/ddl.js';
 
 const PEOPLE = 240;
@@ -90,22 +91,34 @@ const sql = [
      match AS gross_employer_match, nonelective AS gross_employer_nonelective, 0 AS gross_employer_profit_sharing,
      'ledger-1' AS ledger_version
    FROM sums`,
-  `INSERT INTO dq_runs VALUES
+  `INSERT INTO participant_event_ranges
+   SELECT scenario_id, employee_id, min(seq), max(seq), count(*) FROM fct_yearly_events GROUP BY ALL`,
+  `INSERT INTO snapshot_builds
+   SELECT 'baseline', 'ledger-1', max(seq), DATE '2025-12-26',
+     (SELECT count(*) FROM fct_participant_balance_snapshots), TIMESTAMP '2025-11-20 10:00:00'
+   FROM fct_yearly_events`,
+  `INSERT INTO dq_runs BY NAME
+   SELECT * FROM (VALUES
      ('dq-1', 'baseline', TIMESTAMP '2025-11-20 10:05:00', TIMESTAMP '2025-11-20 10:05:02', 'defaults', 3, 0, 0, 'passed', '0.1.0'),
-     ('dq-2', 'baseline', TIMESTAMP '2025-11-21 09:00:00', TIMESTAMP '2025-11-21 09:00:03', 'defaults', 3, 1, 1, 'failed', '0.1.0')`,
-  `INSERT INTO dq_results VALUES
+     ('dq-2', 'baseline', TIMESTAMP '2025-11-21 09:00:00', TIMESTAMP '2025-11-21 09:00:03', 'defaults', 3, 1, 1, 'failed', '0.1.0')
+   ) t(run_id, scenario_id, started_at, finished_at, rules_source, rules_total, errors_failed, warnings_failed, status, planledger_version)`,
+  // By name: the quality area may add columns (nullable ones need no value here).
+  `INSERT INTO dq_results BY NAME
+   SELECT * FROM (VALUES
      ('dq-1', 'duplicate_event_id', 'Each event_id is stored once', 'error', 1, 48000, 0, 1, 'pass', '[]', 12),
      ('dq-1', 'ytd_running_sum', 'ytd_amount equals the running sum', 'error', 1, 40000, 0, 1, 'pass', '[]', 40),
      ('dq-1', 'created_at_future', 'created_at is not in the future', 'warn', 1, 48000, 0, 1, 'pass', '[]', 3),
      ('dq-2', 'duplicate_event_id', 'Each event_id is stored once', 'error', 1, 48000, 0, 1, 'pass', '[]', 12),
      ('dq-2', 'ytd_running_sum', 'ytd_amount equals the running sum', 'error', 1, 40000, 12, 0.9997, 'fail', '[{"employee_id":"E00012"}]', 41),
-     ('dq-2', 'created_at_future', 'created_at is not in the future', 'warn', 1, 48000, 3, 0.999938, 'warn', '[]', 2)`,
-  `CREATE TABLE golden_runs (run_id VARCHAR, started_at TIMESTAMP, case_name VARCHAR, rows_checked INTEGER,
-     rows_matched INTEGER, max_variance DECIMAL(18,6), all_matched BOOLEAN, planledger_version VARCHAR)`,
+     ('dq-2', 'created_at_future', 'created_at is not in the future', 'warn', 1, 48000, 3, 0.999938, 'warn', '[]', 2)
+   ) t(run_id, rule_id, description, severity, mostly, rows_checked, rows_failed, pass_fraction, status, sample, milliseconds)`,
   `INSERT INTO golden_runs VALUES
-     ('g-1', TIMESTAMP '2025-11-20 11:00:00', 'biweekly_basic', 42, 42, 0, true, '0.1.0'),
-     ('g-1', TIMESTAMP '2025-11-20 11:00:00', 'catch_up_60_63', 18, 18, 0, true, '0.1.0'),
-     ('g-1', TIMESTAMP '2025-11-20 11:00:00', 'forfeiture_graded', 25, 24, 0.01, false, '0.1.0')`,
+     ('g-1', TIMESTAMP '2025-11-19 11:00:00', 'biweekly_basic', 42, 42, 0, true, '[]'),
+     ('g-1', TIMESTAMP '2025-11-19 11:00:00', 'catch_up_60_63', 18, 18, 0, true, '[]'),
+     ('g-2', TIMESTAMP '2025-11-20 11:00:00', 'biweekly_basic', 42, 42, 0, true, '[]'),
+     ('g-2', TIMESTAMP '2025-11-20 11:00:00', 'catch_up_60_63', 18, 18, 0, true, '[]'),
+     ('g-2', TIMESTAMP '2025-11-20 11:00:00', 'forfeiture_graded', 25, 24, 0.01, false,
+      '[{"employee_id":"E1","date":"2025-06-30","metric":"forfeiture.employer_match","expected":"120.5","actual":"120.51","variance":"0.01"}]')`,
   `INSERT INTO drift_runs VALUES
      ('d-1', 'scenario', 'baseline', 'baseline-2025.json', TIMESTAMP '2025-11-21 09:10:00', 64, 0, '[]', '{}', 'passed'),
      ('d-2', 'scenario', 'baseline', 'baseline-2025.json', TIMESTAMP '2025-11-22 09:10:00', 64, 2,
@@ -117,7 +130,7 @@ export async function buildFixtureStore(path: string): Promise<void> {
   const instance = await DuckDBInstance.create(path);
   const conn = await instance.connect();
   try {
-    for (const ddl of [...CORE_DDL, ...snapshotDdl(), ...QUALITY_DDL]) await conn.run(ddl);
+    for (const ddl of [...CORE_DDL, ...snapshotDdl(), ...QUALITY_DDL, ...GOLDEN_DDL]) await conn.run(ddl);
     for (const statement of sql) await conn.run(statement);
     await conn.run('DROP TABLE people; DROP TABLE paydays; DROP TABLE raw');
   } finally {
