@@ -17,7 +17,7 @@ type Fn = (v: unknown) => unknown;
 const lit = (v: unknown): string => (typeof v === 'number' ? String(v) : JSON.stringify(v));
 
 /** Statements that replace local `c` by its canonical value or return undefined. */
-function checkCode(f: Field, c: string, nested: Fn[]): string {
+function checkCode(f: Field, c: string, nested: Fn[], memos: { n: number }): string {
   const k = f.kind;
   const fail = 'return undefined;';
   switch (k.t) {
@@ -32,9 +32,12 @@ function checkCode(f: Field, c: string, nested: Fn[]): string {
     case 'uuid':
       return `${c} = S.canonUuid(${c}); if (${c} === undefined) ${fail}`;
     case 'date':
-      return `if (!S.isDate(${c})) ${fail}`;
-    case 'id':
-      return `if (!S.isId(${c})) ${fail}`;
+    case 'id': {
+      // Runs of events repeat ids and dates: remember the last valid value of this field.
+      const memo = `M${memos.n++}`;
+      const test = k.t === 'date' ? 'S.isDate' : 'S.isId';
+      return `if (${c} !== ${memo}) { if (!${test}(${c})) ${fail} ${memo} = ${c}; }`;
+    }
     case 'bool':
       return `if (typeof ${c} !== 'boolean') ${fail}`;
     case 'int':
@@ -54,40 +57,55 @@ function checkCode(f: Field, c: string, nested: Fn[]): string {
 /** A checker for an object with these fields; `rules` adds the cross-field rules (whole events). */
 function generate(fields: Field[], rules: boolean): Fn {
   const nested: Fn[] = [];
+  const memos = { n: 0 };
   const lines = [
     "if (typeof o !== 'object' || o === null || Array.isArray(o)) return undefined;",
     'let m = 0;',
+    'let same = true;',
   ];
   fields.forEach((f, i) => {
     const c = `c${i}`;
-    lines.push(`let ${c} = o[${lit(f.key)}];`);
-    let check = checkCode(f, c, nested);
+    lines.push(`let ${c} = o[${lit(f.key)}];`, `const v${i} = ${c};`);
+    let check = checkCode(f, c, nested, memos);
     if (f.nullable) check = `if (${c} !== null) { ${check} }`;
     if (f.required) lines.push(`if (${c} === undefined) return undefined;`, check);
     else
       lines.push(`if (${c} === undefined) ${c} = ${lit(f.fallback) ?? 'undefined'}; else { m++; ${check} }`);
+    lines.push(`if (${c} !== v${i}) same = false;`);
   });
   const required = fields.filter((f) => f.required).length;
-  lines.push('let n = 0;', 'for (const _ in o) n++;', `if (n !== ${required} + m) return undefined;`);
-  lines.push(buildCode(fields, (i) => `c${i}`));
+  // Already canonical (every field present, in order, in canonical form): the input is the result,
+  // nothing is allocated. Objects whose absent keys are left out (maps) are always rebuilt.
+  const reusable = fields.every((f) => f.required || f.fallback !== undefined);
+  lines.push(
+    'let n = 0;',
+    'for (const k in o) { if (k !== K[n]) same = false; n++; }',
+    `if (n !== ${required} + m) return undefined;`,
+    reusable
+      ? `let r = o; if (!same) { ${buildCode(fields, (i) => `c${i}`)} }`
+      : `let r; ${buildCode(fields, (i) => `c${i}`)}`,
+  );
   if (rules) lines.push('if (!R(r)) return undefined;');
   lines.push('return r;');
-  return new Function('S', 'N', 'P', 'R', `return (o) => {\n${lines.join('\n')}\n};`)(
+  const memoDecl =
+    memos.n > 0 ? `let ${Array.from({ length: memos.n }, (_, i) => `M${i}`).join(', ')};\n` : '';
+  return new Function('S', 'N', 'P', 'R', 'K', `${memoDecl}return (o) => {\n${lines.join('\n')}\n};`)(
     S,
     nested,
     payload,
     crossRulesHold,
+    fields.map((f) => f.key),
   );
 }
 
-/** `const r = …` holding the canonical object: keys in contract order, absent map keys left out. */
+/** Assigns `r` the canonical object: keys in contract order, absent map keys left out. */
 function buildCode(fields: Field[], value: (i: number) => string): string {
   const always = fields.filter((f) => f.required || f.fallback !== undefined);
   if (always.length === fields.length) {
-    return `const r = {${fields.map((f, i) => `${lit(f.key)}: ${value(i)}`).join(', ')}};`;
+    return `r = {${fields.map((f, i) => `${lit(f.key)}: ${value(i)}`).join(', ')}};`;
   }
   const sets = fields.map((f, i) => `if (${value(i)} !== undefined) r[${lit(f.key)}] = ${value(i)};`);
-  return `const r = {}; ${sets.join(' ')}`;
+  return `r = {}; ${sets.join(' ')}`;
 }
 
 const PAYLOAD_CHECKERS = new Map<unknown, Fn>(
@@ -121,7 +139,7 @@ function reorderer(fields: Field[]): Fn {
     }
     return `const ${value(i)} = ${v};`;
   });
-  lines.push(buildCode(fields, value), 'return r;');
+  lines.push(`let r; ${buildCode(fields, value)}`, 'return r;');
   return new Function('N', 'P', `return (o) => {\n${lines.join('\n')}\n};`)(nested, reorderPayload);
 }
 

@@ -112,6 +112,18 @@ export function isDate(s: unknown): s is string {
  * only when not zero. The UTC instant must fall within years 0001–9999.
  */
 export function canonTimestamp(s: unknown): string | undefined {
+  // Events of one run share created_at: remember the last answer.
+  if (s === lastTimestamp) return lastCanonTimestamp;
+  const c = canonTimestampUncached(s);
+  lastTimestamp = s;
+  lastCanonTimestamp = c;
+  return c;
+}
+
+let lastTimestamp: unknown;
+let lastCanonTimestamp: string | undefined;
+
+function canonTimestampUncached(s: unknown): string | undefined {
   if (typeof s !== 'string') return undefined;
   const n = s.length;
   if (n < 20 || !realDateAt(s, 0)) return undefined;
@@ -164,21 +176,32 @@ export function canonTimestamp(s: unknown): string | undefined {
   return `${date}T${h < 10 ? '0' : ''}${h}:${m < 10 ? '0' : ''}${m}:${s.slice(17, 19)}${frac}Z`;
 }
 
+/** Per ASCII code: 1 = digit or lower-case hex letter, 2 = upper-case hex letter, 0 = anything else. */
+const HEX = new Uint8Array(128);
+for (let c = 48; c <= 57; c++) HEX[c] = 1;
+for (let c = 97; c <= 102; c++) HEX[c] = 1;
+for (let c = 65; c <= 70; c++) HEX[c] = 2;
+
 /** UUID `8-4-4-4-12` hex digits in any case; canonical in lower case. */
 export function canonUuid(s: unknown): string | undefined {
   if (typeof s !== 'string' || s.length !== 36) return undefined;
-  let upper = false;
-  for (let i = 0; i < 36; i++) {
-    const c = s.charCodeAt(i);
-    if (i === 8 || i === 13 || i === 18 || i === 23) {
-      if (c !== 45) return undefined;
-    } else if (c >= 65 && c <= 70) {
-      upper = true;
-    } else if (!(isDigit(c) || (c >= 97 && c <= 102))) {
-      return undefined;
-    }
+  if (
+    s.charCodeAt(8) !== 45 ||
+    s.charCodeAt(13) !== 45 ||
+    s.charCodeAt(18) !== 45 ||
+    s.charCodeAt(23) !== 45
+  ) {
+    return undefined;
   }
-  return upper ? s.toLowerCase() : s;
+  let kinds = 0;
+  for (let i = 0; i < 36; i++) {
+    if (i === 8 || i === 13 || i === 18 || i === 23) continue;
+    const c = s.charCodeAt(i);
+    const k = c < 128 ? HEX[c] : 0;
+    if (k === 0) return undefined;
+    kinds |= k;
+  }
+  return kinds & 2 ? s.toLowerCase() : s;
 }
 
 /** The `\s` class of JavaScript regular expressions (and of JSON Schema patterns). */
@@ -211,6 +234,7 @@ export function isId(s: unknown): s is string {
   let pairs = 0;
   for (let i = 0; i < n; i++) {
     const c = s.charCodeAt(i);
+    if (c >= 0x20 && c < 0x7f) continue; // printable ASCII: the common case
     if (isControl(c)) return false;
     if (c >= 0xd800 && c <= 0xdbff && i + 1 < n) {
       const d = s.charCodeAt(i + 1);

@@ -59,6 +59,8 @@ export function validateLine(text: string, file: string, line: number): LineResu
   } catch {
     return { ok: false, problems: [{ path: '', expected: 'JSON object', found: cut(text) }], file, line };
   }
-  const r = validateEvent(value);
-  return r.ok ? { ok: true, event: r.event, file, line } : { ok: false, problems: r.problems, file, line };
+  const event = fastCanonical(value);
+  if (event !== undefined) return { ok: true, event: event as CanonicalEvent, file, line };
+  const r = validateEvent(value) as { ok: false; problems: Problem[] };
+  return { ok: false, problems: r.problems, file, line };
 }

@@ -1,0 +1,107 @@
+/**
+ * Validation benchmark (docs/schema.md, Performance): µs per event over a mixed corpus of all
+ * eleven kinds,
+ *  - from parsed objects (`validateEvent`: check + canonical object),
+ *  - from NDJSON text (`validateLine`: JSON.parse + the same),
+ * next to baselines measured in the same run, interleaved sample by sample so that a busy
+ * machine weighs on all alike: JSON.parse alone over the same lines, Ajv compiled from the
+ * emitted JSON Schema (structure only), and TypeBox's compiled Check (structure only).
+ * Quick: 11,000 events; full: 110,000. One sample = enough passes over the corpus for ≥ 0.2 s.
+ */
+import { schemaFiles } from '../schema/emit.js';
+import { mixedCorpus } from '../schema/examples.js';
+import { serializeEvent, validateEvent, validateLine } from '../schema/index.js';
+import type { BenchContext, Benchmark, MetricSamples } from './types.js';
+
+type Run = (i: number) => unknown;
+
+/** µs per call of `run` over `n` items, repeated until at least `minMs` elapsed. */
+function usPerItem(run: Run, n: number, minMs: number): number {
+  let passes = 0;
+  let sink = 0;
+  const start = process.hrtime.bigint();
+  let elapsed = 0;
+  while (elapsed < minMs * 1e6) {
+    for (let i = 0; i < n; i++) if (run(i) === undefined) sink++;
+    passes++;
+    elapsed = Number(process.hrtime.bigint() - start);
+  }
+  if (sink < 0) throw new Error('unreachable');
+  return elapsed / 1e3 / (passes * n);
+}
+
+async function loadAjv(): Promise<((v: unknown) => boolean) | undefined> {
+  try {
+    const mod = (await import('ajv/dist/2020.js')) as unknown as {
+      default: new (o: object) => { compile(s: object): (v: unknown) => boolean };
+    };
+    const ajv = new mod.default({ allErrors: false, strict: false });
+    return ajv.compile(JSON.parse(schemaFiles().get('simulation-event.schema.json')!));
+  } catch {
+    return undefined; // ajv is a development dependency: absent from a production install
+  }
+}
+
+export const validationBenchmark: Benchmark = {
+  name: 'validation',
+  description:
+    'validation µs/event over a mixed corpus of the eleven kinds (quick 11,000 events, full 110,000): ' +
+    'parsed objects and NDJSON text, next to JSON.parse alone, Ajv and TypeBox Check on the emitted schema',
+  async run(ctx: BenchContext): Promise<MetricSamples[]> {
+    const n = ctx.quick ? 11_000 : 110_000;
+    const minMs = ctx.quick ? 200 : 500;
+    // Events as a producer writes them (canonical text), then parsed once: the object corpus.
+    const lines = mixedCorpus(n).map((e) => {
+      const r = validateEvent(e);
+      if (!r.ok) throw new Error(`example event invalid: ${JSON.stringify(r.problems)}`);
+      return serializeEvent(r.event);
+    });
+    const objects = lines.map((l) => JSON.parse(l) as unknown);
+    const ajv = await loadAjv();
+    const { default: Schema } = await import('typebox/schema');
+    const { SimulationEvent } = await import('../schema/contract.js');
+    const typebox = Schema.Compile(SimulationEvent);
+    for (const o of objects)
+      if (!validateEvent(o).ok || (ajv && !ajv(o))) throw new Error('corpus not valid');
+
+    const runs: { name: string; run: Run }[] = [
+      { name: 'validation.json_parse_us_per_event', run: (i) => JSON.parse(lines[i]) },
+      {
+        name: 'validation.ndjson_us_per_event',
+        run: (i) => (validateLine(lines[i], 'bench', i).ok ? 1 : undefined),
+      },
+      { name: 'validation.object_us_per_event', run: (i) => (validateEvent(objects[i]).ok ? 1 : undefined) },
+      {
+        name: 'validation.typebox_check_us_per_event',
+        run: (i) => (typebox.Check(objects[i]) ? 1 : undefined),
+      },
+    ];
+    if (ajv)
+      runs.push({
+        name: 'validation.ajv_object_us_per_event',
+        run: (i) => (ajv(objects[i]) ? 1 : undefined),
+      });
+    else ctx.log('validation: ajv not installed, its baseline is skipped');
+
+    for (const r of runs) usPerItem(r.run, n, minMs); // warm-up: JIT
+    const samples = new Map<string, number[]>(runs.map((r) => [r.name, []]));
+    for (let rep = 0; rep < ctx.repetitions; rep++) {
+      for (const r of runs) samples.get(r.name)!.push(usPerItem(r.run, n, minMs));
+    }
+    const metrics: MetricSamples[] = runs.map((r) => ({
+      name: r.name,
+      unit: 'us/event',
+      direction: 'lower',
+      samples: samples.get(r.name)!,
+      cpuBound: true,
+    }));
+    const parse = samples.get('validation.json_parse_us_per_event')!;
+    metrics.push({
+      name: 'validation.ndjson_to_json_parse_ratio',
+      unit: 'ratio',
+      direction: 'lower',
+      samples: samples.get('validation.ndjson_us_per_event')!.map((v, i) => v / parse[i]),
+    });
+    return metrics;
+  },
+};
