@@ -16,6 +16,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { CORE_DDL } from './ddl.js';
+import { DEFAULT_DB_PATH, type Store } from './open.js';
 
 export interface LakeTable {
   name: string;
@@ -228,47 +229,61 @@ export async function openLake(lakeDir: string, opts: LakeOptions = {}): Promise
   };
 }
 
-/** A store opened for queries only: the DuckDB file (read-only) or a lake's views. */
-export interface QueryStore {
-  instance: DuckDBInstance;
-  connection: DuckDBConnection;
-  /** Where the data comes from, for messages and the report. */
+/**
+ * A store opened for queries only: the DuckDB file (read-only, through `openStore`) or a lake's
+ * views. Same shape as `openStore`'s Store, plus where the data comes from.
+ */
+export interface QueryStore extends Store {
   source: { kind: 'db' | 'lake'; path: string };
-  close(): void;
+}
+
+/** An error the CLI reports as one line with exit 2 (src/cli/main.ts maps `E…` codes). */
+function usage(err: Error, code: string): Error {
+  return Object.assign(new Error(err.message), { code });
 }
 
 /**
  * Opens what the query commands read: `lake` when given (views over Parquet), else the DuckDB
- * file `db` read-only (other processes may read it at the same time). A missing file is an
- * ENOENT error (exit 2 in the CLI), never an empty new database.
+ * file `db` read-only (other processes may read it at the same time). A missing or locked file
+ * is an error with a code (exit 2 in the CLI), never an empty new database.
  */
 export async function openQueryStore(
   opts: { db?: string; lake?: string } & LakeOptions,
 ): Promise<QueryStore> {
   if (opts.lake !== undefined) {
     const lake = await openLake(opts.lake, opts);
-    return { ...lake, source: { kind: 'lake', path: lake.lake } };
+    const extra: DuckDBConnection[] = [];
+    return {
+      path: lake.lake,
+      readOnly: true,
+      instance: lake.instance,
+      connection: lake.connection,
+      async connect() {
+        const c = await lake.instance.connect();
+        extra.push(c);
+        return c;
+      },
+      close() {
+        for (const c of extra) c.closeSync();
+        extra.length = 0;
+        lake.close();
+      },
+      source: { kind: 'lake', path: lake.lake },
+    };
   }
-  const path = resolve(opts.db ?? 'planledger.duckdb');
-  if (!existsSync(path)) {
-    throw Object.assign(new Error(`database ${opts.db ?? 'planledger.duckdb'}: no such file`), {
-      code: 'ENOENT',
+  const { openStore, StoreLockedError, StoreMissingError } = await import('./open.js');
+  const path = opts.db ?? DEFAULT_DB_PATH;
+  try {
+    const store = await openStore({
+      path,
+      readOnly: true,
+      memoryLimit: opts.memoryLimit,
+      threads: opts.threads,
     });
+    return Object.assign(store, { source: { kind: 'db' as const, path: resolve(path) } });
+  } catch (err) {
+    if (err instanceof StoreMissingError) throw usage(err, 'ENOENT');
+    if (err instanceof StoreLockedError) throw usage(err, 'ELOCKED');
+    throw err;
   }
-  const { DuckDBInstance } = await import('@duckdb/node-api');
-  const instance = await DuckDBInstance.create(path, {
-    access_mode: 'READ_ONLY',
-    memory_limit: opts.memoryLimit ?? '1GB',
-    ...(opts.threads === undefined ? {} : { threads: String(opts.threads) }),
-  });
-  const connection = await instance.connect();
-  return {
-    instance,
-    connection,
-    source: { kind: 'db', path },
-    close() {
-      connection.closeSync();
-      instance.closeSync();
-    },
-  };
 }

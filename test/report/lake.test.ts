@@ -98,6 +98,6 @@ describe('export to a Parquet lake', () => {
 
   it('names a missing lake or database clearly', async () => {
     await expect(openLake(join(dir, 'absent'))).rejects.toThrow(/no such directory/);
-    await expect(openQueryStore({ db: join(dir, 'absent.duckdb') })).rejects.toThrow(/no such file/);
+    await expect(openQueryStore({ db: join(dir, 'absent.duckdb') })).rejects.toThrow(/no store at/);
   });
 });
