@@ -21,7 +21,7 @@ export interface PoolOptions {
   spec: JobSpec;
   partitions: number[];
   workers?: number;
-  /** Events that may wait in memory for partitions not yet being consumed (default 400,000). */
+  /** Events that may wait in memory for partitions not yet being consumed (default 150,000). */
   aheadBudgetEvents?: number;
 }
 
@@ -60,7 +60,7 @@ function startWorker(): Worker {
 export async function* runPool(opts: PoolOptions): AsyncGenerator<PoolItem> {
   const order = opts.partitions;
   const k = Math.max(1, Math.min(opts.workers ?? defaultWorkers(), order.length || 1));
-  const budget = opts.aheadBudgetEvents ?? 400_000;
+  const budget = opts.aheadBudgetEvents ?? 150_000;
   const buffers = new Map<number, PoolItem[]>();
   const slotOf = new Map<number, Slot>();
   let consumeIndex = 0;

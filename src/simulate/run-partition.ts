@@ -15,6 +15,8 @@ import { addPerson, emptyStats, type Stats } from './stats.js';
 import { simulatePartition } from './workforce.js';
 
 export const ENGINE_SOURCE_SYSTEM = 'plan_engine';
+/** Rows a batch starts with (it grows by doubling): small partitions must not hold megabytes. */
+const ROWS_INITIAL_CAPACITY = 1024;
 
 /** A census row of `dim_participants` (the census, including the model's hires), without the scenario. */
 export type ParticipantRow = Omit<StoreParticipantRow, 'scenario_id'>;
@@ -56,7 +58,7 @@ export async function runPartition(
     planId: ctx.plan.planId,
     createdAt: spec.createdAt,
   };
-  let rows = new RowBatchBuilder(Math.min(spec.batchEvents + 1024, 16384));
+  let rows = new RowBatchBuilder(ROWS_INITIAL_CAPACITY);
   let lines: string[] = [];
   let participants: ParticipantRow[] = [];
   let count = 0;
@@ -68,7 +70,7 @@ export async function runPartition(
       count,
       participants,
     };
-    rows = new RowBatchBuilder(Math.min(spec.batchEvents + 1024, 16384));
+    rows = new RowBatchBuilder(ROWS_INITIAL_CAPACITY);
     lines = [];
     participants = [];
     count = 0;

@@ -69,6 +69,8 @@ export interface SimulateResult {
 }
 
 export const MAX_EMPLOYEES = 10_000_000;
+/** DuckDB memory_limit while simulating: worker threads and buffers need the rest of 1 GB. */
+export const SIMULATE_MEMORY_LIMIT = '384MB';
 
 /** Check the options and load every input once (throws before any work). */
 export function prepare(opts: SimulateOptions): JobSpec {
@@ -128,7 +130,11 @@ export async function simulate(opts: SimulateOptions): Promise<SimulateResult> {
   try {
     if (opts.db != null) {
       const { openStore } = await import('../store/open.js');
-      store = await openStore({ path: opts.db });
+      // DuckDB's share of the < 1 GB budget (docs/simulate.md, "Memory"); the environment overrides it.
+      store = await openStore({
+        path: opts.db,
+        memoryLimit: process.env.PLANLEDGER_MEMORY_LIMIT ?? SIMULATE_MEMORY_LIMIT,
+      });
       sink = await StoreSink.open(store, {
         scenarioId: spec.scenarioId,
         years: spec.years,

@@ -1,0 +1,64 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { simulate } from '../../src/simulate/simulate.js';
+import { openStore } from '../../src/store/open.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'planledger-simdb-'));
+
+async function counts(db: string, scenario: string) {
+  const store = await openStore({ path: db });
+  try {
+    const q = async (sql: string) =>
+      Number((await store.connection.runAndReadAll(sql, { s: scenario })).getRows()[0][0]);
+    return {
+      events: await q('SELECT count(*) FROM fct_yearly_events WHERE scenario_id = $s'),
+      distinctIds: await q('SELECT count(DISTINCT event_id) FROM fct_yearly_events WHERE scenario_id = $s'),
+      participants: await q('SELECT count(*) FROM dim_participants WHERE scenario_id = $s'),
+      status: String(
+        (
+          await store.connection.runAndReadAll('SELECT status FROM scenarios WHERE scenario_id = $s', {
+            s: scenario,
+          })
+        ).getRows()[0]?.[0],
+      ),
+    };
+  } finally {
+    store.close();
+  }
+}
+
+describe('simulate → store', () => {
+  const db = join(dir, 'sim.duckdb');
+  const base = {
+    employees: 40,
+    years: [2024, 2025] as [number, number],
+    seed: 3,
+    createdAt: '2026-01-15T09:00:00Z',
+    db,
+    out: null,
+    workers: 2,
+    snapshots: false,
+  };
+
+  it('writes the events, the census and a complete scenario row; a re-run replaces it', async () => {
+    const first = await simulate({ ...base, scenarioId: 'a' });
+    const c1 = await counts(db, 'a');
+    expect(c1.events).toBe(first.events);
+    expect(c1.distinctIds).toBe(first.events);
+    expect(c1.participants).toBe(first.stats.people);
+    expect(c1.status).toBe('complete');
+    expect(first.store?.replaced).toBeNull();
+
+    const again = await simulate({ ...base, scenarioId: 'a' });
+    expect(again.store?.replaced).not.toBeNull();
+    expect(await counts(db, 'a')).toEqual(c1);
+
+    // A different scenario sits beside it, untouched by the re-run.
+    const other = await simulate({ ...base, scenarioId: 'b', seed: 4 });
+    const c2 = await counts(db, 'b');
+    expect(c2.events).toBe(other.events);
+    expect(await counts(db, 'a')).toEqual(c1);
+  });
+});
