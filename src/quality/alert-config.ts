@@ -2,9 +2,8 @@
  * The alerts configuration file (config/alerts.example.json, docs/quality.md "Alerts"),
  * checked field by field: a mistake names the file, the field and the reason.
  */
-import { readFileSync } from 'node:fs';
-import { UsageError } from '../cli/exit.js';
 import type { AlertConfig, SinkConfig } from './alerts.js';
+import { fieldFailer, parseJsonObject, readText } from './json-file.js';
 
 const SINK_FIELDS: Record<string, string[]> = {
   console: ['type', 'notify_on'],
@@ -14,17 +13,8 @@ const SINK_FIELDS: Record<string, string[]> = {
 };
 
 export function parseAlertConfig(file: string, text: string): AlertConfig {
-  let doc: unknown;
-  try {
-    doc = JSON.parse(text);
-  } catch (err) {
-    throw new UsageError(`${file}: not valid JSON: ${(err as Error).message}`);
-  }
-  const fail = (field: string, reason: string): never => {
-    throw new UsageError(`${file}: field "${field}": ${reason}`);
-  };
-  if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) fail('(top)', 'expected an object');
-  const o = doc as Record<string, unknown>;
+  const o = parseJsonObject(file, text);
+  const fail = fieldFailer(file);
   for (const k of Object.keys(o)) if (!['about', 'notify_on', 'sinks'].includes(k)) fail(k, 'unknown field');
   const notifyOn = (v: unknown, field: string) => {
     if (v !== undefined && v !== 'failure' && v !== 'all')
@@ -66,11 +56,5 @@ export function parseAlertConfig(file: string, text: string): AlertConfig {
 }
 
 export function loadAlertConfig(file: string): AlertConfig {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (err) {
-    throw new UsageError(`${file}: cannot read: ${(err as Error).message}`);
-  }
-  return parseAlertConfig(file, text);
+  return parseAlertConfig(file, readText(file));
 }

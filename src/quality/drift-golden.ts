@@ -5,29 +5,13 @@
  */
 import { UsageError } from '../cli/exit.js';
 import { dec, formatDecimal } from '../schema/decimal.js';
+import type { GoldenCaseReport, GoldenDiscrepancy, GoldenReport } from './golden.js';
+import { parseJsonObject } from './json-file.js';
 
-interface GoldenDiscrepancy {
-  employee_id: string;
-  date: string;
-  metric: string;
-  expected: string;
-  actual: string | null;
-  variance: string | null;
-}
+type GoldenCase = GoldenCaseReport;
 
-interface GoldenCase {
-  name: string;
-  rows_checked: number;
-  rows_matched: number;
-  max_variance: string;
-  discrepancies: GoldenDiscrepancy[];
-  error?: string;
-}
-
-export interface GoldenResult {
-  all_matched: boolean;
-  cases: GoldenCase[];
-}
+/** The output of `planledger golden --json` (src/quality/golden.ts). */
+export type GoldenResult = GoldenReport;
 
 export interface FigureChange {
   employee_id: string;
@@ -62,14 +46,11 @@ export interface GoldenDriftReport {
 }
 
 export function parseGoldenResult(file: string, text: string): GoldenResult {
-  let doc: GoldenResult;
-  try {
-    doc = JSON.parse(text) as GoldenResult;
-  } catch (err) {
-    throw new UsageError(
-      `${file}: not valid JSON (expected the output of \`planledger golden --json\`): ${(err as Error).message}`,
-    );
-  }
+  const doc = parseJsonObject(
+    file,
+    text,
+    'the output of `planledger golden --json`',
+  ) as unknown as GoldenResult;
   if (typeof doc?.all_matched !== 'boolean' || !Array.isArray(doc.cases)) {
     throw new UsageError(
       `${file}: expected the output of \`planledger golden --json\` ({"all_matched", "cases"})`,

@@ -10,6 +10,7 @@ import { VERSION } from '../cli/version.js';
 import { dec, divRoundHalfAway, formatDecimal, ONE } from '../schema/decimal.js';
 import { type ConnectionSource, connectionOf } from './connection.js';
 import { lit } from './context.js';
+import { parseJsonObject } from './json-file.js';
 
 export const PROFILE_FORMAT = 'planledger-drift-profile';
 export const PROFILE_VERSION = 1;
@@ -289,12 +290,7 @@ function sortKeys<T>(o: Record<string, T>): Record<string, T> {
 
 /** Read and check a baseline file (format and version named in the error). */
 export function parseProfile(file: string, text: string): Profile {
-  let doc: Profile;
-  try {
-    doc = JSON.parse(text) as Profile;
-  } catch (err) {
-    throw new UsageError(`${file}: not valid JSON: ${(err as Error).message}`);
-  }
+  const doc = parseJsonObject(file, text) as unknown as Profile;
   if (doc?.format !== PROFILE_FORMAT)
     throw new UsageError(`${file}: field "format": expected "${PROFILE_FORMAT}"`);
   if (doc.version !== PROFILE_VERSION)

@@ -4,9 +4,8 @@
  * size; PSI 0.1 for categories). A thresholds file overrides any of them; `rules` apply by glob
  * on the metric name (`*` = any run of characters), the last matching rule winning.
  */
-import { readFileSync } from 'node:fs';
-import { UsageError } from '../cli/exit.js';
 import { ONE, parseDecimal } from '../schema/decimal.js';
+import { fieldFailer, parseJsonObject, readText } from './json-file.js';
 
 export interface MetricThreshold {
   /** |current − base| / |base| above this is drift (micro-units; 0.05 = 50_000n). */
@@ -57,15 +56,8 @@ export function thresholdFor(t: Thresholds, name: string): MetricThreshold {
 }
 
 export function parseThresholds(file: string, text: string): Thresholds {
-  let doc: Record<string, unknown>;
-  try {
-    doc = JSON.parse(text);
-  } catch (err) {
-    throw new UsageError(`${file}: not valid JSON: ${(err as Error).message}`);
-  }
-  const fail = (field: string, reason: string): never => {
-    throw new UsageError(`${file}: field "${field}": ${reason}`);
-  };
+  const doc = parseJsonObject(file, text);
+  const fail = fieldFailer(file);
   const decimal = (v: unknown, field: string, max?: bigint) => {
     const d = typeof v === 'string' || typeof v === 'number' ? parseDecimal(String(v)) : undefined;
     if (d === undefined || d < 0n || (max !== undefined && d > max))
@@ -107,11 +99,5 @@ export function parseThresholds(file: string, text: string): Thresholds {
 
 export function loadThresholds(file?: string): Thresholds {
   if (file === undefined) return DEFAULT_THRESHOLDS;
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (err) {
-    throw new UsageError(`${file}: cannot read: ${(err as Error).message}`);
-  }
-  return parseThresholds(file, text);
+  return parseThresholds(file, readText(file));
 }
