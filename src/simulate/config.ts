@@ -6,7 +6,7 @@
  * salaries and rates that end up in events are decimal strings, parsed to exact bigints.
  */
 import { readFileSync } from 'node:fs';
-import { type Decimal, parseDecimal } from '../schema/decimal.js';
+import { type Decimal, maxDec, parseDecimal } from '../schema/decimal.js';
 
 export interface AgeDistribution {
   mean: number;
@@ -328,5 +328,5 @@ function rateOf(text: string): Decimal {
 }
 
 function maxRate(list: string[]): Decimal {
-  return list.reduce((m, r) => (rateOf(r) > m ? rateOf(r) : m), 0n);
+  return list.reduce((m, r) => maxDec(m, rateOf(r)), 0n);
 }

@@ -10,6 +10,13 @@ import { type SimulateOptions, simulate } from '../../src/simulate/simulate.js';
 const dir = mkdtempSync(join(tmpdir(), 'planledger-sim-'));
 const CREATED = '2026-01-15T09:00:00Z';
 
+interface PlanJson {
+  matchh?: object;
+  auto_enrollment: { default_rate: string };
+  match: { tiers: { rate: string; up_to: string }[] };
+  vesting: { graded: string[] };
+}
+
 function opts(extra: Partial<SimulateOptions>): SimulateOptions {
   return {
     employees: 60,
@@ -89,7 +96,7 @@ describe('bad input fails before any work, naming file, row/field and reason', (
 
   it('a plan with an unknown field, a rate above 1, tiers out of order, a falling vesting schedule, years without limits', async () => {
     const base = JSON.parse(readFileSync(new URL('../../config/plan-default.json', import.meta.url), 'utf8'));
-    const cases: [string, (p: Record<string, any>) => void, string, SimulateOptions['years']?][] = [
+    const cases: [string, (p: PlanJson) => void, string, SimulateOptions['years']?][] = [
       ['unknown', (p) => (p.matchh = {}), 'matchh'],
       ['rate', (p) => (p.auto_enrollment.default_rate = '1.5'), 'auto_enrollment.default_rate'],
       [
