@@ -242,8 +242,9 @@ describe('planledger golden (CLI)', () => {
       encoding: 'utf8',
     });
 
-  it('exits 0 with --json in the documented shape when every case matches', () => {
-    const r = run(...caseDirs(ownDir), '--json');
+  it('exits 0 with --json in the documented shape when every case matches, and records with --db', async () => {
+    const db = join(tmp, 'golden.duckdb');
+    const r = run(...caseDirs(ownDir), '--json', '--db', db);
     expect(r.status).toBe(0);
     const j = JSON.parse(r.stdout);
     expect(Object.keys(j)).toEqual(['all_matched', 'cases']);
@@ -255,6 +256,16 @@ describe('planledger golden (CLI)', () => {
       'max_variance',
       'discrepancies',
     ]);
+    expect(r.stderr).toMatch(/recorded golden run [0-9a-f-]{36}/);
+    const { DuckDBInstance } = await import('@duckdb/node-api');
+    const inst = await DuckDBInstance.create(db);
+    const conn = await inst.connect();
+    const rows = (
+      await conn.runAndReadAll('SELECT count(*)::INTEGER AS n, bool_and(all_matched) AS ok FROM golden_runs')
+    ).getRowObjectsJson();
+    expect(rows[0]).toEqual({ n: j.cases.length, ok: true });
+    conn.closeSync();
+    inst.closeSync();
   });
 
   it('exits 1 on a discrepancy and names the row; 2 for an unreadable path', () => {
