@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { BENCH_PLAN } from '../../src/engine/bench-engine.js';
 import { EngineInputError } from '../../src/engine/errors.js';
 import { loadEventValidator } from '../../src/quality/golden-validate.js';
 import { EVENT_TYPES } from '../../src/schema/contract.js';
@@ -296,19 +297,7 @@ describe('projectPerson', () => {
 
   it('writes canonical events that the contract validator accepts unchanged', async () => {
     const validate = await loadEventValidator();
-    const p = plan({
-      payroll: { frequency: 'biweekly', anchor_pay_date: '2025-01-10' },
-      auto_enrollment: { enabled: true, default_rate: '0.06', escalation: { step: '0.01', cap: '0.1' } },
-      match: {
-        tiers: [
-          { rate: '1', up_to: '0.03' },
-          { rate: '0.5', up_to: '0.05' },
-        ],
-        true_up: true,
-      },
-      nonelective: { rate: '0.02' },
-      vesting: { schedule: 'graded', graded: ['0', '0.2', '0.4', '0.6', '0.8', '1'] },
-    });
+    const p = plan(BENCH_PLAN); // every rule at once: escalation, two tiers, true-up, nonelective, graded vesting
     const evs = run(
       p,
       person({ birthDate: '1964-02-29', hireDate: '2023-02-28', annualCompensation: dec('400000') }),

@@ -28,6 +28,13 @@ function copyCase(from: string, name: string): string {
   return to;
 }
 
+/** Change one expected figure of the weekly case: W001's Roth on 2025-11-07, 100 → 100.01. */
+function alterRoth(dir: string): void {
+  const file = join(dir, 'expected.csv');
+  const row = 'W001,2025-11-07,contribution.employee_roth,100';
+  writeFileSync(file, readFileSync(file, 'utf8').replace(row, `${row}.01`));
+}
+
 describe('shared golden cases (../shared/golden)', () => {
   const dirs = caseDirs(sharedDir);
   it.skipIf(dirs.length === 0)('finds the shared cases', () => {
@@ -92,14 +99,7 @@ describe('golden runner', () => {
 
   it('fails a deliberately altered figure and names the row', async () => {
     const dir = copyCase(base, 'altered');
-    const file = join(dir, 'expected.csv');
-    writeFileSync(
-      file,
-      readFileSync(file, 'utf8').replace(
-        'W001,2025-11-07,contribution.employee_roth,100',
-        'W001,2025-11-07,contribution.employee_roth,100.01',
-      ),
-    );
+    alterRoth(dir);
     const r = await runGolden([dir]);
     expect(r.all_matched).toBe(false);
     const c = r.cases[0];
@@ -119,14 +119,7 @@ describe('golden runner', () => {
 
   it('accepts a variance within the tolerance', async () => {
     const dir = copyCase(base, 'tolerant');
-    const file = join(dir, 'expected.csv');
-    writeFileSync(
-      file,
-      readFileSync(file, 'utf8').replace(
-        'W001,2025-11-07,contribution.employee_roth,100',
-        'W001,2025-11-07,contribution.employee_roth,100.01',
-      ),
-    );
+    alterRoth(dir);
     const cj = join(dir, 'case.json');
     writeFileSync(cj, readFileSync(cj, 'utf8').replace('"tolerance": "0"', '"tolerance": "0.01"'));
     const r = await runGolden([dir]);
