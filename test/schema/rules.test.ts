@@ -1,8 +1,10 @@
 /** The cross-field rules of events.md at their boundaries. */
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { EventType } from '../../src/schema/contract.js';
+import { formatDecimal, parseDecimal } from '../../src/schema/decimal.js';
 import { exampleEvent, validateEvent } from '../../src/schema/index.js';
-import { compareDecimalText } from '../../src/schema/rules.js';
+import { compareDecimalText, ratesSumAtMostOne } from '../../src/schema/rules.js';
 
 type Obj = Record<string, unknown>;
 const ev = (kind: EventType, payload: Obj = {}, envelope: Obj = {}): Obj => {
@@ -110,5 +112,22 @@ describe('cross-field rules', () => {
     expect(compareDecimalText('0.5', '0.49')).toBe(1);
     expect(compareDecimalText('0.5', '0.51')).toBe(-1);
     expect(compareDecimalText('12.5', '12.5')).toBe(0);
+  });
+});
+
+describe('ratesSumAtMostOne', () => {
+  it('agrees with exact bigint arithmetic on every combination of canonical rates', () => {
+    const rate = fc.integer({ min: 0, max: 10_000 }).map((t) => formatDecimal(BigInt(t) * 100n));
+    fc.assert(
+      fc.property(fc.array(rate, { minLength: 1, maxLength: 4 }), (rs) => {
+        const exact = rs.reduce((s, r) => s + parseDecimal(r)!, 0n) <= 1_000_000n;
+        expect(ratesSumAtMostOne(rs)).toBe(exact);
+      }),
+      { numRuns: 5000, seed: 21 },
+    );
+    expect(ratesSumAtMostOne(['0.9999', '0.0001', '0'])).toBe(true);
+    expect(ratesSumAtMostOne(['0.9999', '0.0002', '0'])).toBe(false);
+    expect(ratesSumAtMostOne(['0.5', '0.5', '0.5'])).toBe(false);
+    expect(ratesSumAtMostOne(['1', '1', '0'])).toBe(false);
   });
 });
