@@ -13,9 +13,13 @@ import { CROSS_RULES, type Problem, type Values } from './rules.js';
 
 const FOUND_MAX = 80;
 
-/** Text cut to 80 characters (events.md, Errors). */
+/** Text cut to 80 characters (code points; events.md, Errors): 79 and '…' when longer. */
 export function cut(s: string): string {
-  return s.length > FOUND_MAX ? s.slice(0, FOUND_MAX - 1) + '…' : s;
+  if (s.length <= FOUND_MAX) return s;
+  const chars = Array.from(s.slice(0, 2 * FOUND_MAX));
+  return chars.length <= FOUND_MAX && s.length <= 2 * FOUND_MAX
+    ? s
+    : chars.slice(0, FOUND_MAX - 1).join('') + '…';
 }
 
 /** The found value as text: its JSON when it has one, cut to 80 characters. */

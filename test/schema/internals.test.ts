@@ -71,3 +71,14 @@ describe('internals', () => {
     });
   });
 });
+
+describe('cut', () => {
+  it('cuts at 80 code points, never inside a surrogate pair', async () => {
+    const { cut } = await import('../../src/schema/detail.js');
+    expect(cut('x'.repeat(80))).toBe('x'.repeat(80));
+    expect(cut('x'.repeat(81))).toBe('x'.repeat(79) + '…');
+    expect(cut('😀'.repeat(80))).toBe('😀'.repeat(80));
+    expect(cut('😀'.repeat(81))).toBe('😀'.repeat(79) + '…');
+    expect(Array.from(cut('😀'.repeat(200)))).toHaveLength(80);
+  });
+});
