@@ -116,6 +116,26 @@ describe('every kind', () => {
   });
 });
 
+describe('identity of the result', () => {
+  it('returns an already-canonical input itself, and never changes a non-canonical one', () => {
+    const canon = canonical(exampleEvent('contribution', 4));
+    const again = validateEvent(canon);
+    expect(again.ok && again.event).toBe(canon);
+    const wire = ev('contribution', { amount: '+1.50', ytd_amount: '2' });
+    const before = JSON.stringify(wire);
+    const r = canonical(wire);
+    expect(r).not.toBe(wire);
+    expect(JSON.stringify(wire)).toBe(before);
+    expect((r.payload as Obj).amount).toBe('1.5');
+    const reordered = { ...canon, employee_id: canon.employee_id };
+    delete (reordered as Obj).event_id;
+    (reordered as Obj).event_id = canon.event_id; // same values, keys out of order: rebuilt in order
+    const out = canonical(reordered);
+    expect(out).not.toBe(reordered);
+    expect(Object.keys(out)[0]).toBe('event_id');
+  });
+});
+
 describe('typical mistakes', () => {
   it('money as a JSON number, with too many places or digits, negative, exponent', () => {
     expect(paths(ev('hire', { annual_compensation: 85000 }))).toEqual(['/payload/annual_compensation']);
