@@ -87,37 +87,62 @@ export class AmbiguousScenarioError extends Error {
   }
 }
 
-/** The scenario to use for an employee: the given one, or the only one they appear in. */
-async function scenarioOf(conn: DuckDBConnection, employeeId: string, scenario?: string): Promise<string> {
+interface Located {
+  scenarioId: string;
+  range: { seqFrom: bigint; seqTo: bigint } | undefined;
+  lastYear: number | null;
+  census: HistoryState['census'];
+}
+
+/**
+ * One query: the scenario (the given one, or the only one the employee appears in), the
+ * participant's seq range (participant_event_ranges: everyone with events), the scenario's last
+ * year and the census record.
+ */
+async function locate(conn: DuckDBConnection, employeeId: string, scenario?: string): Promise<Located> {
   const filter = scenario === undefined ? '' : 'AND scenario_id = $scenario';
   const params: Record<string, string> = { employee: employeeId };
   if (scenario !== undefined) params.scenario = scenario;
-  // participant_event_ranges lists everyone with events (kept by every commit).
   const r = await conn.runAndReadAll(
-    `SELECT scenario_id FROM (
+    `WITH ids AS (
        SELECT scenario_id FROM participant_event_ranges WHERE employee_id = $employee ${filter}
-       UNION SELECT scenario_id FROM dim_participants WHERE employee_id = $employee ${filter}
-     ) ORDER BY scenario_id`,
+       UNION SELECT scenario_id FROM dim_participants WHERE employee_id = $employee ${filter}),
+     census AS (
+       SELECT scenario_id, arg_min(COLUMNS(* EXCLUDE (scenario_id, employee_id)), hire_date)
+       FROM dim_participants WHERE employee_id = $employee ${filter} GROUP BY scenario_id)
+     SELECT ids.scenario_id, r.first_seq, r.last_seq, s.last_year,
+       date_diff('day', DATE '1970-01-01', c.birth_date)::INTEGER, date_diff('day', DATE '1970-01-01', c.hire_date)::INTEGER,
+       c.annual_compensation::VARCHAR, c.job_level, c.department
+     FROM ids
+     LEFT JOIN participant_event_ranges r ON r.scenario_id = ids.scenario_id AND r.employee_id = $employee
+     LEFT JOIN scenarios s ON s.scenario_id = ids.scenario_id
+     LEFT JOIN census c ON c.scenario_id = ids.scenario_id
+     ORDER BY ids.scenario_id`,
     params,
   );
-  const ids = r.getRows().map((row) => String(row[0]));
-  if (ids.length === 0) throw new UnknownEmployeeError(employeeId, scenario);
-  if (ids.length > 1) throw new AmbiguousScenarioError(employeeId, ids);
-  return ids[0];
-}
-
-/** The participant's seq range, when they have events. */
-async function seqRange(
-  conn: DuckDBConnection,
-  scenarioId: string,
-  employeeId: string,
-): Promise<{ seqFrom: bigint; seqTo: bigint } | undefined> {
-  const r = await conn.runAndReadAll(
-    'SELECT first_seq, last_seq FROM participant_event_ranges WHERE scenario_id = $s AND employee_id = $e',
-    { s: scenarioId, e: employeeId },
-  );
-  const row = r.getRows()[0];
-  return row === undefined ? undefined : { seqFrom: row[0] as bigint, seqTo: row[1] as bigint };
+  const rows = r.getRows();
+  if (rows.length === 0) throw new UnknownEmployeeError(employeeId, scenario);
+  if (rows.length > 1)
+    throw new AmbiguousScenarioError(
+      employeeId,
+      rows.map((row) => String(row[0])),
+    );
+  const [id, first, last, lastYear, birth, hire, comp, level, dept] = rows[0];
+  return {
+    scenarioId: String(id),
+    range: first === null ? undefined : { seqFrom: first as bigint, seqTo: last as bigint },
+    lastYear: lastYear === null ? null : Number(lastYear),
+    census:
+      birth === null
+        ? null
+        : {
+            birth_date: fromDay(Number(birth)),
+            hire_date: fromDay(Number(hire)),
+            annual_compensation: formatDecimal(dec(String(comp))),
+            job_level: Number(level),
+            department: String(dept),
+          },
+  };
 }
 
 /** One participant's ordered events and end state. */
@@ -126,31 +151,11 @@ export async function history(
   employeeId: string,
   opts: HistoryOptions = {},
 ): Promise<HistoryResult> {
-  const scenarioId = await scenarioOf(conn, employeeId, opts.scenario);
-  const range = await seqRange(conn, scenarioId, employeeId);
+  const { scenarioId, range, lastYear, census } = await locate(conn, employeeId, opts.scenario);
   const all =
     range === undefined
       ? []
       : await readEvents(conn, { scenarioId, employeeId, to: opts.to, order: 'history', ...range });
-  const censusRows = (
-    await conn.runAndReadAll(
-      `SELECT date_diff('day', DATE '1970-01-01', birth_date)::INTEGER, date_diff('day', DATE '1970-01-01', hire_date)::INTEGER,
-              annual_compensation::VARCHAR, job_level, department
-       FROM dim_participants WHERE scenario_id = $scenario AND employee_id = $employee LIMIT 1`,
-      { scenario: scenarioId, employee: employeeId },
-    )
-  ).getRows();
-  const c = censusRows[0];
-  const census = c
-    ? {
-        birth_date: fromDay(Number(c[0])),
-        hire_date: fromDay(Number(c[1])),
-        annual_compensation: formatDecimal(dec(String(c[2]))),
-        job_level: Number(c[3]),
-        department: String(c[4]),
-      }
-    : null;
-  const lastYear = await scenarioLastYear(conn, scenarioId);
   const lastEvent = all.length > 0 ? all[all.length - 1].event.effective_date : null;
   const asOf =
     opts.to ?? (lastYear !== null ? `${lastYear}-12-31` : (lastEvent ?? census?.hire_date ?? '9999-12-31'));
@@ -202,12 +207,4 @@ export async function history(
     seqs: shown.map((e) => e.seq),
     state,
   };
-}
-
-async function scenarioLastYear(conn: DuckDBConnection, scenarioId: string): Promise<number | null> {
-  const r = await conn.runAndReadAll('SELECT last_year FROM scenarios WHERE scenario_id = $id', {
-    id: scenarioId,
-  });
-  const row = r.getRows()[0];
-  return row === undefined || row[0] === null ? null : Number(row[0]);
 }
