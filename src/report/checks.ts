@@ -9,6 +9,13 @@ import { count, esc, money, percentText } from './format.js';
 import { badge, type Cell, type Section, table } from './html.js';
 
 const str = (v: unknown): string => (v === null || v === undefined ? '—' : String(v));
+/** A timestamp to the second (the stored fraction is noise to a reader). */
+const time = (v: unknown): string => str(v).replace(/\.\d+$/, '');
+/** Run ids that are UUIDs shown by their first 8 digits (as git shows commits). */
+const runId = (v: unknown): string => {
+  const id = str(v);
+  return /^[0-9a-f]{8}-[0-9a-f-]{27}$/i.test(id) ? id.slice(0, 8) : id;
+};
 const num = { num: true };
 
 /** A result or run status as a tone: anything not passing is highlighted. */
@@ -52,7 +59,7 @@ export function qualitySection(q: QualityRuns | null): Section {
         ? badge('warn', `${warned} warning${warned === 1 ? '' : 's'}`)
         : badge('pass', 'all rules passed');
   const latest = table(
-    `Latest run ${str(run.run_id)} (${str(run.started_at)}): ${q.latest.length} rules`,
+    `Latest run ${runId(run.run_id)} (${time(run.started_at)}): ${q.latest.length} rules`,
     [
       'Rule',
       'Description',
@@ -64,8 +71,8 @@ export function qualitySection(q: QualityRuns | null): Section {
       'Status',
     ],
     q.latest.map((r) => [
-      str(r.rule_id),
-      str(r.description),
+      { text: str(r.rule_id), shape: 'ident' },
+      { text: str(r.description), shape: 'prose' },
       str(r.severity),
       { text: count(str(r.rows_checked)), ...num },
       { text: count(str(r.rows_failed)), ...num },
@@ -76,22 +83,25 @@ export function qualitySection(q: QualityRuns | null): Section {
     { id: 'dq-latest', rowTone: (i) => toneOf(q.latest[i].status) },
   );
   const history = [...q.runs].reverse();
+  const figure = (r: Row, k: string) => BigInt(str(r[k] ?? 0).replace('—', '0'));
   const historyChart = chart({
     id: 'chart-dq-history',
-    title: 'Failed rules per data-quality run (rules)',
+    title: 'Rules passed and failed per data-quality run (rules)',
     kind: 'bars',
-    x: { labels: history.map((r) => str(r.started_at).slice(0, 16)) },
+    x: {
+      labels: history.map((r) => time(r.started_at).slice(5, 16)),
+      tips: history.map((r) => `run ${runId(r.run_id)} ${time(r.started_at)}`),
+    },
     series: [
       {
-        name: 'errors failed',
-        values: history.map((r) => BigInt(str(r.errors_failed ?? 0))),
-        color: PALETTE[5],
+        name: 'passed',
+        values: history.map(
+          (r) => figure(r, 'rules_total') - figure(r, 'errors_failed') - figure(r, 'warnings_failed'),
+        ),
+        color: PALETTE[2],
       },
-      {
-        name: 'warnings',
-        values: history.map((r) => BigInt(str(r.warnings_failed ?? 0))),
-        color: PALETTE[1],
-      },
+      { name: 'warnings', values: history.map((r) => figure(r, 'warnings_failed')), color: PALETTE[1] },
+      { name: 'errors failed', values: history.map((r) => figure(r, 'errors_failed')), color: PALETTE[5] },
     ],
     format: (v) => count(v),
   });
@@ -106,8 +116,8 @@ export function qualitySection(q: QualityRuns | null): Section {
       'Status',
     ],
     q.runs.map((r) => [
-      str(r.run_id),
-      str(r.started_at),
+      runId(r.run_id),
+      time(r.started_at),
       { text: str(r.rules_total), ...num },
       { text: str(r.errors_failed), ...num },
       { text: str(r.warnings_failed), ...num },
@@ -118,7 +128,7 @@ export function qualitySection(q: QualityRuns | null): Section {
   return {
     ...base,
     body: `<p class="headline">${headline}</p>${latest}<div class="grid">${historyChart}${historyTable}</div>`,
-    provenance: `planledger ${str(run.planledger_version)}, rules from ${str(run.rules_source)}, run ${str(run.started_at)}.`,
+    provenance: `planledger ${str(run.planledger_version)}, rules from ${str(run.rules_source)}, run ${time(run.started_at)}.`,
   };
 }
 
@@ -148,12 +158,12 @@ export function goldenSection(rows: Row[] | null): Section {
   };
   if (rows === null) return { ...base, body: null };
   const { run, cases } = goldenCases(rows);
-  const when = str(run.run_at ?? run.started_at);
+  const when = time(run.run_at ?? run.started_at);
   const matched = (c: GoldenCase) => String(c.rows_checked) === String(c.rows_matched);
   const runs = new Map<string, { at: string; cases: number; failed: number }>();
   for (const r of rows) {
     const key = str(r.run_id);
-    const entry = runs.get(key) ?? { at: str(r.run_at ?? r.started_at), cases: 0, failed: 0 };
+    const entry = runs.get(key) ?? { at: time(r.run_at ?? r.started_at), cases: 0, failed: 0 };
     entry.cases += 1;
     if (String(r.rows_checked) !== String(r.rows_matched)) entry.failed += 1;
     runs.set(key, entry);
@@ -162,7 +172,7 @@ export function goldenSection(rows: Row[] | null): Section {
     'Golden runs (newest first)',
     ['Run', 'When', { text: 'Cases', ...num }, { text: 'Cases with discrepancies', ...num }, 'Status'],
     [...runs].map(([id, r]) => [
-      id,
+      runId(id),
       r.at,
       { text: String(r.cases), ...num },
       { text: String(r.failed), ...num },
@@ -174,7 +184,7 @@ export function goldenSection(rows: Row[] | null): Section {
   const body =
     `<p class="headline">${all ? badge('pass', `all ${cases.length} cases matched`) : badge('fail', `${cases.filter((c) => !matched(c)).length} case(s) with discrepancies`)}</p>` +
     table(
-      `Latest golden run ${str(run.run_id)} (${when})`,
+      `Latest golden run ${runId(run.run_id)} (${when})`,
       [
         'Case',
         { text: 'Rows checked', ...num },
@@ -198,7 +208,7 @@ export function goldenSection(rows: Row[] | null): Section {
   return {
     ...base,
     body,
-    provenance: `\`planledger golden --db\` run ${str(run.run_id)} at ${when}; tolerance per case (golden.md).`,
+    provenance: `\`planledger golden --db\` run ${runId(run.run_id)} at ${when}; tolerance per case (golden.md).`,
   };
 }
 
@@ -238,7 +248,7 @@ export function driftSection(rows: Row[] | null): Section {
       'Status',
     ],
     rows.map((r) => [
-      str(r.checked_at),
+      time(r.checked_at),
       str(r.kind),
       str(r.baseline),
       { text: str(r.metrics_compared), ...num },
@@ -250,6 +260,6 @@ export function driftSection(rows: Row[] | null): Section {
   return {
     ...base,
     body: `<p class="headline">${headline}</p>${list}${history}`,
-    provenance: `baseline ${str(last.baseline)}, checked ${str(last.checked_at)}.`,
+    provenance: `baseline ${str(last.baseline)}, checked ${time(last.checked_at)}.`,
   };
 }

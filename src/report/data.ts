@@ -100,7 +100,7 @@ export async function pickScenario(
   const all = await query(
     conn,
     `SELECT scenario_id, first_year, last_year, plan_design_id, CAST(seed AS VARCHAR) AS seed,
-            CAST(created_at AS VARCHAR) AS created_at, engine_version, ledger_version, status
+            strftime(created_at, '%Y-%m-%d %H:%M:%S') AS created_at, engine_version, ledger_version, status
      FROM scenarios ORDER BY created_at DESC, scenario_id`,
   );
   if (wanted !== undefined) return { chosen: all.find((r) => r.scenario_id === wanted) ?? null, all };
@@ -233,7 +233,7 @@ export async function weeklyBalances(
   const meta = await query(
     conn,
     `SELECT ${cols.has('ledger_version') ? 'list(DISTINCT ledger_version ORDER BY ledger_version)' : '[]'} AS versions,
-       CAST(max(created_at) AS VARCHAR) AS created_at
+       strftime(max(created_at), '%Y-%m-%d %H:%M:%S') AS created_at
      FROM ${table} WHERE scenario_id = ${lit(scenarioId)}`,
   );
   return {

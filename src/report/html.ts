@@ -7,6 +7,8 @@ export interface Cell {
   num?: boolean;
   /** Row or cell emphasis: a failed check, a warning, a pass. */
   tone?: 'fail' | 'warn' | 'pass';
+  /** Prose that needs room (descriptions), or an identifier that may break anywhere. */
+  shape?: 'prose' | 'ident';
 }
 
 export type CellInput = Cell | string;
@@ -28,8 +30,12 @@ export function table(
     const tone = opts.rowTone?.(i);
     const tds = r.map((x) => {
       const c = cell(x);
-      const cls = [c.num ? 'num' : '', c.tone ? `tone-${c.tone}` : ''].filter(Boolean).join(' ');
-      return `<td${cls ? ` class="${cls}"` : ''}>${esc(c.text)}</td>`;
+      const cls = [c.num ? 'num' : '', c.tone ? `tone-${c.tone}` : '', c.shape ?? '']
+        .filter(Boolean)
+        .join(' ');
+      // Identifiers break after underscores (snake_case rule ids), not mid-word.
+      const text = c.shape === 'ident' ? esc(c.text).replaceAll('_', '_<wbr>') : esc(c.text);
+      return `<td${cls ? ` class="${cls}"` : ''}>${text}</td>`;
     });
     return `<tr${tone ? ` class="row-${tone}"` : ''}>${tds.join('')}</tr>`;
   });

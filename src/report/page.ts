@@ -48,9 +48,12 @@ table { border-collapse: collapse; font-size: 14px; min-width: 50%; }
 caption { text-align: left; font-weight: 650; padding: 4px 0 6px; }
 th, td { padding: 5px 12px; border-bottom: 1px solid var(--line); text-align: left; vertical-align: top; }
 th { background: var(--panel); font-weight: 600; }
+td.prose { min-width: 22em; }
+td.ident { min-width: 10em; }
 .num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 tr.row-fail td { background: var(--fail-bg); }
 tr.row-warn td { background: var(--warn-bg); }
+td.tone-pass, td.tone-fail, td.tone-warn { white-space: nowrap; }
 td.tone-fail { color: var(--fail-ink); font-weight: 700; }
 td.tone-warn { color: var(--warn-ink); font-weight: 700; }
 td.tone-pass { color: var(--pass-ink); }

@@ -30,6 +30,12 @@ let dir: string;
 let browser: Browser;
 
 beforeAll(async () => {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(
+      `no Chromium at ${CHROMIUM}: install Debian's package (apt-get install chromium, as .ci/run does) ` +
+        'or set PLANLEDGER_CHROMIUM to a Chromium binary',
+    );
+  }
   dir = mkdtempSync(join(tmpdir(), 'planledger-report-'));
   await buildFixtureStore(join(dir, 'store.duckdb'));
   browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
