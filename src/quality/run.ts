@@ -8,7 +8,7 @@ import { UsageError } from '../cli/exit.js';
 import { VERSION } from '../cli/version.js';
 import { formatDecimal, ONE } from '../schema/decimal.js';
 import { type ConnectionSource, connectionOf } from './connection.js';
-import { createRuleContext } from './context.js';
+import { createRuleContext, lit } from './context.js';
 import { QUALITY_DDL } from './ddl.js';
 import { loadRules, type Rule, type Severity } from './rules.js';
 
@@ -157,11 +157,22 @@ export async function recordDqRun(conn: DuckDBConnection, report: DqReport): Pro
   }
 }
 
+/** A scenario that the store does not know is a usage error, not an empty success. */
+async function requireScenario(conn: DuckDBConnection, scenario: string): Promise<void> {
+  const found = await scalar(
+    conn,
+    `SELECT (SELECT count(*) FROM scenarios WHERE scenario_id = ${lit(scenario)}) +
+       (SELECT count(*) FROM (SELECT 1 FROM fct_yearly_events WHERE scenario_id = ${lit(scenario)} LIMIT 1))`,
+  );
+  if (found === 0) throw new UsageError(`scenario ${scenario}: not in the store`);
+}
+
 /** Run every enabled rule over the store (optionally one scenario); record the run unless told not to. */
 export async function runDataQuality(store: ConnectionSource, opts: DqOptions = {}): Promise<DqReport> {
   const conn = connectionOf(store);
   const loaded = opts.rules ? { rules: opts.rules, source: 'given' } : loadRules(opts.rulesFile);
   const startedAt = new Date(opts.now ?? Date.now()).toISOString();
+  if (opts.scenario !== undefined) await requireScenario(conn, opts.scenario);
   await createRuleContext(conn, { scenario: opts.scenario, now: startedAt });
   const results: RuleResult[] = [];
   for (const rule of loaded.rules) {

@@ -116,6 +116,9 @@ describe('planledger dq', () => {
     expect(r.stderr).toContain(
       `${rules}:2: rules[0] (x): field "severity": expected "warn" or "error" (found "fatal")`,
     );
+    const unknown = runCli(['dq', '--db', db, '--scenario', 'nope']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('scenario nope: not in the store');
     const missing = runCli(['dq', '--db', join(dir, 'nope.duckdb')]);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain('no store at');
