@@ -37,6 +37,8 @@ export interface SimulateOptions {
   snapshots?: boolean;
   /** Events per worker message (default 8,192). */
   batchEvents?: number;
+  /** Events per store transaction (default COMMIT_EVENTS). */
+  commitEvents?: number;
   onProgress?: (p: Progress) => void;
   log?: (message: string) => void;
 }
@@ -71,6 +73,8 @@ export interface SimulateResult {
 export const MAX_EMPLOYEES = 10_000_000;
 /** DuckDB memory_limit while simulating: worker threads and buffers need the rest of 1 GB. */
 export const SIMULATE_MEMORY_LIMIT = '384MB';
+/** Events per store transaction: DuckDB's working memory for a commit grows with it. */
+export const COMMIT_EVENTS = 100_000;
 
 /** Check the options and load every input once (throws before any work). */
 export function prepare(opts: SimulateOptions): JobSpec {
@@ -135,16 +139,20 @@ export async function simulate(opts: SimulateOptions): Promise<SimulateResult> {
         path: opts.db,
         memoryLimit: process.env.PLANLEDGER_MEMORY_LIMIT ?? SIMULATE_MEMORY_LIMIT,
       });
-      sink = await StoreSink.open(store, {
-        scenarioId: spec.scenarioId,
-        years: spec.years,
-        planDesignId: spec.planDesignId,
-        planJson: ctx.planJson,
-        seed: spec.seed,
-        createdAt: spec.createdAt,
-        engineVersion: ENGINE_VERSION,
-        ledgerVersion: LEDGER_VERSION,
-      });
+      sink = await StoreSink.open(
+        store,
+        {
+          scenarioId: spec.scenarioId,
+          years: spec.years,
+          planDesignId: spec.planDesignId,
+          planJson: ctx.planJson,
+          seed: spec.seed,
+          createdAt: spec.createdAt,
+          engineVersion: ENGINE_VERSION,
+          ledgerVersion: LEDGER_VERSION,
+        },
+        opts.commitEvents ?? Number(process.env.PLANLEDGER_COMMIT_EVENTS ?? COMMIT_EVENTS),
+      );
     }
     if (opts.out != null) out = createWriteStream(opts.out);
     for await (const item of runPool({ spec, partitions, workers })) {
