@@ -9,6 +9,7 @@
  * next `snapshots build`.
  */
 import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
+import { fromDay, toDay, weekday } from '../schema/dates.js';
 import { formatDecimal } from '../schema/decimal.js';
 import {
   BUCKETS,
@@ -20,7 +21,7 @@ import {
   stateOfFigures,
 } from './snapshot-ledger.js';
 import { grossColumn, LEDGER_EVENT_TYPES, SNAPSHOT_TABLE } from './snapshot-sql.js';
-import { isoDate, microOrZero, rows } from './snapshot-values.js';
+import { isoDate, microOrZero, rows, toBigInt } from './snapshot-values.js';
 import { usableState } from './snapshots-state.js';
 
 export interface Participant {
@@ -43,6 +44,26 @@ export interface BalanceResult {
 
 const LEDGER_TYPES_SQL = LEDGER_EVENT_TYPES.map((t) => `'${t}'`).join(', ');
 
+/**
+ * Where the participant's events sit in the sequence (the store's participant_event_ranges):
+ * a constant seq range lets DuckDB's zonemaps skip every other row group (docs/store.md, "Layout").
+ */
+async function seqRange(
+  conn: DuckDBConnection,
+  p: Participant,
+): Promise<{ from: bigint; to: bigint } | null> {
+  try {
+    const r = await conn.runAndReadAll(
+      'SELECT first_seq, last_seq FROM participant_event_ranges WHERE scenario_id = $s AND employee_id = $e',
+      { s: p.scenario_id, e: p.employee_id },
+    );
+    const row = r.getRows()[0];
+    return row === undefined ? null : { from: toBigInt(row[0]), to: toBigInt(row[1]) };
+  } catch {
+    return null; // a database without the table: no seq bounds
+  }
+}
+
 /** The participant's ledger events with from < effective_date ≤ to, in history order (effective date, seq). */
 export async function ledgerEvents(
   conn: DuckDBConnection,
@@ -50,10 +71,12 @@ export async function ledgerEvents(
   from: string | null,
   to: string | null,
 ): Promise<LedgerEvent[]> {
+  const range = await seqRange(conn, p);
   const r = await conn.runAndReadAll(
     `SELECT effective_date, payload
        FROM fct_yearly_events
       WHERE scenario_id = $s AND employee_id = $e AND plan_id = $p AND event_type IN (${LEDGER_TYPES_SQL})
+        ${range === null ? '' : `AND seq BETWEEN ${range.from} AND ${range.to}`}
         ${from === null ? '' : 'AND effective_date > CAST($from AS DATE)'}
         ${to === null ? '' : 'AND effective_date <= CAST($to AS DATE)'}
       ORDER BY effective_date, seq`,
@@ -129,19 +152,27 @@ export async function balanceFromSnapshots(
   asOf: string,
 ): Promise<BalanceResult> {
   const state = await usableState(conn, p.scenario_id);
-  if (state === undefined) return balanceFromEvents(conn, p, asOf);
+  if (state === undefined || state.end_date === null) return balanceFromEvents(conn, p, asOf);
+  // Events stored after the last build (seq > max_seq: the last row groups) that are dated on or
+  // before a Friday make that Friday's snapshot stale: start from an earlier one.
+  const unbuilt = await rows(
+    conn,
+    `SELECT min(effective_date) AS d FROM fct_yearly_events
+      WHERE seq > $seq AND scenario_id = $s AND employee_id = $e AND plan_id = $p`,
+    { s: p.scenario_id, e: p.employee_id, p: p.plan_id, seq: state.max_seq },
+  );
+  // The Friday to start from: rows run without gaps from a participant's first Friday to the
+  // last one built, so this one exists unless the participant starts later (then: replay).
+  let day = Math.min(toDay(asOf), toDay(state.end_date));
+  if (unbuilt[0].d !== null) day = Math.min(day, toDay(isoDate(unbuilt[0].d)) - 1);
+  const friday = fromDay(day - ((weekday(day) + 2) % 7));
   const snap = await rows(
     conn,
     `SELECT * FROM ${SNAPSHOT_TABLE}
-      WHERE scenario_id = $s AND employee_id = $e AND plan_id = $p AND snapshot_date <= CAST($d AS DATE)
-        AND snapshot_date < coalesce((SELECT min(effective_date) FROM fct_yearly_events
-                                       WHERE scenario_id = $s AND employee_id = $e AND plan_id = $p
-                                         AND seq > $seq), DATE '9999-12-31')
-      ORDER BY snapshot_date DESC LIMIT 1`,
-    { s: p.scenario_id, e: p.employee_id, p: p.plan_id, d: asOf, seq: state.max_seq },
+      WHERE snapshot_date = CAST($f AS DATE) AND scenario_id = $s AND employee_id = $e AND plan_id = $p`,
+    { s: p.scenario_id, e: p.employee_id, p: p.plan_id, f: friday },
   );
   if (snap.length === 0) return balanceFromEvents(conn, p, asOf);
-  const snapshotDate = isoDate(snap[0].snapshot_date);
-  const events = await ledgerEvents(conn, p, snapshotDate, asOf);
-  return resultOf(p, asOf, foldEvents(stateOfSnapshot(snap[0]), events), 'snapshot', snapshotDate);
+  const events = await ledgerEvents(conn, p, friday, asOf);
+  return resultOf(p, asOf, foldEvents(stateOfSnapshot(snap[0]), events), 'snapshot', friday);
 }

@@ -57,6 +57,10 @@ export async function insertEvents(
     });
     await conn.run(`INSERT INTO fct_yearly_events VALUES ${values.join(',\n')}`);
   }
+  // As the store's writer keeps it: where each participant's events sit in the sequence.
+  await conn.run('DELETE FROM participant_event_ranges');
+  await conn.run(`INSERT INTO participant_event_ranges
+    SELECT scenario_id, employee_id, min(seq), max(seq), count(*) FROM fct_yearly_events GROUP BY ALL`);
 }
 
 /** The canonical payload of a test event (the fields the ledger reads, and the rest of the contract's). */

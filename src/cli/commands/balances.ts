@@ -47,9 +47,16 @@ export function register(program: Command): void {
         if (format === 'stdout') {
           const reader = await connection.runAndReadAll(q.sql, q.params);
           const names = reader.columnNames();
-          process.stdout.write(names.join(',') + '\n');
           const table = reader.getRowsJson();
-          for (const row of table) process.stdout.write(row.map((v) => csvField(String(v))).join(',') + '\n');
+          // A reader that stops early (`| head`) is not an error.
+          process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+            if (err.code !== 'EPIPE') throw err;
+          });
+          const lines = [
+            names.join(','),
+            ...table.map((row) => row.map((v) => csvField(String(v))).join(',')),
+          ];
+          process.stdout.write(lines.join('\n') + '\n');
           count = table.length;
         } else {
           const target = `'${flags.out!.replaceAll("'", "''")}'`;
