@@ -182,6 +182,18 @@ for (let c = 48; c <= 57; c++) HEX[c] = 1;
 for (let c = 97; c <= 102; c++) HEX[c] = 1;
 for (let c = 65; c <= 70; c++) HEX[c] = 2;
 
+/** Kinds of hex digits in s[from, to): 1 lower case or digit, 2 upper case (or-ed); 0 if any is not hex. */
+function hexRun(s: string, from: number, to: number): number {
+  let kinds = 0;
+  for (let i = from; i < to; i++) {
+    const c = s.charCodeAt(i);
+    const k = c < 128 ? HEX[c] : 0;
+    if (k === 0) return 0;
+    kinds |= k;
+  }
+  return kinds;
+}
+
 /** UUID `8-4-4-4-12` hex digits in any case; canonical in lower case. */
 export function canonUuid(s: unknown): string | undefined {
   if (typeof s !== 'string' || s.length !== 36) return undefined;
@@ -193,15 +205,13 @@ export function canonUuid(s: unknown): string | undefined {
   ) {
     return undefined;
   }
-  let kinds = 0;
-  for (let i = 0; i < 36; i++) {
-    if (i === 8 || i === 13 || i === 18 || i === 23) continue;
-    const c = s.charCodeAt(i);
-    const k = c < 128 ? HEX[c] : 0;
-    if (k === 0) return undefined;
-    kinds |= k;
-  }
-  return kinds & 2 ? s.toLowerCase() : s;
+  const a = hexRun(s, 0, 8);
+  const b = hexRun(s, 9, 13);
+  const c = hexRun(s, 14, 18);
+  const d = hexRun(s, 19, 23);
+  const e = hexRun(s, 24, 36);
+  if (a === 0 || b === 0 || c === 0 || d === 0 || e === 0) return undefined;
+  return (a | b | c | d | e) & 2 ? s.toLowerCase() : s;
 }
 
 /** The `\s` class of JavaScript regular expressions (and of JSON Schema patterns). */
