@@ -23,6 +23,7 @@ import {
   weeklyBalances,
 } from './data.js';
 import { esc } from './format.js';
+import { glance } from './glance.js';
 import type { Section } from './html.js';
 import { page } from './page.js';
 import { balancesSection, summarySection } from './summary.js';
@@ -94,13 +95,14 @@ export async function buildReport(
   const drift = await driftRuns(conn, scenarioId ?? '');
   const benchDir = opts.benchDir ?? DEFAULT_HISTORY_DIR;
   const runs = opts.benchRuns ?? (await readBenchHistory(benchDir));
+  const targets = opts.targets ?? TARGETS;
   const sections = [
     summarySection(summary, hint),
     balancesSection(balances),
     qualitySection(quality),
     goldenSection(golden),
     driftSection(drift),
-    benchSection(runs, opts.targets ?? TARGETS, benchDir),
+    benchSection(runs, targets, benchDir),
   ];
   const [duck] = await query(conn, 'SELECT version() AS v');
   const generatedAt = (opts.generatedAt ?? new Date()).toISOString().replace(/\.\d{3}Z$/, 'Z');
@@ -113,6 +115,7 @@ export async function buildReport(
       title: `planledger report${scenarioId === null ? '' : ` — scenario ${scenarioId}`}`,
       subtitle: `${where} · generated ${esc(generatedAt)}`,
       generatedAt,
+      glance: glance({ summary, balances, quality, golden, drift, bench: runs, targets }),
       environment: [
         ['Data source', `${src.kind === 'lake' ? 'Parquet lake' : 'DuckDB file'} ${src.path}`],
         ['Scenario', scenarioId ?? '—'],

@@ -64,6 +64,16 @@ td.tone-pass { color: var(--pass-ink); }
 .badge-info { background: var(--panel); color: var(--ink); border: 1px solid var(--line); }
 code { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: 0.92em; background: #eef1f4; padding: 1px 4px; border-radius: 3px; }
 footer { max-width: 1320px; margin: 0 auto; padding: 0 28px 30px; color: var(--muted); font-size: 13px; }
+.glance { display: grid; grid-template-columns: repeat(auto-fit, minmax(138px, 1fr)); gap: 10px; margin: 18px 0 6px; }
+.card { display: flex; flex-direction: column; gap: 2px; padding: 8px 12px; border: 1px solid var(--line);
+  border-left: 5px solid #0b5cad; border-radius: 6px; background: #fff; color: var(--ink); text-decoration: none; }
+.card:hover, .card:focus { background: var(--panel); }
+.card-label { font-size: 13px; color: var(--muted); min-height: 2.5em; line-height: 1.25; }
+.card-value { font-size: 22px; white-space: nowrap; font-weight: 700; font-variant-numeric: tabular-nums; }
+.card-detail { font-size: 12.5px; color: var(--muted); }
+.card-pass { border-left-color: #0f7a3a; }
+.card-warn { border-left-color: #b7791f; }
+.card-fail { border-left-color: #b0001e; background: var(--fail-bg); }
 @media print { nav.toc { display: none; } figure.chart-box { break-inside: avoid; } }
 `;
 
@@ -71,6 +81,8 @@ export interface PageInfo {
   title: string;
   subtitle: string;
   generatedAt: string;
+  /** Key figures shown above the sections (HTML). */
+  glance: string;
   /** Rows of the environment table: [what, value]. */
   environment: [string, string][];
 }
@@ -103,6 +115,7 @@ export function page(info: PageInfo, sections: Section[]): string {
 <header class="top"><h1>${esc(info.title)}</h1><p>${info.subtitle}</p></header>
 <nav class="toc" aria-label="Sections">${toc}</nav>
 <main>
+${info.glance}
 ${all.map(section).join('\n')}
 </main>
 <footer>Generated ${esc(info.generatedAt)} by planledger. Money in US dollars, rounded to the cent for display; figures exact in the store.</footer>

@@ -127,6 +127,9 @@ describe('HTML report in Chromium', () => {
     expect(html).toMatch(/\$\d{1,3}(,\d{3})*\.\d{2}/);
     expect(html).toContain('class="row-fail"');
     expect(html).toContain('investment earnings are not modelled');
+    // Key figures at the top, failures marked.
+    expect(html).toContain('class="glance"');
+    expect(html).toMatch(/class="card card-fail" href="#quality"/);
     expect(html).not.toMatch(/<script|<link|src="http/);
   });
 
