@@ -100,7 +100,6 @@ export class StoreSink {
 
   private async commit(): Promise<void> {
     if (this.staged === 0) return;
-    const tc = performance.now();
     const r = await this.writer.commit({
       runId: this.runId,
       source: `simulate:${this.info.scenarioId}`,
@@ -113,8 +112,6 @@ export class StoreSink {
     this.counts.accepted += r.accepted;
     this.counts.duplicates += r.duplicates;
     this.counts.batches++;
-    if (process.env.PLANLEDGER_DEBUG_COMMIT)
-      console.error(`commit ${this.staged} rows in ${(performance.now() - tc).toFixed(0)} ms`);
     this.staged = 0;
     this.firstLine = this.read + 1;
     this.startedAt = new Date();
