@@ -57,12 +57,12 @@ export interface MetricTrend {
   points: TrendPoint[];
 }
 
-/** Each metric over time, in first-seen order; points oldest first. */
+/** Each metric over time (those starting with one of `only`), in first-seen order; points oldest first. */
 export function trendOf(runs: readonly ResultsFile[], only: string[] | null = null): MetricTrend[] {
   const trends = new Map<string, MetricTrend>();
   for (const run of runs) {
     for (const m of run.metrics) {
-      if (only !== null && !only.some((o) => m.name === o || m.name.startsWith(o + '.'))) continue;
+      if (only !== null && !only.some((prefix) => m.name.startsWith(prefix))) continue;
       let t = trends.get(m.name);
       if (t === undefined) {
         t = { name: m.name, unit: m.unit, direction: m.direction, points: [] };

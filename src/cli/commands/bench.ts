@@ -222,5 +222,7 @@ async function runTrend(flags: TrendFlags): Promise<void> {
   }
   const trends = trendOf(runs, list(flags.only));
   if (flags.json) outJson({ runs: runs.length, metrics: trends });
+  else if (runs.length > 0 && trends.length === 0)
+    out(`no metric starts with ${flags.only} in ${runs.length} runs`);
   else out(formatTrend(trends));
 }
