@@ -84,8 +84,8 @@ export function formatComparison(c: Comparison): string {
     m.verdict === 'regressed' ? 'REGRESSED' : m.verdict,
   ]);
   const tail = [
-    ...c.missing.map((n) => `missing in the new run: ${n}`),
-    ...c.added.map((n) => `new metric (no baseline): ${n}`),
+    ...(c.missing.length ? [`not in the new run (${c.missing.length}): ${c.missing.join(', ')}`] : []),
+    ...(c.added.length ? [`no baseline for (${c.added.length}): ${c.added.join(', ')}`] : []),
     ...c.metrics.filter((m) => m.verdict === 'regressed').map(regressionLine),
     `${c.regressions} regressed, ${c.improvements} improved, ${c.metrics.length - c.regressions - c.improvements} unchanged`,
   ];
