@@ -189,8 +189,12 @@ export async function openLake(lakeDir: string, opts: LakeOptions = {}): Promise
   const instance = await DuckDBInstance.create(':memory:', {
     memory_limit: opts.memoryLimit ?? '1GB',
     threads: String(threads),
+    autoinstall_known_extensions: 'false',
+    autoload_known_extensions: 'false',
   });
   const connection = await instance.connect();
+  // Keep each file's footer in memory: every query of a session reads the same files.
+  await connection.run('SET parquet_metadata_cache = true');
   const tables: string[] = [];
   for (const t of LAKE_TABLES) {
     const schema = readTableSchema(lake, t.name);
