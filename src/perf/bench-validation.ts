@@ -7,7 +7,7 @@
  * machine weighs on all alike: JSON.parse alone over the same lines, Ajv compiled from the
  * emitted JSON Schema (structure only), and TypeBox's compiled Check (structure only).
  * Quick: 11,000 events; full: 110,000. One sample = the fastest 110-event slice (10 of each
- * kind) among ≥ 0.4 s (quick) or 1 s (full) of passes over the corpus.
+ * kind) among ≥ 1 s (quick) or 2.5 s (full) of passes (all runs taking turns) over the corpus.
  */
 import { schemaFiles } from '../schema/emit.js';
 import { mixedCorpus } from '../schema/examples.js';
@@ -20,21 +20,25 @@ type Run = (i: number) => unknown;
 const SLICE = 110;
 
 /**
- * One sample: µs per item of the fastest slice of `SLICE` consecutive items, over repeated
- * passes through the `n` items until at least `minMs` elapsed (the `timeit` convention: on a
+ * One sample of each run: µs per item of its fastest slice of `SLICE` consecutive items. The
+ * runs take turns slice by slice over repeated passes through the `n` items until at least
+ * `minMs` elapsed, so that all of them see the same machine (the `timeit` convention: on a
  * shared machine the fastest slice is the one the scheduler did not interrupt).
  */
-function usPerItem(run: Run, n: number, minMs: number): number {
-  let best = Number.POSITIVE_INFINITY;
+function usPerItem(runs: Run[], n: number, minMs: number): number[] {
+  const best = runs.map(() => Number.POSITIVE_INFINITY);
   let sink = 0;
   const start = process.hrtime.bigint();
   const limit = BigInt(minMs) * 1_000_000n;
   while (process.hrtime.bigint() - start < limit) {
     for (let from = 0; from + SLICE <= n; from += SLICE) {
-      const t = process.hrtime.bigint();
-      for (let i = from; i < from + SLICE; i++) if (run(i) === undefined) sink++;
-      const ns = Number(process.hrtime.bigint() - t);
-      if (ns < best * 1e3 * SLICE) best = ns / 1e3 / SLICE;
+      for (let r = 0; r < runs.length; r++) {
+        const run = runs[r];
+        const t = process.hrtime.bigint();
+        for (let i = from; i < from + SLICE; i++) if (run(i) === undefined) sink++;
+        const us = Number(process.hrtime.bigint() - t) / 1e3 / SLICE;
+        if (us < best[r]) best[r] = us;
+      }
     }
   }
   if (sink < 0) throw new Error('unreachable');
@@ -60,7 +64,7 @@ export const validationBenchmark: Benchmark = {
     'parsed objects and NDJSON text, next to JSON.parse alone, Ajv and TypeBox Check on the emitted schema',
   async run(ctx: BenchContext): Promise<MetricSamples[]> {
     const n = ctx.quick ? 11_000 : 110_000;
-    const minMs = ctx.quick ? 400 : 1000;
+    const minMs = ctx.quick ? 1000 : 2500;
     // Events as a producer writes them (canonical text), then parsed once: the object corpus.
     const lines = mixedCorpus(n).map((e) => {
       const r = validateEvent(e);
@@ -94,10 +98,12 @@ export const validationBenchmark: Benchmark = {
       });
     else ctx.log('validation: ajv not installed, its baseline is skipped');
 
-    for (const r of runs) usPerItem(r.run, n, minMs); // warm-up: JIT
+    const fns = runs.map((r) => r.run);
+    usPerItem(fns, n, minMs); // warm-up: JIT
     const samples = new Map<string, number[]>(runs.map((r) => [r.name, []]));
     for (let rep = 0; rep < ctx.repetitions; rep++) {
-      for (const r of runs) samples.get(r.name)!.push(usPerItem(r.run, n, minMs));
+      const us = usPerItem(fns, n, minMs);
+      for (let i = 0; i < runs.length; i++) samples.get(runs[i].name)!.push(us[i]);
     }
     const metrics: MetricSamples[] = runs.map((r) => ({
       name: r.name,
