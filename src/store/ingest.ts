@@ -38,7 +38,7 @@ export interface IngestProgress {
 }
 
 export interface IngestOptions {
-  /** Worker threads that parse and validate (default: available parallelism, at most 4; 0 = inline). */
+  /** Worker threads that parse and validate (default: available parallelism, at most 4; inline below 16 MiB of input). */
   workers?: number;
   /** Bytes per chunk handed to a worker (default 4 MiB). */
   chunkBytes?: number;
@@ -189,10 +189,11 @@ export async function ingestFiles(
   const counts = emptyCounts();
   const chunkBytes = opts.chunkBytes ?? 4 << 20;
   const chunksPerBatch = Math.max(1, Math.round((opts.batchBytes ?? 128 << 20) / chunkBytes));
-  const workerCount = opts.workers ?? Math.min(4, availableParallelism());
   const runId = opts.runId ?? randomUUID();
   let bytesTotal = 0;
   for (const f of files) bytesTotal += (await stat(f)).size;
+  // Small inputs are parsed inline: starting worker threads costs more than it saves.
+  const workerCount = opts.workers ?? (bytesTotal < 4 * chunkBytes ? 0 : Math.min(4, availableParallelism()));
   const writer = await EventWriter.create(store);
   const pool = workerCount > 0 ? await ParserPool.start(workerCount) : undefined;
   const contract: Contract | undefined = pool ? undefined : await loadContract();
@@ -205,7 +206,8 @@ export async function ingestFiles(
         pool ? pool.parse(bytes, stripBom) : Promise.resolve(parseChunk(bytes, contract!, stripBom));
       const inFlight: { result: Promise<ChunkResult>; bytes: number; hash: ReturnType<typeof createHash> }[] =
         [];
-      const limit = Math.max(2, workerCount * 3);
+      // Read ahead a whole batch so that the workers keep parsing while a batch commits.
+      const limit = Math.max(2, workerCount * 2 + (pool ? chunksPerBatch : 0));
       const chunks = fileChunks(file, chunkBytes);
       let chunkIndex = 0;
       let eof = false;
