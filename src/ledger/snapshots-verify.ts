@@ -95,12 +95,15 @@ export async function verifySnapshots(
     }
     if (state.ledger_version !== LEDGER_VERSION) throw new SnapshotsStale(scenario, state.ledger_version);
     if (state.end_date === null) continue;
+    // The sample is drawn by hash, then put in the order the chunk queries read rows in.
     const participants = await rows(
       conn,
       `SELECT employee_id, plan_id FROM (
-         SELECT DISTINCT employee_id, plan_id FROM fct_yearly_events
-          WHERE scenario_id = $s AND ${PLAN_EVENT_FILTER} AND seq <= $seq)
-        ORDER BY ${opts.all ? 'employee_id, plan_id' : `hash(employee_id, plan_id, $seed), employee_id, plan_id LIMIT ${Math.max(0, Math.floor(opts.sample ?? 200))}`}`,
+         SELECT employee_id, plan_id FROM (
+           SELECT DISTINCT employee_id, plan_id FROM fct_yearly_events
+            WHERE scenario_id = $s AND ${PLAN_EVENT_FILTER} AND seq <= $seq)
+         ${opts.all ? '' : `ORDER BY hash(employee_id, plan_id, $seed), employee_id, plan_id LIMIT ${Math.max(0, Math.floor(opts.sample ?? 200))}`})
+        ORDER BY employee_id, plan_id`,
       { s: scenario, seq: state.max_seq, ...(opts.all ? {} : { seed: BigInt(opts.seed ?? 1) }) },
     );
     const endDay = dayOf((await rows(conn, `SELECT CAST($d AS DATE) AS d`, { d: state.end_date }))[0].d);
@@ -187,6 +190,9 @@ async function verifyChunk(
       report({ ...where(dayOf(stored[r][2])), column: 'row', stored: 'present', recomputed: null });
       r++;
     }
+  }
+  if (e !== events.length || r !== stored.length) {
+    throw new Error('snapshots verify: rows were not read in the order of the participants (internal error)');
   }
 }
 

@@ -83,6 +83,24 @@ describe('snapshots verify', () => {
     ]);
   });
 
+  it('a sample checks every row of every sampled participant', async () => {
+    const many = Array.from({ length: 30 }, (_, i) =>
+      ev(`M${String(i).padStart(2, '0')}`, '2025-01-06', 'contribution', 'employee_roth', String(10 + i)),
+    );
+    await insertEvents(db.conn, many);
+    await buildSnapshots(db.conn);
+    await db.conn.run(
+      `UPDATE fct_participant_balance_snapshots SET employee_roth = employee_roth + 0.01
+        WHERE employee_id LIKE 'M%' AND snapshot_date = DATE '2025-02-28'`,
+    );
+    const total = await db.conn.runAndReadAll(`SELECT count(*) FROM fct_participant_balance_snapshots`);
+    const r = await verifySnapshots(db.conn, { sample: 100, seed: 3 });
+    expect(r.participants_checked).toBe(32);
+    expect(r.rows_checked).toBe(Number(total.getRows()[0][0]));
+    expect(r.mismatch_count).toBe(30);
+    expect(new Set(r.mismatches.map((m) => m.column))).toEqual(new Set(['employee_roth']));
+  });
+
   it('a ledger version change forces an explicit rebuild', async () => {
     await db.conn.run(`UPDATE fct_participant_balance_snapshots SET ledger_version = 'ledger-0'`);
     await db.conn.run(`UPDATE snapshot_builds SET ledger_version = 'ledger-0'`);
