@@ -1,0 +1,62 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../quality/cli.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'planledger-simcli-'));
+const FIXED = ['--created-at', '2026-01-15T09:00:00Z', '--workers', '1'];
+
+describe('planledger simulate / main (CLI)', () => {
+  it('simulate --json prints the documented summary', () => {
+    const out = join(dir, 'e.ndjson');
+    const r = runCli(['simulate', '--employees', '30', '--years', '2025', '--out', out, '--json', ...FIXED]);
+    expect(r.code, r.stderr).toBe(0);
+    const j = JSON.parse(r.stdout);
+    expect(Object.keys(j)).toEqual([
+      'scenario_id',
+      'plan_design_id',
+      'years',
+      'seed',
+      'created_at',
+      'workers',
+      'shard',
+      'partitions',
+      'db',
+      'out',
+      'events',
+      'store',
+      'snapshots',
+      'seconds',
+      'events_per_second',
+      'peak_rss_mb',
+      'summary',
+    ]);
+    expect(j.db).toBeNull();
+    expect(j.summary.years[0].year).toBe(2025);
+    expect(j.summary.events).toBe(j.events);
+  });
+
+  it('bad input exits 2 with file, row/field and reason, before any work', () => {
+    const census = join(dir, 'c.csv');
+    writeFileSync(
+      census,
+      'employee_id,birth_date,hire_date,annual_compensation,job_level,department\nX1,1980-01-01,2015-01-01,abc,3,ENG\n',
+    );
+    const out = join(dir, 'never.ndjson');
+    const r = runCli(['simulate', '--census', census, '--out', out, ...FIXED]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`${census}:2: annual_compensation`);
+    expect(runCli(['simulate', '--shard', '3/2', '--out', out]).code).toBe(2);
+    expect(runCli(['simulate', '--years', '2025-2021', '--out', out]).stderr).toContain('--years');
+  });
+
+  it('main simulates into the store, runs the follow-on steps and says where to look next', () => {
+    const db = join(dir, 'main.duckdb');
+    const r = runCli(['main', '--employees', '30', '--years', '2025', '--db', db, ...FIXED]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('scenario default');
+    expect(r.stdout).toContain('where to look next:');
+    expect(r.stdout).toMatch(/npx planledger history \S+ --scenario default --db /);
+  });
+});
