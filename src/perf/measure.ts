@@ -22,11 +22,18 @@ export interface RepeatOptions {
   warmup?: number;
   /** Timed runs. Default `ctx.repetitions`. */
   repetitions?: number;
+  /**
+   * `wall` (default): elapsed time. `cpu`: CPU time of this process (user + system, all its
+   * threads). On a busy machine wall time grows when other processes take the cores; CPU time
+   * barely moves. Right for single-threaded CPU work (validation, parsing); for multi-threaded
+   * work it measures total cost, not elapsed time.
+   */
+  clock?: 'wall' | 'cpu';
 }
 
 /**
- * Runs `fn` `warmup` times untimed, then `repetitions` times timed; returns the wall time
- * of each timed run in milliseconds. Convert with `perUnit` or `perSecond` as needed.
+ * Runs `fn` `warmup` times untimed, then `repetitions` times timed; returns the time of each
+ * timed run in milliseconds. Convert with `usPerUnit` or `perSecond` as needed.
  */
 export async function repeatMs(
   ctx: BenchContext,
@@ -37,30 +44,15 @@ export async function repeatMs(
   const repetitions = options.repetitions ?? ctx.repetitions;
   for (let i = 0; i < warmup; i++) await fn();
   const samples: number[] = [];
-  for (let i = 0; i < repetitions; i++) samples.push(await timeMs(fn));
-  return samples;
-}
-
-/**
- * Like `repeatMs`, but each sample is the CPU time of this process (user + system, all its
- * threads) in milliseconds. On a busy machine wall time grows when other processes take the
- * cores; CPU time barely moves. Right for single-threaded CPU work (validation, parsing);
- * for multi-threaded work it measures total cost, not elapsed time.
- */
-export async function repeatCpuMs(
-  ctx: BenchContext,
-  fn: () => unknown,
-  options: RepeatOptions = {},
-): Promise<number[]> {
-  const warmup = options.warmup ?? 1;
-  const repetitions = options.repetitions ?? ctx.repetitions;
-  for (let i = 0; i < warmup; i++) await fn();
-  const samples: number[] = [];
   for (let i = 0; i < repetitions; i++) {
-    const before = process.cpuUsage();
-    await fn();
-    const used = process.cpuUsage(before);
-    samples.push((used.user + used.system) / 1000);
+    if (options.clock === 'cpu') {
+      const before = process.cpuUsage();
+      await fn();
+      const used = process.cpuUsage(before);
+      samples.push((used.user + used.system) / 1000);
+    } else {
+      samples.push(await timeMs(fn));
+    }
   }
   return samples;
 }

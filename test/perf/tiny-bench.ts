@@ -3,7 +3,7 @@
  * TypeBox validator, optionally through a wrapper that burns extra CPU (a deliberate slowdown).
  */
 import Schema from 'typebox/schema';
-import { repeatCpuMs, usPerUnit } from '../../src/perf/measure.js';
+import { repeatMs, usPerUnit } from '../../src/perf/measure.js';
 import type { SuiteEntry } from '../../src/perf/registry.js';
 import type { Benchmark } from '../../src/perf/types.js';
 import { SimulationEvent } from '../../src/schema/contract.js';
@@ -65,7 +65,7 @@ export function tinyValidationBenchmark(
       const once = () => {
         for (let i = 0; i < eventsPerSample; i++) if (check(EVENTS[i % EVENTS.length])) valid++;
       };
-      const samples = (await repeatCpuMs(ctx, once, { warmup: 2 })).map((ms) =>
+      const samples = (await repeatMs(ctx, once, { warmup: 2, clock: 'cpu' })).map((ms) =>
         usPerUnit(ms, eventsPerSample),
       );
       if (valid === 0) throw new Error('the corpus should validate');
