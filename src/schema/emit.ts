@@ -19,11 +19,11 @@ const plain = (schema: unknown): Record<string, unknown> => JSON.parse(JSON.stri
 
 const DATES_NOTE =
   'Beyond this schema: dates must be real calendar dates (0001-01-01 to 9999-12-31); timestamps a real ' +
-  'time with an offset of at most 23:59, in UTC years 0001-9999.';
+  'time (second 60 refused) with an offset of at most 23:59, in UTC years 0001-9999.';
 
 function rulesNote(kind: EventType): string {
   const rules = CROSS_RULES.filter((r) => r.kind === kind).map((r) => `${r.path}: ${r.expected}`);
-  return rules.length === 0 ? '' : ` Cross-field rules: ${rules.join('; ')}.`;
+  return rules.length === 0 ? '' : ` Cross-field rules of ${kind}: ${rules.join('; ')}.`;
 }
 
 const defName = (kind: EventType): string => `payload_${kind}`;
