@@ -26,7 +26,9 @@ import { VERSION } from './version.js';
 
 export function buildProgram(): Command {
   const program = new Command('planledger')
-    .description('Project, store and verify US 401(k) plan events: exact to the cent, in an embedded DuckDB store.')
+    .description(
+      'Project, store and verify US 401(k) plan events: exact to the cent, in an embedded DuckDB store.',
+    )
     .version(VERSION)
     .showHelpAfterError()
     .exitOverride();
