@@ -247,6 +247,8 @@ async function deleteCount(
  *     before `from_friday` (the base) in an incremental build;
  *  3. each week's totals repeated on the Fridays up to the next week with events (unnest).
  * Windows run over the weeks with events only, not over every Friday: that halves their input.
+ * Rows are written in date then participant order: the plan-wide question reads one Friday's rows
+ * (a row group or two), and a participant's lookup (one Friday, one participant) too.
  */
 export function insertSql(withBase: boolean): string {
   const win = 'OVER (PARTITION BY employee_id, plan_id ORDER BY wk ROWS UNBOUNDED PRECEDING)';
@@ -288,7 +290,7 @@ r AS (
     }
 ),
 v AS (
-  SELECT r.*, ${vestedBalanceExpression('r')} AS vested_balance FROM r ORDER BY r.employee_id, r.plan_id, r.wk
+  SELECT r.*, ${vestedBalanceExpression('r')} AS vested_balance FROM r
 ),
 x AS (
   SELECT v.*,
@@ -304,5 +306,6 @@ SELECT gen_random_uuid(),
        CAST($now AS TIMESTAMP),
        ${EMPLOYER_BUCKETS.map((b) => `x.${grossColumn(b)}`).join(', ')},
        $v
-  FROM x`;
+  FROM x
+ ORDER BY x.snapshot_date, x.employee_id, x.plan_id`;
 }

@@ -70,8 +70,9 @@ export async function ledgerEvents(
   p: Participant,
   from: string | null,
   to: string | null,
+  known?: { from: bigint; to: bigint } | null,
 ): Promise<LedgerEvent[]> {
-  const range = await seqRange(conn, p);
+  const range = known === undefined ? await seqRange(conn, p) : known;
   const r = await conn.runAndReadAll(
     `SELECT effective_date, payload
        FROM fct_yearly_events
@@ -153,14 +154,19 @@ export async function balanceFromSnapshots(
 ): Promise<BalanceResult> {
   const state = await usableState(conn, p.scenario_id);
   if (state === undefined || state.end_date === null) return balanceFromEvents(conn, p, asOf);
-  // Events stored after the last build (seq > max_seq: the last row groups) that are dated on or
-  // before a Friday make that Friday's snapshot stale: start from an earlier one.
-  const unbuilt = await rows(
-    conn,
-    `SELECT min(effective_date) AS d FROM fct_yearly_events
-      WHERE seq > $seq AND scenario_id = $s AND employee_id = $e AND plan_id = $p`,
-    { s: p.scenario_id, e: p.employee_id, p: p.plan_id, seq: state.max_seq },
-  );
+  // Events stored after the last build (seq > max_seq) that are dated on or before a Friday make
+  // that Friday's snapshot stale: start from an earlier one. Most participants have none (their
+  // last seq is covered by the build), which saves the query.
+  const range = await seqRange(conn, p);
+  const unbuilt =
+    range !== null && range.to <= state.max_seq
+      ? [{ d: null }]
+      : await rows(
+          conn,
+          `SELECT min(effective_date) AS d FROM fct_yearly_events
+            WHERE seq > $seq AND scenario_id = $s AND employee_id = $e AND plan_id = $p`,
+          { s: p.scenario_id, e: p.employee_id, p: p.plan_id, seq: state.max_seq },
+        );
   // The Friday to start from: rows run without gaps from a participant's first Friday to the
   // last one built, so this one exists unless the participant starts later (then: replay).
   let day = Math.min(toDay(asOf), toDay(state.end_date));
@@ -173,6 +179,6 @@ export async function balanceFromSnapshots(
     { s: p.scenario_id, e: p.employee_id, p: p.plan_id, f: friday },
   );
   if (snap.length === 0) return balanceFromEvents(conn, p, asOf);
-  const events = await ledgerEvents(conn, p, friday, asOf);
+  const events = await ledgerEvents(conn, p, friday, asOf, range);
   return resultOf(p, asOf, foldEvents(stateOfSnapshot(snap[0]), events), 'snapshot', friday);
 }

@@ -34,12 +34,18 @@ export async function readBuildState(
   conn: DuckDBConnection,
   scenario: string,
 ): Promise<BuildState | undefined> {
-  if (!(await snapshotTablesExist(conn))) return undefined;
-  const r = await rows(
-    conn,
-    `SELECT scenario_id, ledger_version, max_seq, end_date, row_count FROM ${BUILD_STATE_TABLE} WHERE scenario_id = $s`,
-    { s: scenario },
-  );
+  let r: Record<string, import('@duckdb/node-api').DuckDBValue>[];
+  try {
+    r = await rows(
+      conn,
+      `SELECT scenario_id, ledger_version, max_seq, end_date, row_count FROM ${BUILD_STATE_TABLE} WHERE scenario_id = $s`,
+      { s: scenario },
+    );
+  } catch (err) {
+    // A store where snapshots were never built has no such table.
+    if (!(await snapshotTablesExist(conn))) return undefined;
+    throw err;
+  }
   if (r.length === 0) return undefined;
   return {
     scenario_id: String(r[0].scenario_id),
