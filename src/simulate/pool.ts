@@ -46,15 +46,23 @@ interface Slot {
   pendingAck: boolean;
 }
 
+/**
+ * A worker's V8 heap limits. A worker's live data is one partition and one batch; without a
+ * limit V8 lets a busy allocator's heap grow to gigabytes before collecting (docs/simulate.md,
+ * "Threads and memory").
+ */
+export const WORKER_RESOURCE_LIMITS = { maxOldGenerationSizeMb: 256, maxYoungGenerationSizeMb: 32 };
+
 /** Start a worker: the compiled .js in dist/, or the .ts source through tsx in development and tests. */
 function startWorker(): Worker {
   const here = import.meta.url;
+  const resourceLimits = WORKER_RESOURCE_LIMITS;
   if (here.endsWith('.ts')) {
     const file = new URL('./worker.ts', here).href;
     const boot = `import('tsx/esm/api').then((api) => { api.register(); return import(${JSON.stringify(file)}); });`;
-    return new Worker(boot, { eval: true });
+    return new Worker(boot, { eval: true, resourceLimits });
   }
-  return new Worker(new URL('./worker.js', here));
+  return new Worker(new URL('./worker.js', here), { resourceLimits });
 }
 
 export async function* runPool(opts: PoolOptions): AsyncGenerator<PoolItem> {
