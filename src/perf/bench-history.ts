@@ -50,7 +50,7 @@ export async function generateStore(store: Store, employees: number, scenario = 
              '","contribution_date":"' || (DATE '2021-01-01' + (j * 6)::INTEGER) || '","ytd_amount":"' || ((100 + j % 7) * (j // 2 + 1)) ||
              '","payroll_id":"PR-' || (DATE '2021-01-01' + (j * 6)::INTEGER) || '","irs_limit_applied":false,"inferred_value":false}'
       END
-    FROM g ORDER BY k`);
+    FROM g`);
   await c.run(`
     INSERT OR REPLACE INTO participant_event_ranges
     SELECT scenario_id, employee_id, min(seq), max(seq), count(*) FROM fct_yearly_events

@@ -260,7 +260,9 @@ function compact(b: RowBatch, keep: Uint8Array): RowBatch {
   const pick1 = (a: Uint8Array) => Uint8Array.from(rows, (r) => a[r]);
   const pick16 = (a: Uint8Array) => {
     const o = new Uint8Array(n * 16);
-    rows.forEach((r, i) => o.set(a.subarray(r * 16, r * 16 + 16), i * 16));
+    rows.forEach((r, i) => {
+      o.set(a.subarray(r * 16, r * 16 + 16), i * 16);
+    });
     return o;
   };
   const newIndex = new Int32Array(b.count).fill(-1);
