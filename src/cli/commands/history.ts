@@ -9,6 +9,7 @@ import { DEFAULT_DB, openForCommand } from './ingest.js';
 
 interface Flags {
   db: string;
+  lake?: string;
   scenario?: string;
   from?: string;
   to?: string;
@@ -38,13 +39,17 @@ export function register(program: Command): void {
     .option('--to <date>', 'show events up to this day; the state is as of its end')
     .option('--json', 'print {"employee_id","scenario_id","events","state"} as JSON')
     .option('--db <path>', 'DuckDB store', DEFAULT_DB)
+    .option('--lake <dir>', 'read a Parquet lake (planledger export) instead of --db')
     .action(async (employee: string, flags: Flags) => {
       const from = dateFlag(flags.from, '--from');
       const to = dateFlag(flags.to, '--to');
       const { history, UnknownEmployeeError, AmbiguousScenarioError } = await import(
         '../../store/history.js'
       );
-      const store = await openForCommand(flags.db, true);
+      const store =
+        flags.lake !== undefined
+          ? await (await import('../../store/lake.js')).openQueryStore({ lake: flags.lake })
+          : await openForCommand(flags.db, true);
       let r: Awaited<ReturnType<typeof history>>;
       try {
         r = await history(store.connection, employee, { scenario: flags.scenario, from, to });
