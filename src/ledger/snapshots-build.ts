@@ -250,7 +250,7 @@ async function deleteCount(
  * Rows are written in date then participant order: the plan-wide question reads one Friday's rows
  * (a row group or two), and a participant's lookup (one Friday, one participant) too.
  */
-export function insertSql(withBase: boolean): string {
+function insertSql(withBase: boolean): string {
   const win = 'OVER (PARTITION BY employee_id, plan_id ORDER BY wk ROWS UNBOUNDED PRECEDING)';
   const running = aggregateNames().map((c) => `sum(${c}) ${win} AS ${c}`);
   const balances = balanceExpressions(withBase ? 'b' : null, 'c');
