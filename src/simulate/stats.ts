@@ -10,7 +10,8 @@ import {
   type SimulationEvent,
 } from '../schema/contract.js';
 import { dec31, toDay } from '../schema/dates.js';
-import { type Decimal, dec, formatDecimal } from '../schema/decimal.js';
+import { type Decimal, formatDecimal } from '../schema/decimal.js';
+import { scaledOf } from '../store/row-batch.js';
 import type { Track } from './workforce.js';
 
 export interface YearStats {
@@ -85,11 +86,11 @@ export function addPerson(stats: Stats, t: Track, events: readonly SimulationEve
     if (ys === undefined) continue;
     switch (p.event_type) {
       case 'contribution':
-        ys.contributions[p.source] += dec(p.amount);
+        ys.contributions[p.source] += scaledOf(p.amount, 6);
         if (EMPLOYEE_SOURCES.has(p.source)) contributed.add(year);
         break;
       case 'forfeiture':
-        ys.forfeitures += dec(p.amount);
+        ys.forfeitures += scaledOf(p.amount, 6);
         break;
       case 'hce_status':
         if (p.is_hce) ys.hce++;
