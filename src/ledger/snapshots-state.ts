@@ -25,7 +25,7 @@ export async function ensureSnapshotTables(conn: DuckDBConnection): Promise<void
 export async function snapshotTablesExist(conn: DuckDBConnection): Promise<boolean> {
   const r = await rows(
     conn,
-    `SELECT count(*) AS n FROM duckdb_tables() WHERE table_name IN ('${SNAPSHOT_TABLE}', '${BUILD_STATE_TABLE}')`,
+    `SELECT count(*) AS n FROM information_schema.tables WHERE table_name IN ('${SNAPSHOT_TABLE}', '${BUILD_STATE_TABLE}')`,
   );
   return Number(r[0].n) === 2;
 }

@@ -8,6 +8,7 @@ import { out, outJson } from '../exit.js';
 import { DEFAULT_DB, parseDateOption, withStore } from './snapshots.js';
 
 interface BalanceFlags {
+  lake?: string;
   asOf: string;
   plan?: string;
   scenario?: string;
@@ -27,30 +28,38 @@ export function register(program: Command): void {
     .option('--from-events', 'replay every event instead of starting from a snapshot (the audit path)')
     .option('--json', 'print the result as JSON')
     .option('--db <path>', 'DuckDB store', DEFAULT_DB)
+    .option('--lake <dir>', 'read a Parquet lake (planledger export) instead of --db')
     .action(async (employee: string, flags: BalanceFlags) => {
       const asOf = parseDateOption(flags.asOf, '--as-of');
       const { resolvePlan, resolveScenario } = await import('../../ledger/snapshot-resolve.js');
       const { balanceFromEvents, balanceFromSnapshots } = await import('../../ledger/snapshots-query.js');
-      await withStore(flags.db, true, async ({ connection }) => {
-        const scenario_id = await resolveScenario(connection, flags.scenario);
-        const plan_id = await resolvePlan(connection, scenario_id, employee, flags.plan);
-        const p = { scenario_id, employee_id: employee, plan_id };
-        const r = flags.fromEvents
-          ? await balanceFromEvents(connection, p, asOf)
-          : await balanceFromSnapshots(connection, p, asOf);
-        if (flags.json) {
-          outJson(r);
-          return;
-        }
-        const source =
-          r.path === 'snapshot'
-            ? `snapshot of ${r.snapshot_date} + events after it`
-            : 'replay of every event';
-        out(`${r.employee_id}  plan ${r.plan_id}  scenario ${r.scenario_id}  as of ${r.as_of}  (${source})`);
-        for (const [bucket, amount] of Object.entries(r.balances))
-          out(`  ${bucket.padEnd(26)}${amount.padStart(16)}`);
-        out(`  ${'vested_percentage'.padEnd(26)}${r.vested_percentage.padStart(16)}`);
-        out(`  ${'vested_balance'.padEnd(26)}${r.vested_balance.padStart(16)}`);
-      });
+      await withStore(
+        flags.db,
+        true,
+        async ({ connection }) => {
+          const scenario_id = await resolveScenario(connection, flags.scenario);
+          const plan_id = await resolvePlan(connection, scenario_id, employee, flags.plan);
+          const p = { scenario_id, employee_id: employee, plan_id };
+          const r = flags.fromEvents
+            ? await balanceFromEvents(connection, p, asOf)
+            : await balanceFromSnapshots(connection, p, asOf);
+          if (flags.json) {
+            outJson(r);
+            return;
+          }
+          const source =
+            r.path === 'snapshot'
+              ? `snapshot of ${r.snapshot_date} + events after it`
+              : 'replay of every event';
+          out(
+            `${r.employee_id}  plan ${r.plan_id}  scenario ${r.scenario_id}  as of ${r.as_of}  (${source})`,
+          );
+          for (const [bucket, amount] of Object.entries(r.balances))
+            out(`  ${bucket.padEnd(26)}${amount.padStart(16)}`);
+          out(`  ${'vested_percentage'.padEnd(26)}${r.vested_percentage.padStart(16)}`);
+          out(`  ${'vested_balance'.padEnd(26)}${r.vested_balance.padStart(16)}`);
+        },
+        flags.lake,
+      );
     });
 }

@@ -9,6 +9,7 @@ import { log, UsageError } from '../exit.js';
 import { DEFAULT_DB, parseDateOption, withStore } from './snapshots.js';
 
 interface BalancesFlags {
+  lake?: string;
   asOf: string;
   scenario?: string;
   out?: string;
@@ -25,6 +26,7 @@ export function register(program: Command): void {
     .option('--out <file>', 'write to FILE.csv or FILE.parquet (default: CSV on stdout)')
     .option('--from-events', 'replay every event instead of using the snapshots')
     .option('--db <path>', 'DuckDB store', DEFAULT_DB)
+    .option('--lake <dir>', 'read a Parquet lake (planledger export) instead of --db')
     .action(async (flags: BalancesFlags) => {
       const asOf = parseDateOption(flags.asOf, '--as-of');
       const format =
@@ -39,42 +41,47 @@ export function register(program: Command): void {
         throw new UsageError(`--out ${flags.out}: the file name must end in .csv or .parquet`);
       const { resolveScenario } = await import('../../ledger/snapshot-resolve.js');
       const { planWideQuery } = await import('../../ledger/snapshots-plan-wide.js');
-      await withStore(flags.db, true, async ({ connection }) => {
-        const scenario = await resolveScenario(connection, flags.scenario);
-        const t0 = performance.now();
-        const q = await planWideQuery(connection, scenario, asOf, flags.fromEvents);
-        let count: number;
-        if (format === 'stdout') {
-          const reader = await connection.runAndReadAll(q.sql, q.params);
-          const names = reader.columnNames();
-          const table = reader.getRowsJson();
-          // A reader that stops early (`| head`) is not an error.
-          process.stdout.on('error', (err: NodeJS.ErrnoException) => {
-            if (err.code !== 'EPIPE') throw err;
-          });
-          const lines = [
-            names.join(','),
-            ...table.map((row) => row.map((v) => csvField(String(v))).join(',')),
-          ];
-          process.stdout.write(lines.join('\n') + '\n');
-          count = table.length;
-        } else {
-          const target = `'${flags.out!.replaceAll("'", "''")}'`;
-          const r = await connection.run(
-            `COPY (${q.sql}) TO ${target} (FORMAT ${format === 'csv' ? 'csv, HEADER true' : 'parquet'})`,
-            q.params,
+      await withStore(
+        flags.db,
+        true,
+        async ({ connection }) => {
+          const scenario = await resolveScenario(connection, flags.scenario);
+          const t0 = performance.now();
+          const q = await planWideQuery(connection, scenario, asOf, flags.fromEvents);
+          let count: number;
+          if (format === 'stdout') {
+            const reader = await connection.runAndReadAll(q.sql, q.params);
+            const names = reader.columnNames();
+            const table = reader.getRowsJson();
+            // A reader that stops early (`| head`) is not an error.
+            process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+              if (err.code !== 'EPIPE') throw err;
+            });
+            const lines = [
+              names.join(','),
+              ...table.map((row) => row.map((v) => csvField(String(v))).join(',')),
+            ];
+            process.stdout.write(lines.join('\n') + '\n');
+            count = table.length;
+          } else {
+            const target = `'${flags.out!.replaceAll("'", "''")}'`;
+            const r = await connection.run(
+              `COPY (${q.sql}) TO ${target} (FORMAT ${format === 'csv' ? 'csv, HEADER true' : 'parquet'})`,
+              q.params,
+            );
+            count = Number(r.rowsChanged);
+          }
+          const how =
+            q.path === 'snapshot'
+              ? `snapshots of ${q.snapshot_date} + events after it`
+              : 'replay of every event';
+          log(
+            `${count} participants of ${scenario} as of ${asOf} (${how}) in ${((performance.now() - t0) / 1000).toFixed(3)} s` +
+              (flags.out ? ` → ${flags.out}` : ''),
           );
-          count = Number(r.rowsChanged);
-        }
-        const how =
-          q.path === 'snapshot'
-            ? `snapshots of ${q.snapshot_date} + events after it`
-            : 'replay of every event';
-        log(
-          `${count} participants of ${scenario} as of ${asOf} (${how}) in ${((performance.now() - t0) / 1000).toFixed(3)} s` +
-            (flags.out ? ` → ${flags.out}` : ''),
-        );
-      });
+        },
+        flags.lake,
+      );
     });
 }
 

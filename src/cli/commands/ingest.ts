@@ -10,6 +10,7 @@ import { CheckFailed, log, out, outJson, UsageError } from '../exit.js';
 export const DEFAULT_DB = './planledger.duckdb';
 
 interface Flags {
+  snapshots?: boolean;
   db: string;
   json?: boolean;
   maxRejectRate?: string;
@@ -48,6 +49,7 @@ export function register(program: Command): void {
     .option('--max-reject-rate <rate>', 'fail (exit 1) when rejected / non-blank lines exceeds this share')
     .option('--wait <seconds>', 'wait up to this long for another process to release the store', '0')
     .option('--workers <n>', 'parser threads (default: available cores, at most 4)')
+    .option('--no-snapshots', 'do not bring the balance snapshots up to date at the end')
     .action(async (files: string[], flags: Flags) => {
       const maxRate = flags.maxRejectRate === undefined ? undefined : parseRate(flags.maxRejectRate);
       const waitSeconds = parseWait(flags.wait);
@@ -66,6 +68,7 @@ export function register(program: Command): void {
         const bar = await progressBar();
         counts = await ingestFiles(store, files, { workers, onProgress: bar?.update });
         bar?.stop();
+        if (flags.snapshots !== false && counts.accepted > 0) await refreshSnapshots(store);
       } finally {
         store.close();
       }
@@ -132,4 +135,14 @@ async function progressBar(): Promise<
       else log('');
     },
   };
+}
+
+/** Leave the weekly snapshots current after an ingest (docs/snapshots.md); stale ones are only reported. */
+async function refreshSnapshots(store: Store): Promise<void> {
+  const { buildSnapshots } = await import('../../ledger/snapshots-build.js');
+  const { SnapshotsStale } = await import('../../ledger/snapshots-state.js');
+  const r = await buildSnapshots(store.connection, { log });
+  for (const s of r.scenarios) {
+    if (s.status === 'stale') log(new SnapshotsStale(s.scenario_id, s.stored_version ?? '?').message);
+  }
 }

@@ -21,6 +21,7 @@ export async function withStore<T>(
   db: string,
   readOnly: boolean,
   fn: (s: StoreHandle) => Promise<T>,
+  lake?: string,
 ): Promise<T> {
   const { openStore, StoreLockedError, StoreMissingError } = await import('../../store/open.js');
   const { SnapshotsStale } = await import('../../ledger/snapshots-state.js');
@@ -28,7 +29,10 @@ export async function withStore<T>(
   const { VerifyUnavailable } = await import('../../ledger/snapshots-verify.js');
   let store: Awaited<ReturnType<typeof openStore>>;
   try {
-    store = await openStore({ path: db, readOnly });
+    store =
+      lake !== undefined
+        ? await (await import('../../store/lake.js')).openQueryStore({ lake })
+        : await openStore({ path: db, readOnly });
   } catch (err) {
     if (err instanceof StoreLockedError || err instanceof StoreMissingError)
       throw new UsageError(err.message);
