@@ -4,6 +4,8 @@
  * produces it. Money and rates stay exact (decimal strings → bigint micro-units).
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
+import { BUCKETS as LEDGER_BUCKETS } from '../ledger/buckets.js';
+import { CONTRIBUTION_SOURCES } from '../schema/contract.js';
 import { dec } from '../schema/decimal.js';
 import { ratio } from './format.js';
 
@@ -73,17 +75,7 @@ export interface ScenarioSummary {
 }
 
 /** The contract's order of contribution sources (events.md, contribution). */
-export const SOURCES = [
-  'employee_pre_tax',
-  'employee_roth',
-  'employee_after_tax',
-  'employee_catch_up',
-  'employer_match',
-  'employer_match_true_up',
-  'employer_nonelective',
-  'employer_profit_sharing',
-  'forfeiture_allocation',
-];
+export const SOURCES: readonly string[] = CONTRIBUTION_SOURCES;
 
 const EMPLOYER_COST = [
   'employer_match',
@@ -195,14 +187,7 @@ export async function scenarioSummary(
 // ---------------------------------------------------------------- balances by week
 
 /** The six ledger buckets (calculations.md, The ledger), named as the snapshot columns. */
-export const BUCKETS = [
-  'employee_pre_tax',
-  'employee_roth',
-  'employee_after_tax',
-  'employer_match',
-  'employer_nonelective',
-  'employer_profit_sharing',
-];
+export const BUCKETS: readonly string[] = LEDGER_BUCKETS;
 
 export interface WeeklyBalances {
   dates: string[];
