@@ -10,6 +10,7 @@
  */
 import { join } from 'node:path';
 import type { Store } from '../store/open.js';
+import { mulberry32 } from './random.js';
 import type { BenchContext, Benchmark, MetricSamples } from './types.js';
 
 /** Events a generated participant has (30M events for 100,000 participants). */
@@ -66,17 +67,7 @@ function percentile(sorted: number[], p: number): number {
   return sorted[i];
 }
 
-/** A small deterministic PRNG (mulberry32) for picking participants. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rng = mulberry32;
 
 export const historyBenchmark: Benchmark = {
   name: 'history',

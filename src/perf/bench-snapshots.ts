@@ -13,6 +13,7 @@
 import { join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { msSince, timeMs } from './measure.js';
+import { mulberry32 } from './random.js';
 import type { BenchContext, Benchmark, MetricSamples } from './types.js';
 
 const FIRST_YEAR = 2021;
@@ -123,17 +124,7 @@ function pct(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
 
-/** A deterministic PRNG (mulberry32) for the sample of (participant, date) pairs. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rng = mulberry32;
 
 function metric(name: string, unit: string, samples: number[], cpuBound = true): MetricSamples {
   return {

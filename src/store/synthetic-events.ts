@@ -7,6 +7,8 @@
  * Deterministic for a given seed.
  */
 
+import { mulberry32 } from '../perf/random.js';
+
 export interface SyntheticOptions {
   employees: number;
   firstYear: number;
@@ -18,17 +20,7 @@ export interface SyntheticOptions {
   createdAt?: string;
 }
 
-/** A small deterministic PRNG (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rng = mulberry32;
 
 const hex = (n: number, width: number) => n.toString(16).padStart(width, '0');
 

@@ -1,16 +1,8 @@
 /** Seeded noise for the statistical tests: a small PRNG and log-normal samples. */
 
-/** mulberry32: a fast 32-bit PRNG; the same seed gives the same sequence. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from '../../src/perf/random.js';
+
+export const rng = mulberry32;
 
 /** A standard normal draw (Box-Muller). */
 export function normal(random: () => number): number {
