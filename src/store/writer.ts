@@ -72,13 +72,8 @@ export class EventWriter {
 
   private async init(): Promise<void> {
     const c = this.conn;
-    await c.run(`CREATE OR REPLACE TEMP TABLE ${STAGING_IDS} (seq BIGINT, event_id UUID)`);
-    await c.run(
-      `CREATE OR REPLACE TEMP TABLE ${REJECT_STAGING} (line BIGINT, raw_text VARCHAR, reasons VARCHAR)`,
-    );
+    await this.resetStaging();
     this.appender = await c.createAppender('fct_yearly_events');
-    this.idAppender = await c.createAppender(STAGING_IDS, 'main', 'temp');
-    this.rejectAppender = await c.createAppender(REJECT_STAGING, 'main', 'temp');
     this.eventTypes = Array.from({ length: this.appender.columnCount }, (_, i) =>
       this.appender.columnType(i),
     );
@@ -89,6 +84,23 @@ export class EventWriter {
     const [seq, batch] = r.getRows()[0] as [bigint, bigint];
     this.nextSeq = BigInt(seq) + 1n;
     this.nextBatchId = Number(batch) + 1;
+  }
+
+  /**
+   * (Re)create the staging tables and their appenders. Recreated after every commit rather than
+   * emptied with DELETE: DuckDB keeps a deleted temp table's memory, which grew peak RSS with
+   * every batch of a long simulation (docs/simulate.md, memory).
+   */
+  private async resetStaging(): Promise<void> {
+    const c = this.conn;
+    this.idAppender?.closeSync();
+    this.rejectAppender?.closeSync();
+    await c.run(`CREATE OR REPLACE TEMP TABLE ${STAGING_IDS} (seq BIGINT, event_id UUID)`);
+    await c.run(
+      `CREATE OR REPLACE TEMP TABLE ${REJECT_STAGING} (line BIGINT, raw_text VARCHAR, reasons VARCHAR)`,
+    );
+    this.idAppender = await c.createAppender(STAGING_IDS, 'main', 'temp');
+    this.rejectAppender = await c.createAppender(REJECT_STAGING, 'main', 'temp');
   }
 
   /** Rows staged and not yet committed. */
@@ -220,8 +232,7 @@ export class EventWriter {
       }
       return { batchId, read: info.read, accepted, rejected, duplicates: skip.size };
     } finally {
-      await c.run(`DELETE FROM temp.main.${STAGING_IDS}`);
-      await c.run(`DELETE FROM temp.main.${REJECT_STAGING}`);
+      await this.resetStaging();
       this.pending = [];
       this.staged = 0;
       this.stagedRejections = 0;
