@@ -81,7 +81,7 @@ export class StoreSink {
   }
 
   async rows(batch: RowBatch): Promise<void> {
-    this.writer.stage(batch);
+    await this.writer.stage(batch);
     this.staged += batch.count;
     this.read += batch.count;
     if (this.staged >= this.commitEvents) await this.commit();
@@ -121,14 +121,14 @@ export class StoreSink {
   async finish(): Promise<void> {
     await this.commit();
     await this.flushParticipants();
-    this.writer.close();
+    await this.writer.close();
     await setScenarioStatus(this.store.connection, this.info.scenarioId, 'complete');
   }
 
   /** After a failure: leave the scenario marked failed (a re-run replaces it). */
   async abort(): Promise<void> {
     try {
-      this.writer?.close();
+      await this.writer?.close();
     } catch {
       /* already closed */
     }

@@ -206,8 +206,9 @@ export async function ingestFiles(
         pool ? pool.parse(bytes, stripBom) : Promise.resolve(parseChunk(bytes, contract!, stripBom));
       const inFlight: { result: Promise<ChunkResult>; bytes: number; hash: ReturnType<typeof createHash> }[] =
         [];
-      // Read ahead a whole batch so that the workers keep parsing while a batch commits.
-      const limit = Math.max(2, workerCount * 2 + (pool ? chunksPerBatch : 0));
+      // Two chunks a worker in flight: enough to keep every worker busy while this thread
+      // appends, few enough that results are taken (and their memory freed) as they come.
+      const limit = Math.max(2, workerCount * 2);
       const chunks = fileChunks(file, chunkBytes);
       let chunkIndex = 0;
       let eof = false;
@@ -236,7 +237,7 @@ export async function ingestFiles(
         const head = inFlight.shift();
         if (head === undefined) break;
         const r = await head.result;
-        writer.stage(r.batch);
+        await writer.stage(r.batch);
         if (r.rejections.length > 0) {
           for (const rej of r.rejections) rej.line += line;
           rejections = rejections.concat(r.rejections);
@@ -249,7 +250,7 @@ export async function ingestFiles(
         bytesDone += head.bytes;
         const lastOfFile = eof && inFlight.length === 0;
         if (batchChunks === chunksPerBatch || lastOfFile) {
-          writer.stageRejections(rejections);
+          await writer.stageRejections(rejections);
           const res = await writer.commit({
             runId,
             source,
@@ -273,7 +274,7 @@ export async function ingestFiles(
     counts.scenarios = [...scenarios].sort();
     await ensureScenarioRows(store.connection, counts.scenarios);
   } finally {
-    writer.close();
+    await writer.close();
     await pool?.stop();
   }
   return finish(counts, t0);
@@ -336,13 +337,13 @@ export async function ingestEvents(
   let batchRead = 0;
   let firstIndex = 1;
   let batchStart = new Date();
-  const flushRows = () => {
-    writer.stage(builder.finish());
+  const flushRows = async () => {
+    await writer.stage(builder.finish());
     builder = new RowBatchBuilder(8192);
   };
   const commit = async () => {
-    flushRows();
-    writer.stageRejections(rejections);
+    await flushRows();
+    await writer.stageRejections(rejections);
     const res = await writer.commit({
       runId,
       source: opts.source,
@@ -375,14 +376,14 @@ export async function ingestEvents(
       }
       scenarios.add(event.scenario_id);
       builder.add(event, JSON.stringify(event.payload));
-      if (builder.count >= 8192) flushRows();
+      if (builder.count >= 8192) await flushRows();
       if (batchRead >= batchEvents) await commit();
     }
     if (batchRead > 0 || counts.batches === 0) await commit();
     counts.scenarios = [...scenarios].sort();
     await ensureScenarioRows(store.connection, counts.scenarios);
   } finally {
-    writer.close();
+    await writer.close();
   }
   return finish(counts, t0);
 }

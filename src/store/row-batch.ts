@@ -105,8 +105,26 @@ export function microsOf(ts: string): bigint {
   return BigInt(secs) * 1_000_000n + BigInt(frac);
 }
 
-/** Scaled integer of a canonical non-negative decimal text with `scale` places. */
+const POW10 = [1, 10, 100, 1000, 10_000, 100_000, 1_000_000, 10_000_000, 100_000_000];
+
+/** Scaled integer of a canonical non-negative decimal text with `scale` places (scale ≤ 8). */
 export function scaledOf(text: string, scale: number): bigint {
+  // Up to 15 significant digits the value is exact as a double: digits are summed as a number
+  // and converted once (BigInt of a digit string costs several times more).
+  if (text.length <= 15) {
+    let v = 0;
+    let places = -1;
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (c === 46) places = 0;
+      else {
+        v = v * 10 + (c - 48);
+        if (places >= 0) places++;
+      }
+    }
+    const scaled = v * POW10[scale - Math.max(places, 0)];
+    if (Number.isSafeInteger(scaled)) return BigInt(scaled);
+  }
   const dot = text.indexOf('.');
   if (dot < 0) return BigInt(text) * 10n ** BigInt(scale);
   return BigInt(text.slice(0, dot) + text.slice(dot + 1).padEnd(scale, '0'));
