@@ -16,7 +16,9 @@ describe('scaledOf', () => {
     fc.assert(fc.property(money, (m) => scaledOf(m, 6) === reference(m, 6)));
     const rate = fc
       .integer({ min: 0, max: 10_000 })
-      .map((n) => (n === 10_000 ? '1' : n === 0 ? '0' : `0.${String(n).padStart(4, '0').replace(/0+$/, '')}`));
+      .map((n) =>
+        n === 10_000 ? '1' : n === 0 ? '0' : `0.${String(n).padStart(4, '0').replace(/0+$/, '')}`,
+      );
     fc.assert(fc.property(rate, (r) => scaledOf(r, 4) === reference(r, 4)));
   });
 
