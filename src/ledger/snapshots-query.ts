@@ -16,13 +16,14 @@ import {
   type Bucket,
   EMPLOYER_BUCKETS,
   foldEvents,
+  LEDGER_VERSION,
   type LedgerEvent,
   LedgerState,
   stateOfFigures,
 } from './snapshot-ledger.js';
-import { grossColumn, LEDGER_EVENT_TYPES, SNAPSHOT_TABLE } from './snapshot-sql.js';
+import { BUILD_STATE_TABLE, grossColumn, LEDGER_EVENT_TYPES, SNAPSHOT_TABLE } from './snapshot-sql.js';
 import { isoDate, microOrZero, rows, toBigInt } from './snapshot-values.js';
-import { usableState } from './snapshots-state.js';
+import { SnapshotsStale, usableState } from './snapshots-state.js';
 
 export interface Participant {
   scenario_id: string;
@@ -143,11 +144,68 @@ export async function balanceFromEvents(
   return resultOf(p, asOf, foldEvents(new LedgerState(), events), 'events', null);
 }
 
+/** The Friday on or before `day` (a day number). */
+function fridayOnOrBeforeDay(day: number): string {
+  return fromDay(day - ((weekday(day) + 2) % 7));
+}
+
 /**
  * Balances as of `asOf` from the latest usable snapshot plus the events after it. Falls back to
  * the full replay (path `events`) when there is no usable snapshot on or before the date.
+ * Two round trips in the common case (docs/snapshots.md, "Queries"): the build state with the
+ * participant's seq range, then the snapshot row together with the events after it.
  */
 export async function balanceFromSnapshots(
+  conn: DuckDBConnection,
+  p: Participant,
+  asOf: string,
+): Promise<BalanceResult> {
+  let head: Record<string, DuckDBValue> | undefined;
+  try {
+    [head] = await rows(
+      conn,
+      `SELECT b.ledger_version, b.max_seq, b.end_date, r.first_seq, r.last_seq
+         FROM (SELECT 1) AS one
+         LEFT JOIN ${BUILD_STATE_TABLE} b ON b.scenario_id = $s
+         LEFT JOIN participant_event_ranges r ON r.scenario_id = $s AND r.employee_id = $e`,
+      { s: p.scenario_id, e: p.employee_id },
+    );
+  } catch {
+    return balanceFromSnapshotsInGeneral(conn, p, asOf); // a store without the tables
+  }
+  if (head.ledger_version === null || head.end_date === null) return balanceFromEvents(conn, p, asOf);
+  if (head.ledger_version !== LEDGER_VERSION)
+    throw new SnapshotsStale(p.scenario_id, String(head.ledger_version));
+  // Events stored after the last build: the general path decides which snapshot is still right.
+  if (head.first_seq === null || toBigInt(head.last_seq) > toBigInt(head.max_seq)) {
+    return balanceFromSnapshotsInGeneral(conn, p, asOf);
+  }
+  const friday = fridayOnOrBeforeDay(Math.min(toDay(asOf), toDay(isoDate(head.end_date))));
+  const figures = [...BUCKETS, ...EMPLOYER_BUCKETS.map(grossColumn), 'vested_percentage'];
+  const r = await rows(
+    conn,
+    `SELECT 0 AS part, snapshot_date, NULL::BIGINT AS seq, NULL::VARCHAR AS payload, ${figures.join(', ')}
+       FROM ${SNAPSHOT_TABLE}
+      WHERE snapshot_date = CAST($f AS DATE) AND scenario_id = $s AND employee_id = $e AND plan_id = $p
+     UNION ALL
+     SELECT 1, effective_date, seq, payload, ${figures.map(() => 'NULL').join(', ')}
+       FROM fct_yearly_events
+      WHERE scenario_id = $s AND employee_id = $e AND plan_id = $p AND event_type IN (${LEDGER_TYPES_SQL})
+        AND seq BETWEEN ${toBigInt(head.first_seq)} AND ${toBigInt(head.last_seq)}
+        AND effective_date > CAST($f AS DATE) AND effective_date <= CAST($to AS DATE)
+      ORDER BY part, snapshot_date, seq`,
+    { s: p.scenario_id, e: p.employee_id, p: p.plan_id, f: friday, to: asOf },
+  );
+  if (r.length === 0 || Number(r[0].part) !== 0) return balanceFromEvents(conn, p, asOf);
+  const events = r.slice(1).map((x) => toLedgerEvent([x.snapshot_date, x.payload]));
+  return resultOf(p, asOf, foldEvents(stateOfSnapshot(r[0]), events), 'snapshot', friday);
+}
+
+/**
+ * The general snapshot path, also right when events were stored after the last build: a
+ * back-dated one makes later snapshots stale, so it starts from an earlier Friday.
+ */
+async function balanceFromSnapshotsInGeneral(
   conn: DuckDBConnection,
   p: Participant,
   asOf: string,
@@ -171,7 +229,7 @@ export async function balanceFromSnapshots(
   // last one built, so this one exists unless the participant starts later (then: replay).
   let day = Math.min(toDay(asOf), toDay(state.end_date));
   if (unbuilt[0].d !== null) day = Math.min(day, toDay(isoDate(unbuilt[0].d)) - 1);
-  const friday = fromDay(day - ((weekday(day) + 2) % 7));
+  const friday = fridayOnOrBeforeDay(day);
   const snap = await rows(
     conn,
     `SELECT * FROM ${SNAPSHOT_TABLE}
