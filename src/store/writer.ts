@@ -45,19 +45,25 @@ export interface BatchResult {
 /** Column order of fct_yearly_events (ddl.ts): fixed-width columns then strings. */
 const STRING_COLUMN_INDEX = [2, 3, 4, 8, 9, 10, 11, 12, 16];
 
+/** The batch's (seq, event_id) pairs, so that the duplicate join knows their exact count. */
+const BATCH_IDS = 'ingest_batch_ids';
+
 /**
  * The batch's duplicates: rows of the batch (seq ≥ $first) whose event_id was stored before the
  * batch, or appears earlier in the batch. Duplicates are rare (re-runs), so deleting them from
- * the open transaction costs less than holding every row back until they are known.
+ * the open transaction costs less than holding every row back until they are known. The batch's
+ * pairs are materialized first: with their exact count DuckDB builds the join's hash table on
+ * them and streams the stored rows past it (a RIGHT_SEMI join); joined directly, it built the
+ * table on every stored event id instead, which made a 100K-employee simulation 70% slower.
  */
-const DELETE_DUPLICATES = `
-  DELETE FROM fct_yearly_events WHERE seq >= $first AND seq IN (
-    SELECT n.seq FROM fct_yearly_events n
-      SEMI JOIN (SELECT event_id FROM fct_yearly_events WHERE seq < $first) o ON o.event_id = n.event_id
-      WHERE n.seq >= $first
+const DELETE_DUPLICATES = [
+  `CREATE OR REPLACE TEMP TABLE ${BATCH_IDS} AS SELECT seq, event_id FROM fct_yearly_events WHERE seq >= $first`,
+  `DELETE FROM fct_yearly_events WHERE seq >= $first AND seq IN (
+    SELECT i.seq FROM temp.main.${BATCH_IDS} i
+      SEMI JOIN fct_yearly_events f ON f.event_id = i.event_id AND f.seq < $first
     UNION ALL
-    SELECT seq FROM fct_yearly_events WHERE seq >= $first
-      QUALIFY row_number() OVER (PARTITION BY event_id ORDER BY seq) > 1)`;
+    SELECT seq FROM temp.main.${BATCH_IDS} QUALIFY row_number() OVER (PARTITION BY event_id ORDER BY seq) > 1)`,
+];
 
 export class EventWriter {
   private appender!: DuckDBAppender;
@@ -159,8 +165,10 @@ export class EventWriter {
       let duplicates = 0;
       if (first !== null) {
         // Exactly once: an event already stored, or staged earlier in this batch, is a duplicate.
-        const del = await c.run(DELETE_DUPLICATES, { first });
+        await c.run(DELETE_DUPLICATES[0], { first });
+        const del = await c.run(DELETE_DUPLICATES[1], { first });
         duplicates = Number(del.rowsChanged);
+        await c.run(`DROP TABLE temp.main.${BATCH_IDS}`);
       }
       const accepted = staged - duplicates;
       if (accepted > 0 && first !== null) {
