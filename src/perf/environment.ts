@@ -11,7 +11,15 @@ import type { Calibration, Environment } from './results.js';
 /** The package root: this file is src/perf/environment.ts or dist/perf/environment.js. */
 export const PACKAGE_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
-export async function describeEnvironment(startedAt: Date, calibration: Calibration): Promise<Environment> {
+/**
+ * `commit`: the checkout's commit when the run STARTED (gitCommit() then); the code measured is
+ * the code loaded at start, whatever is committed while a long run goes on.
+ */
+export async function describeEnvironment(
+  startedAt: Date,
+  calibration: Calibration,
+  commit: string | null = gitCommit(),
+): Promise<Environment> {
   const cpus = os.cpus();
   return {
     cpu_model: cpus[0]?.model.trim() || 'unknown',
@@ -21,7 +29,7 @@ export async function describeEnvironment(startedAt: Date, calibration: Calibrat
     node: process.version,
     duckdb: await duckdbVersion(),
     planledger: VERSION,
-    git_commit: gitCommit(),
+    git_commit: commit,
     date: startedAt.toISOString(),
     calibration,
   };
@@ -36,7 +44,7 @@ async function duckdbVersion(): Promise<string | null> {
   }
 }
 
-function gitCommit(): string | null {
+export function gitCommit(): string | null {
   const git = (args: string[]) =>
     execFileSync('git', args, {
       cwd: PACKAGE_ROOT,

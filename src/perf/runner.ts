@@ -7,7 +7,7 @@ import os from 'node:os';
 import { join } from 'node:path';
 import { calibrationOf, measureCalibrationSamples } from './bench-calibration.js';
 import { MIN_COMPARED_SAMPLES } from './compare.js';
-import { describeEnvironment } from './environment.js';
+import { describeEnvironment, gitCommit } from './environment.js';
 import { SUITE, type SuiteEntry, selectEntries } from './registry.js';
 import {
   type BenchmarkStatus,
@@ -36,6 +36,7 @@ export interface RunOptions {
 
 export async function runSuite(options: RunOptions): Promise<ResultsFile> {
   const startedAt = new Date();
+  const commit = gitCommit();
   const start = process.hrtime.bigint();
   const repetitions = Math.max(MIN_COMPARED_SAMPLES, options.repetitions ?? (options.quick ? 7 : 10));
   const entries = selectEntries(options.suite ?? SUITE, options.only);
@@ -101,7 +102,7 @@ export async function runSuite(options: RunOptions): Promise<ResultsFile> {
   calibration.push(...measureCalibrationSamples(calibrationSamples));
   return {
     schema_version: RESULTS_SCHEMA_VERSION,
-    environment: await describeEnvironment(startedAt, calibrationOf(calibration)),
+    environment: await describeEnvironment(startedAt, calibrationOf(calibration), commit),
     suite: {
       quick: options.quick,
       repetitions,
