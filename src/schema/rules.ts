@@ -27,6 +27,11 @@ export interface CrossRule {
   expected: string;
   /** The text to report as found when the rule is broken; undefined when it holds. */
   broken(payload: Values, envelope: Values): string | undefined;
+  /**
+   * The same rule as a SQL condition that holds when the rule does, over canonical texts:
+   * `{field}` is a payload field, `{envelope.field}` an envelope field (canonical-sql.ts).
+   */
+  sql: string;
 }
 
 /**
@@ -70,6 +75,8 @@ const notBefore = (kind: EventType, field: string, other: string): CrossRule => 
   expected: `date on or after ${other}`,
   broken: (p) =>
     (p[field] as string) < (p[other] as string) ? `${p[field]} (${other} ${p[other]})` : undefined,
+  // Canonical dates compare as text.
+  sql: `{${field}} >= {${other}}`,
 });
 
 export const CROSS_RULES: readonly CrossRule[] = [
@@ -85,6 +92,9 @@ export const CROSS_RULES: readonly CrossRule[] = [
       const c = p.after_tax_contribution_rate as string;
       return ratesSumAtMostOne([a, b, c]) ? undefined : `${a} + ${b} + ${c}`;
     },
+    sql:
+      'TRY_CAST({pre_tax_contribution_rate} AS DECIMAL(5,4)) + TRY_CAST({roth_contribution_rate} AS DECIMAL(5,4))' +
+      ' + TRY_CAST({after_tax_contribution_rate} AS DECIMAL(5,4)) <= 1',
   },
   {
     kind: 'enrollment',
@@ -98,6 +108,7 @@ export const CROSS_RULES: readonly CrossRule[] = [
         ? `${o} (enrollment_date ${p.enrollment_date})`
         : undefined;
     },
+    sql: '{opt_out_window_expires} IS NULL OR {opt_out_window_expires} >= {enrollment_date}',
   },
   notBefore('contribution', 'contribution_date', 'pay_period_end'),
   {
@@ -110,6 +121,7 @@ export const CROSS_RULES: readonly CrossRule[] = [
       compareDecimalText(p.ytd_amount as string, p.amount as string) < 0
         ? `${p.ytd_amount} (amount ${p.amount})`
         : undefined,
+    sql: 'TRY_CAST({ytd_amount} AS DECIMAL(18,6)) >= TRY_CAST({amount} AS DECIMAL(18,6))',
   },
   notBefore('vesting', 'service_period_end_date', 'service_computation_date'),
   {
@@ -122,6 +134,7 @@ export const CROSS_RULES: readonly CrossRule[] = [
       p.effective_date !== e.effective_date
         ? `${p.effective_date} (envelope ${e.effective_date})`
         : undefined,
+    sql: '{effective_date} = {envelope.effective_date}',
   },
 ];
 

@@ -11,6 +11,7 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { type CanonicalEvent, type Contract, loadContract } from './contract-adapter.js';
+import { ingestFileSql } from './ingest-file-sql.js';
 import type { Store } from './open.js';
 import { type ChunkResult, parseChunk } from './parse-chunk.js';
 import { RowBatchBuilder } from './row-batch.js';
@@ -51,6 +52,11 @@ export interface IngestOptions {
   onBatch?: (b: BatchResult) => void;
   /** Identifies this run in ingest_batches (default: a random UUID). */
   runId?: string;
+  /**
+   * File ingest's path: 'auto' (default: per file, SQL when its first chunk is mostly canonical
+   * lines), or always 'sql' or 'workers' (tests and benchmarks compare them).
+   */
+  path?: 'auto' | 'sql' | 'workers';
 }
 
 function emptyCounts(): IngestCounts {
@@ -179,7 +185,17 @@ async function* fileChunks(path: string, chunkBytes: number): AsyncGenerator<Uin
   }
 }
 
-/** Ingest NDJSON files: validate every line, store accepted events once, keep rejections. */
+/** An iterator that yields `first`, then the rest of `rest`. */
+async function* prepend(first: Uint8Array, rest: AsyncIterator<Uint8Array>): AsyncGenerator<Uint8Array> {
+  yield first;
+  for (let next = await rest.next(); !next.done; next = await rest.next()) yield next.value;
+}
+
+/**
+ * Ingest NDJSON files: validate every line, store accepted events once, keep rejections. Each
+ * file takes the SQL path when its first chunk is mostly canonical lines, else the worker path
+ * (docs/store.md, "Ingest path"); both give the same rows, rejections and counts.
+ */
 export async function ingestFiles(
   store: Store,
   files: string[],
@@ -195,33 +211,67 @@ export async function ingestFiles(
   // Small inputs are parsed inline: starting worker threads costs more than it saves.
   const workerCount = opts.workers ?? (bytesTotal < 4 * chunkBytes ? 0 : Math.min(4, availableParallelism()));
   const writer = await EventWriter.create(store);
-  const pool = workerCount > 0 ? await ParserPool.start(workerCount) : undefined;
-  const contract: Contract | undefined = pool ? undefined : await loadContract();
+  let pool: ParserPool | undefined;
   const scenarios = new Set<string>();
   let bytesDone = 0;
+  const onBatch = (res: BatchResult, blank: number) => {
+    addBatch(counts, res);
+    counts.blank += blank;
+    opts.onBatch?.(res);
+  };
   try {
     for (const file of files) {
       const source = resolve(file);
+      const chunks = fileChunks(file, chunkBytes);
+      const head = await chunks.next();
+      if (head.done) continue;
+      let startLine = 0;
+      const rest: AsyncIterator<Uint8Array> = prepend(head.value, chunks);
+      if (opts.path !== 'workers') {
+        const outcome = await ingestFileSql(
+          {
+            conn: store.connection,
+            writer,
+            runId,
+            source,
+            chunksPerBatch,
+            onBatch,
+            onBytes: (bytes, readInBatch) => {
+              bytesDone += bytes;
+              opts.onProgress?.({ bytesDone, bytesTotal, read: counts.read + readInBatch });
+            },
+            scenarios,
+            stopIfNotCanonical: opts.path !== 'sql',
+          },
+          rest,
+        );
+        if (outcome.done) continue;
+        startLine = outcome.lines;
+      }
+      if (pool === undefined && workerCount > 0) pool = await ParserPool.start(workerCount);
+      const contract: Contract | undefined = pool ? undefined : await loadContract();
+      const p = pool;
       const parse = (bytes: Uint8Array, stripBom: boolean) =>
-        pool ? pool.parse(bytes, stripBom) : Promise.resolve(parseChunk(bytes, contract!, stripBom));
+        p ? p.parse(bytes, stripBom) : Promise.resolve(parseChunk(bytes, contract!, stripBom));
       const inFlight: { result: Promise<ChunkResult>; bytes: number; hash: ReturnType<typeof createHash> }[] =
         [];
       // Two chunks a worker in flight: enough to keep every worker busy while this thread
       // appends, few enough that results are taken (and their memory freed) as they come.
       const limit = Math.max(2, workerCount * 2);
-      const chunks = fileChunks(file, chunkBytes);
+      const all = rest;
       let chunkIndex = 0;
       let eof = false;
-      let line = 0; // lines of this file before the current chunk
+      let line = startLine; // lines of this file before the current chunk
       let hash = createHash('sha256');
       let batchStart = new Date();
-      let batchFirstLine = 1;
+      let batchFirstLine = startLine + 1;
       let batchRead = 0;
+      let batchBlank = 0;
       let batchChunks = 0;
       let rejections: Rejection[] = [];
       for (;;) {
         while (!eof && inFlight.length < limit) {
-          const next = await chunks.next();
+          const next = await all.next();
           if (next.done) {
             eof = true;
             break;
@@ -231,7 +281,7 @@ export async function ingestFiles(
           if (chunkIndex > 0 && chunkIndex % chunksPerBatch === 0) hash = createHash('sha256');
           hash.update(bytes);
           const n = bytes.length;
-          inFlight.push({ result: parse(bytes, chunkIndex === 0), bytes: n, hash });
+          inFlight.push({ result: parse(bytes, chunkIndex === 0 && startLine === 0), bytes: n, hash });
           chunkIndex++;
         }
         const head = inFlight.shift();
@@ -244,7 +294,7 @@ export async function ingestFiles(
         }
         collectScenarios(r, scenarios);
         line += r.lines;
-        counts.blank += r.lines - r.read;
+        batchBlank += r.lines - r.read;
         batchRead += r.read;
         batchChunks++;
         bytesDone += head.bytes;
@@ -260,10 +310,10 @@ export async function ingestFiles(
             read: batchRead,
             startedAt: batchStart,
           });
-          addBatch(counts, res);
-          opts.onBatch?.(res);
+          onBatch(res, batchBlank);
           batchChunks = 0;
           batchRead = 0;
+          batchBlank = 0;
           rejections = [];
           batchFirstLine = line + 1;
           batchStart = new Date();

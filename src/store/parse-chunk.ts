@@ -3,7 +3,7 @@
  * ingest workers (never touching the database) or inline. Blank lines (empty or only spaces,
  * tabs and a trailing CR) are not events: they are counted as lines but not as read.
  */
-import type { Contract, EventProblem } from './contract-adapter.js';
+import type { CanonicalEvent, Contract, EventProblem } from './contract-adapter.js';
 import { type RowBatch, RowBatchBuilder } from './row-batch.js';
 import type { Rejection } from './writer.js';
 
@@ -20,7 +20,7 @@ export interface ChunkResult {
 const strictDecoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 const lenientDecoder = new TextDecoder('utf-8', { fatal: false, ignoreBOM: true });
 
-function isBlank(s: string): boolean {
+export function isBlank(s: string): boolean {
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
     if (c !== 32 && c !== 9 && c !== 13) return false;
@@ -29,7 +29,7 @@ function isBlank(s: string): boolean {
 }
 
 /** Split bytes into decoded lines; a line that is not UTF-8 is decoded leniently and flagged. */
-function decodeLines(bytes: Uint8Array): { lines: string[]; badUtf8: Set<number> | null } {
+export function decodeLines(bytes: Uint8Array): { lines: string[]; badUtf8: Set<number> | null } {
   try {
     const text = strictDecoder.decode(bytes);
     const lines = text.split('\n');
@@ -55,6 +55,35 @@ function decodeLines(bytes: Uint8Array): { lines: string[]; badUtf8: Set<number>
   }
 }
 
+/**
+ * One line (without its newline) into the builder or the rejections: 'blank', 'rejected', or
+ * the accepted event. A trailing CR is dropped (CRLF files); `line` is what a rejection records.
+ */
+export function takeLine(
+  text: string,
+  line: number,
+  contract: Contract,
+  builder: RowBatchBuilder,
+  rejections: Rejection[],
+  badUtf8 = false,
+): 'blank' | 'rejected' | CanonicalEvent {
+  if (text.length > 0 && text.charCodeAt(text.length - 1) === 13) text = text.slice(0, -1);
+  if (isBlank(text)) return 'blank';
+  let problems: EventProblem[];
+  if (badUtf8) {
+    problems = [{ path: '', expected: 'UTF-8 text', found: 'invalid UTF-8 byte sequence' }];
+  } else {
+    const v = contract.validateLine(text);
+    if (v.ok) {
+      builder.add(v.event, JSON.stringify(v.event.payload));
+      return v.event;
+    }
+    problems = v.problems;
+  }
+  rejections.push({ line, rawText: text, problems });
+  return 'rejected';
+}
+
 export function parseChunk(bytes: Uint8Array, contract: Contract, stripBom: boolean): ChunkResult {
   const { lines, badUtf8 } = decodeLines(bytes);
   if (stripBom && lines.length > 0 && lines[0].charCodeAt(0) === 0xfeff) lines[0] = lines[0].slice(1);
@@ -62,22 +91,7 @@ export function parseChunk(bytes: Uint8Array, contract: Contract, stripBom: bool
   const rejections: Rejection[] = [];
   let read = 0;
   for (let i = 0; i < lines.length; i++) {
-    let text = lines[i];
-    if (text.length > 0 && text.charCodeAt(text.length - 1) === 13) text = text.slice(0, -1);
-    if (isBlank(text)) continue;
-    read++;
-    let problems: EventProblem[];
-    if (badUtf8?.has(i)) {
-      problems = [{ path: '', expected: 'UTF-8 text', found: 'invalid UTF-8 byte sequence' }];
-    } else {
-      const v = contract.validateLine(text);
-      if (v.ok) {
-        builder.add(v.event, JSON.stringify(v.event.payload));
-        continue;
-      }
-      problems = v.problems;
-    }
-    rejections.push({ line: i + 1, rawText: text, problems });
+    if (takeLine(lines[i], i + 1, contract, builder, rejections, badUtf8?.has(i)) !== 'blank') read++;
   }
   return { batch: builder.finish(), rejections, lines: lines.length, read };
 }

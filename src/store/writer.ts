@@ -6,7 +6,12 @@
  * rejections and its ingest_batches row, and commits: ONE transaction per batch (docs/store.md,
  * "Exactly once"). A process killed at any moment therefore leaves only whole batches.
  */
-import { type DuckDBAppender, type DuckDBConnection, DuckDBDataChunk } from '@duckdb/node-api';
+import {
+  type DuckDBAppender,
+  type DuckDBConnection,
+  DuckDBDataChunk,
+  type DuckDBValue,
+} from '@duckdb/node-api';
 import d from '@duckdb/node-bindings';
 import type { EventProblem } from './contract-adapter.js';
 import type { Store } from './open.js';
@@ -123,16 +128,42 @@ export class EventWriter {
     return this.staged;
   }
 
-  /** Append rows to the open batch (in order: each gets the next sequence number). */
-  async stage(batch: RowBatch): Promise<void> {
+  /**
+   * Append rows to the open batch: in order, each with the next sequence number, or with the
+   * given sequence numbers (ascending, within a range from `reserve`).
+   */
+  async stage(batch: RowBatch, seqs?: BigInt64Array): Promise<void> {
     if (batch.count === 0) return;
     await this.begin();
     if (this.firstStagedSeq === null) this.firstStagedSeq = this.nextSeq;
-    appendRows(this.appender, this.eventTypes, batch, this.nextSeq);
+    appendRows(this.appender, this.eventTypes, batch, seqs ?? this.nextSeq);
     // Into the table now, not at commit: the work overlaps with the parsing of the next rows.
     this.appender.flushSync();
-    this.nextSeq += BigInt(batch.count);
+    if (seqs === undefined) this.nextSeq += BigInt(batch.count);
     this.staged += batch.count;
+  }
+
+  /**
+   * Reserve `n` consecutive sequence numbers in the open batch, for rows that are written by
+   * SQL (`insertSelect`) or staged with explicit numbers; returns the first. Numbers left unused
+   * are gaps, as duplicates leave (seq promises order, not density).
+   */
+  async reserve(n: number): Promise<bigint> {
+    await this.begin();
+    this.appender.flushSync();
+    if (this.firstStagedSeq === null) this.firstStagedSeq = this.nextSeq;
+    const first = this.nextSeq;
+    this.nextSeq += BigInt(n);
+    return first;
+  }
+
+  /** Run an `INSERT INTO fct_yearly_events …` in the open batch; returns the rows it wrote. */
+  async insertSelect(sql: string, params: Record<string, DuckDBValue>): Promise<number> {
+    await this.begin();
+    const r = await this.conn.run(sql, params);
+    const n = Number(r.rowsChanged);
+    this.staged += n;
+    return n;
   }
 
   /** Stage rejected lines of the current batch. */
@@ -208,7 +239,7 @@ export class EventWriter {
           accepted,
           rejected,
           duplicates,
-          first_seq: first,
+          first_seq: staged > 0 ? first : null,
           last_seq: staged > 0 ? this.nextSeq - 1n : null,
           started: info.startedAt.toISOString(),
         },
@@ -250,19 +281,20 @@ function seqRun(first: bigint, n: number): BigInt64Array {
   return a;
 }
 
-/** Append a batch's rows as data chunks, with consecutive sequence numbers from `firstSeq`. */
+/** Append a batch's rows as data chunks, with the given sequence numbers or consecutive ones from `seqs`. */
 function appendRows(
   appender: DuckDBAppender,
   types: import('@duckdb/node-api').DuckDBType[],
   batch: RowBatch,
-  firstSeq: bigint,
+  seqs: bigint | BigInt64Array,
 ): void {
   let longCursor = 0;
   for (let r0 = 0; r0 < batch.count; r0 += CHUNK_ROWS) {
     const n = Math.min(CHUNK_ROWS, batch.count - r0);
     const chunk = DuckDBDataChunk.create(types, n);
     const vec = (i: number) => d.data_chunk_get_vector(chunk.chunk, i);
-    copy(d, vec(0), seqRun(firstSeq + BigInt(r0), n), 0, n, 8);
+    if (typeof seqs === 'bigint') copy(d, vec(0), seqRun(seqs + BigInt(r0), n), 0, n, 8);
+    else copy(d, vec(0), seqs, r0, n, 8);
     copy(d, vec(1), batch.eventId, r0, n, 16);
     copy(d, vec(5), batch.effectiveDate, r0, n, 4);
     copy(d, vec(6), batch.simulationYear, r0, n, 4);

@@ -78,6 +78,63 @@ describe('ingest', () => {
     expect(reasons[2].map((p) => p.path)).toContain('/payload/amount');
   });
 
+  it('stores the same rows, rejections and counts on the SQL path and the worker path', async () => {
+    const dir = tempDir();
+    const canonicalLines = validEvents(60).map((e) => {
+      const v = validateEvent(e);
+      if (!v.ok) throw new Error('fixture invalid');
+      return serializeEvent(v.event);
+    });
+    // Non-canonical first (the auto path hands such a file to the workers after one batch),
+    // then canonical lines, invalid lines, blanks, duplicates and a CRLF line.
+    const pretty = canonicalLines
+      .slice(0, 12)
+      .map((l) => JSON.stringify(JSON.parse(l), null, 0).replace(':', ': '));
+    const lines = [
+      ...pretty,
+      ...canonicalLines.slice(12, 40),
+      '',
+      '{"event_id":',
+      canonicalLines[20],
+      canonicalLines[41].replace(/"employee_id":"[^"]+"/, '"employee_id":""'),
+      `${canonicalLines[42]}\r`,
+      ...canonicalLines.slice(43),
+      canonicalLines[3],
+    ];
+    const path = writeLines(join(dir, 'mixed.ndjson'), lines);
+    const results: unknown[] = [];
+    for (const path_ of ['sql', 'workers', 'auto'] as const) {
+      const store = await newStore();
+      const r = await ingestFiles(store, [path], {
+        workers: 0,
+        path: path_,
+        chunkBytes: 2048,
+        batchBytes: 8192,
+      });
+      expect(r.read).toBe(r.accepted + r.rejected + r.duplicates);
+      const rows = (
+        await store.connection.runAndReadAll(
+          'SELECT * EXCLUDE (seq), row_number() OVER (ORDER BY seq) FROM fct_yearly_events ORDER BY seq',
+        )
+      ).getRows();
+      const rejections = (
+        await store.connection.runAndReadAll(
+          'SELECT line, raw_text, reasons::VARCHAR FROM event_rejections ORDER BY line',
+        )
+      ).getRows();
+      const { seconds: _s, events_per_second: _e, batches: _b, ...counts } = r;
+      results.push(
+        JSON.parse(
+          JSON.stringify({ counts, rows, rejections }, (_k, v) => (typeof v === 'bigint' ? String(v) : v)),
+        ),
+      );
+      store.close();
+    }
+    expect((results[0] as { counts: { accepted: number } }).counts.accepted).toBe(58);
+    expect(results[1]).toEqual(results[0]);
+    expect(results[2]).toEqual(results[0]);
+  });
+
   it('reads stored events back as their canonical form (BOM, CRLF, non-canonical input)', async () => {
     const dir = tempDir();
     const store = await newStore(dir);
