@@ -24,12 +24,16 @@ function corpus(dir: string) {
 }
 
 describe('ingest', () => {
-  for (const workers of [0, 1]) {
-    it(`counts add up and a second run stores nothing new (workers=${workers})`, async () => {
+  for (const [workers, path] of [
+    [0, 'auto'],
+    [0, 'workers'],
+    [1, 'workers'],
+  ] as const) {
+    it(`counts add up and a second run stores nothing new (workers=${workers}, path=${path})`, async () => {
       const dir = tempDir();
       const store = await newStore(dir);
       const c = corpus(dir);
-      const first = await ingestFiles(store, [c.path], { workers });
+      const first = await ingestFiles(store, [c.path], { workers, path });
       expect(first.read).toBe(c.valid + c.invalid + c.duplicates);
       expect(first.accepted).toBe(c.valid);
       expect(first.rejected).toBe(c.invalid);
@@ -40,7 +44,7 @@ describe('ingest', () => {
       expect(await count(store, 'SELECT count(DISTINCT event_id) FROM fct_yearly_events')).toBe(c.valid);
       expect(await count(store, 'SELECT count(*) FROM event_rejections')).toBe(c.invalid);
 
-      const second = await ingestFiles(store, [c.path], { workers });
+      const second = await ingestFiles(store, [c.path], { workers, path });
       expect(second).toMatchObject({ accepted: 0, rejected: c.invalid, duplicates: c.valid + c.duplicates });
       expect(await count(store, 'SELECT count(*) FROM fct_yearly_events')).toBe(c.valid);
       // Rejected lines are recorded once, whatever the number of runs.
