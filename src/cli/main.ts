@@ -22,6 +22,7 @@ import { register as registerSimulate } from './commands/simulate.js';
 import { register as registerSnapshots } from './commands/snapshots.js';
 import { register as registerValidate } from './commands/validate.js';
 import { CheckFailed, EXIT_CHECK_FAILED, EXIT_USAGE, UsageError } from './exit.js';
+import { rerunWithOneArena } from './malloc-arena.js';
 import { VERSION } from './version.js';
 
 export function buildProgram(): Command {
@@ -56,6 +57,11 @@ export function buildProgram(): Command {
 }
 
 export async function main(argv: string[]): Promise<void> {
+  const rerun = rerunWithOneArena(argv);
+  if (rerun !== null) {
+    process.exitCode = rerun;
+    return;
+  }
   // `planledger history E1 | head`: a reader that stops early is not an error.
   process.stdout.on('error', (err: NodeJS.ErrnoException) => {
     if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);

@@ -2,16 +2,23 @@
  * Runs a Node.js child process and measures its wall time and peak resident memory, for
  * benchmarks that must not share the runner's heap (a 100K-employee simulation). The peak
  * comes from the child itself: a preloaded module writes `process.resourceUsage().maxRSS`
- * (which covers its worker threads) to a file when the child exits.
+ * (which covers its worker threads) to a file when the child exits (PRELOAD).
  */
 import { spawn } from 'node:child_process';
 import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 
 const RSS_FILE_ENV = 'PLANLEDGER_BENCH_RSS_FILE';
+/**
+ * Each Node process of the run (the child, and a process it runs again: src/cli/malloc-arena.ts
+ * re-runs `simulate` with one malloc arena) keeps the larger of its own peak and the one already
+ * written, so the figure is the peak of the process that did the work.
+ */
 const PRELOAD =
-  'import{writeFileSync}from"node:fs";' +
-  `process.on("exit",()=>{writeFileSync(process.env.${RSS_FILE_ENV},String(process.resourceUsage().maxRSS))})`;
+  'import{readFileSync,writeFileSync}from"node:fs";' +
+  `process.on("exit",()=>{const f=process.env.${RSS_FILE_ENV};let p=0;` +
+  'try{p=Number(readFileSync(f,"utf8"))||0}catch{}' +
+  'writeFileSync(f,String(Math.max(p,process.resourceUsage().maxRSS)))})';
 
 export interface ChildRun {
   exitCode: number | null;

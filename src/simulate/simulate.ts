@@ -72,7 +72,7 @@ export interface SimulateResult {
 
 export const MAX_EMPLOYEES = 10_000_000;
 /** DuckDB memory_limit while simulating: worker threads and buffers need the rest of 1 GB. */
-export const SIMULATE_MEMORY_LIMIT = '256MB';
+export const SIMULATE_MEMORY_LIMIT = '192MB';
 /** Events per store transaction: DuckDB's working memory for a commit grows with it. */
 export const COMMIT_EVENTS = 100_000;
 

@@ -74,6 +74,12 @@ export class EventWriter {
   private appender!: DuckDBAppender;
   private rejectAppender!: DuckDBAppender;
   private eventTypes!: import('@duckdb/node-api').DuckDBType[];
+  /**
+   * The one data chunk rows are appended through, reset and refilled for every 2,048 rows: the
+   * appender copies what it is given, and a chunk per slice left native memory to the garbage
+   * collector, which the small main-thread heap rarely runs (docs/simulate.md, "Memory").
+   */
+  private chunk: DuckDBDataChunk | undefined;
   private nextSeq = 1n;
   private nextBatchId = 1;
   private staged = 0;
@@ -136,7 +142,8 @@ export class EventWriter {
     if (batch.count === 0) return;
     await this.begin();
     if (this.firstStagedSeq === null) this.firstStagedSeq = this.nextSeq;
-    appendRows(this.appender, this.eventTypes, batch, seqs ?? this.nextSeq);
+    this.chunk ??= DuckDBDataChunk.create(this.eventTypes, CHUNK_ROWS);
+    appendRows(this.appender, this.chunk, batch, seqs ?? this.nextSeq);
     // Into the table now, not at commit: the work overlaps with the parsing of the next rows.
     this.appender.flushSync();
     if (seqs === undefined) this.nextSeq += BigInt(batch.count);
@@ -281,17 +288,17 @@ function seqRun(first: bigint, n: number): BigInt64Array {
   return a;
 }
 
-/** Append a batch's rows as data chunks, with the given sequence numbers or consecutive ones from `seqs`. */
+/** Append a batch's rows through `chunk`, with the given sequence numbers or consecutive ones from `seqs`. */
 function appendRows(
   appender: DuckDBAppender,
-  types: import('@duckdb/node-api').DuckDBType[],
+  chunk: DuckDBDataChunk,
   batch: RowBatch,
   seqs: bigint | BigInt64Array,
 ): void {
   let longCursor = 0;
   for (let r0 = 0; r0 < batch.count; r0 += CHUNK_ROWS) {
     const n = Math.min(CHUNK_ROWS, batch.count - r0);
-    const chunk = DuckDBDataChunk.create(types, n);
+    d.data_chunk_reset(chunk.chunk);
     const vec = (i: number) => d.data_chunk_get_vector(chunk.chunk, i);
     if (typeof seqs === 'bigint') copy(d, vec(0), seqRun(seqs + BigInt(r0), n), 0, n, 8);
     else copy(d, vec(0), seqs, r0, n, 8);

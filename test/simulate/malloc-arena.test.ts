@@ -1,0 +1,26 @@
+/**
+ * Which invocations run again with MALLOC_ARENA_MAX=1 (src/cli/malloc-arena.ts): only the
+ * simulating commands, never `--help`, never when the variable is already set. The re-run
+ * itself is exercised by every `simulate` CLI test (test/simulate/cli.test.ts), whose child
+ * processes start without the variable.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { rerunWithOneArena } from '../../src/cli/malloc-arena.js';
+
+const saved = process.env.MALLOC_ARENA_MAX;
+afterEach(() => {
+  if (saved === undefined) delete process.env.MALLOC_ARENA_MAX;
+  else process.env.MALLOC_ARENA_MAX = saved;
+});
+
+describe('rerunWithOneArena', () => {
+  it('leaves other commands, --help and an explicit setting in this process', () => {
+    delete process.env.MALLOC_ARENA_MAX;
+    expect(rerunWithOneArena(['node', 'planledger', 'history', 'E1'])).toBeNull();
+    expect(rerunWithOneArena(['node', 'planledger', 'simulate', '--help'])).toBeNull();
+    expect(rerunWithOneArena(['node', 'planledger', 'main', '-h'])).toBeNull();
+    expect(rerunWithOneArena(['node', 'planledger'])).toBeNull();
+    process.env.MALLOC_ARENA_MAX = '4';
+    expect(rerunWithOneArena(['node', 'planledger', 'simulate', '--employees', '10'])).toBeNull();
+  });
+});

@@ -1,0 +1,67 @@
+/**
+ * The writer appends every batch through one reused DuckDB data chunk (writer.ts): a slice's
+ * NULLs, long strings and values must not leak into the next slice. Real DuckDB, in memory.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { exampleEvent, serializeEvent, validateEvent } from '../../src/schema/index.js';
+import type { CanonicalEvent } from '../../src/store/contract-adapter.js';
+import { openStore, type Store } from '../../src/store/open.js';
+import { RowBatchBuilder } from '../../src/store/row-batch.js';
+import { EventWriter } from '../../src/store/writer.js';
+
+let store: Store;
+beforeAll(async () => {
+  store = await openStore({ path: ':memory:' });
+});
+afterAll(() => store.close());
+
+/** A canonical event of `kind` with a unique id and, for odd `i`, a correlation id. */
+function event(kind: 'contribution' | 'merit', i: number): CanonicalEvent {
+  const e = exampleEvent(kind) as Record<string, unknown>;
+  e.event_id = `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`;
+  e.correlation_id = i % 2 === 1 ? `11111111-0000-4000-8000-${String(i).padStart(12, '0')}` : null;
+  const v = validateEvent(e);
+  if (!v.ok) throw new Error(JSON.stringify(v.problems));
+  return v.event;
+}
+
+describe('EventWriter', () => {
+  it('stores slices of 2,048 rows with NULLs in one and none in the next, exactly', async () => {
+    const b = new RowBatchBuilder(16);
+    const events: CanonicalEvent[] = [];
+    // Slice 1: merits (amount, source NULL); slice 2: contributions (all set); slice 3: mixed.
+    for (let i = 0; i < 2048; i++) events.push(event('merit', i));
+    for (let i = 2048; i < 4096; i++) events.push(event('contribution', i));
+    for (let i = 4096; i < 5000; i++) events.push(event(i % 3 === 0 ? 'merit' : 'contribution', i));
+    for (const e of events) b.add(e, JSON.stringify(e.payload));
+    const w = await EventWriter.create(store);
+    await w.stage(b.finish());
+    const res = await w.commit({
+      runId: 'r',
+      source: 's',
+      sha256: null,
+      firstLine: null,
+      lastLine: null,
+      read: events.length,
+      startedAt: new Date(),
+    });
+    await w.close();
+    expect(res.accepted).toBe(events.length);
+    const rows = (
+      await store.connection.runAndReadAll(
+        'SELECT event_id::VARCHAR, correlation_id, amount::VARCHAR, source, payload FROM fct_yearly_events ORDER BY seq',
+      )
+    ).getRows();
+    expect(rows).toHaveLength(events.length);
+    rows.forEach(([id, corr, amount, source, payload], i) => {
+      const e = events[i];
+      const p = e.payload as Record<string, unknown>;
+      expect(id).toBe(e.event_id);
+      expect(corr).toBe(e.correlation_id ?? null);
+      expect(amount === null ? null : Number(amount)).toBe(p.amount === undefined ? null : Number(p.amount));
+      expect(source).toBe((p.source as string | undefined) ?? null);
+      expect(payload).toBe(JSON.stringify(e.payload));
+      expect(JSON.parse(serializeEvent(e)).payload).toEqual(JSON.parse(payload as string));
+    });
+  });
+});
