@@ -229,6 +229,12 @@ async function buildSnapshots(
     return 'unavailable';
   }
   if (typeof mod.buildSnapshots !== 'function') return 'unavailable';
+  // The simulation's workers are done: the snapshot build gets the store's usual memory limit
+  // back (SIMULATE_MEMORY_LIMIT is the simulation's share; 192 MB ran out of memory here at
+  // 10,000 employees).
+  const { DEFAULT_MEMORY_LIMIT } = await import('../store/open.js');
+  const limit = process.env.PLANLEDGER_MEMORY_LIMIT ?? DEFAULT_MEMORY_LIMIT;
+  await store.connection.run(`SET memory_limit = '${limit.replaceAll("'", "''")}'`);
   log('building balance snapshots…');
   await mod.buildSnapshots(store.connection, { scenario, log });
   return 'built';
