@@ -126,13 +126,14 @@ function pct(sorted: number[], p: number): number {
 
 const rng = mulberry32;
 
-function metric(name: string, unit: string, samples: number[], cpuBound = true): MetricSamples {
+function metric(name: string, unit: string, samples: number[], cpuBound = true, gated = true): MetricSamples {
   return {
     name: `snapshots.${name}`,
     unit,
     direction: unit === 'ratio' ? 'higher' : 'lower',
     samples,
     cpuBound,
+    ...(gated ? {} : { gated: false }),
   };
 }
 
@@ -280,10 +281,14 @@ export async function runSnapshotBench(
           's',
           inc.map((x) => x / 1000),
         ),
+        // About 10 ms of query overhead: medians of 7 varied 9–14 ms from run to run on the
+        // same code and an idle machine, more than CI's 50% gate (docs/benchmarks.md).
         metric(
           'noop_build_s',
           's',
           noop.map((x) => x / 1000),
+          true,
+          false,
         ),
         metric('table_mb', 'MB', [tableMB], false),
         metric('balance_snapshot_p50_ms', 'ms', perRep(viaSnapshot, 50)),

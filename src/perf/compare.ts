@@ -43,6 +43,8 @@ export interface MetricComparison {
   p_value: number | null;
   test: 'mann-whitney' | 'ratio-only';
   normalized: boolean;
+  /** False when either run marks the metric as not gated (its verdict is then 'unchanged'). */
+  gated: boolean;
   base_n: number;
   new_n: number;
   verdict: Verdict;
@@ -125,9 +127,10 @@ export function compareMetric(
   const tested = base.samples.length >= MIN_COMPARED_SAMPLES && newSamples.length >= MIN_COMPARED_SAMPLES;
   const p = tested ? mannWhitneyU(base.samples, newSamples).p : null;
   const significant = p === null || p < options.alpha;
+  const gated = base.gated !== false && next.gated !== false;
   let verdict: Verdict = 'unchanged';
-  if (significant && ratio > 1 + options.threshold) verdict = 'regressed';
-  else if (significant && ratio < 1 / (1 + options.threshold)) verdict = 'improved';
+  if (gated && significant && ratio > 1 + options.threshold) verdict = 'regressed';
+  else if (gated && significant && ratio < 1 / (1 + options.threshold)) verdict = 'improved';
   return {
     name: base.name,
     unit: base.unit,
@@ -138,6 +141,7 @@ export function compareMetric(
     p_value: p,
     test: tested ? 'mann-whitney' : 'ratio-only',
     normalized: factor !== 1,
+    gated,
     base_n: base.samples.length,
     new_n: newSamples.length,
     verdict,

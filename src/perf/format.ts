@@ -81,7 +81,7 @@ export function formatComparison(c: Comparison): string {
     m.unit,
     fmt(m.ratio),
     m.p_value === null ? 'ratio-only' : m.p_value.toPrecision(2),
-    m.verdict === 'regressed' ? 'REGRESSED' : m.verdict,
+    m.verdict === 'regressed' ? 'REGRESSED' : m.gated ? m.verdict : 'not gated',
   ]);
   const tail = [
     ...(c.missing.length ? [`not in the new run (${c.missing.length}): ${c.missing.join(', ')}`] : []),

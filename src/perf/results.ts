@@ -55,6 +55,9 @@ export const MetricSchema = Type.Object(
     median: Num,
     mad: Num,
     cpu_bound: Type.Boolean({ description: 'normalised by the calibration score across machines' }),
+    gated: Type.Optional(
+      Type.Boolean({ description: 'false: reported, never judged a regression or an improvement' }),
+    ),
     benchmark: Type.String({ description: 'the benchmark module that measured it' }),
   },
   { additionalProperties: false },
@@ -117,6 +120,7 @@ export function summarize(m: MetricSamples, benchmark: string): Metric {
     median: median(m.samples),
     mad: mad(m.samples),
     cpu_bound: m.cpuBound ?? false,
+    ...(m.gated === false ? { gated: false } : {}),
     benchmark,
   };
 }

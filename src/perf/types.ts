@@ -17,6 +17,11 @@ export interface MetricSamples {
   samples: number[];
   /** True for figures that depend on CPU speed (normalised by the calibration score across machines). */
   cpuBound?: boolean;
+  /**
+   * False for a figure whose run-to-run variation on one idle machine exceeds the regression
+   * threshold (a few milliseconds of query overhead): reported and compared, never a verdict.
+   */
+  gated?: boolean;
 }
 
 export interface BenchContext {

@@ -49,6 +49,20 @@ describe('bench compare: the statistics do not cry wolf', () => {
     }
   });
 
+  it('a metric marked not gated is compared but never regresses or improves', () => {
+    const slow = { ...metric('m', [20, 21, 22, 23, 24, 25, 26]), gated: false };
+    const fast = metric('m', [10, 10, 10, 11, 11, 11, 12]);
+    const worse = compareMetric(fast, slow, 1, DEFAULT_COMPARE);
+    expect(worse.ratio).toBeGreaterThan(1.5);
+    expect(worse.p_value).toBeLessThan(0.01);
+    expect(worse).toMatchObject({ gated: false, verdict: 'unchanged' });
+    expect(compareMetric(slow, fast, 1, DEFAULT_COMPARE)).toMatchObject({
+      gated: false,
+      verdict: 'unchanged',
+    });
+    expect(compareMetric(fast, { ...slow, gated: true }, 1, DEFAULT_COMPARE).verdict).toBe('regressed');
+  });
+
   it('a large ratio without statistical evidence is not a regression', () => {
     // 1.25× the median, but the samples overlap heavily: p is not below 0.01
     const base = metric('m', [10, 11, 12, 20, 31, 32, 33]);
