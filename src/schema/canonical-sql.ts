@@ -21,7 +21,7 @@
  * what is accepted or stored (property test: test/schema/canonical-sql.test.ts).
  */
 import { EVENT_TYPES, type EventType } from './contract.js';
-import { ENVELOPE_FIELDS, type Field, type Kind, PAYLOAD_FIELDS } from './fields.js';
+import { ENVELOPE_FIELDS, type Field, type Kind, PAYLOAD_FIELDS, QUOTED } from './fields.js';
 import { CROSS_RULES } from './rules.js';
 
 /** A SQL string literal. */
@@ -83,19 +83,6 @@ function fieldCheck(f: Field, v: string): string {
   const mayBeAbsent = f.nullable || (!f.required && f.fallback === undefined);
   return mayBeAbsent ? `(${v} IS NULL OR ${valueCheck(f.kind, v)})` : valueCheck(f.kind, v);
 }
-
-const QUOTED = new Set<Kind['t']>([
-  'moneyNonNeg',
-  'moneyPos',
-  'rate',
-  'rateBelowOne',
-  'date',
-  'timestamp',
-  'uuid',
-  'id',
-  'enum',
-  'const',
-]);
 
 /**
  * The pieces of a value's canonical JSON text, for one `concat` (one allocation per row, where
@@ -193,19 +180,30 @@ function crossRuleSql(kind: EventType): string[] {
   );
 }
 
-function buildCanonicalSql(): CanonicalSql {
-  const payloadText = `CASE k ${EVENT_TYPES.map(
-    (k) => `WHEN ${lit(k)} THEN ${objectText(PAYLOAD_FIELDS[k], 'j.payload')}`,
-  ).join(' ')} END`;
+function buildCanonicalSql(kinds: readonly EventType[] = EVENT_TYPES): CanonicalSql {
+  const payloadText = `CASE k ${kinds
+    .map((k) => `WHEN ${lit(k)} THEN ${objectText(PAYLOAD_FIELDS[k], 'j.payload')}`)
+    .join(' ')} END`;
   const lineText = objectText(ENVELOPE_FIELDS, 'j', 'pt');
   const envelope = ENVELOPE_FIELDS.filter((f) => f.kind.t !== 'payload').map((f) =>
     fieldCheck(f, `j.${f.key}`),
   );
-  const payload = `CASE k ${EVENT_TYPES.map(
-    (k) =>
-      `WHEN ${lit(k)} THEN ${[...PAYLOAD_FIELDS[k].map((f) => fieldCheck(f, `j.payload.${f.key}`)), ...crossRuleSql(k)].join(' AND ')}`,
-  ).join(' ')} ELSE false END`;
+  const payload = `CASE k ${kinds
+    .map(
+      (k) =>
+        `WHEN ${lit(k)} THEN ${[...PAYLOAD_FIELDS[k].map((f) => fieldCheck(f, `j.payload.${f.key}`)), ...crossRuleSql(k)].join(' AND ')}`,
+    )
+    .join(' ')} ELSE false END`;
   return { payloadText, lineText, envelopeValid: `(${envelope.join(' AND ')})`, payloadValid: payload };
+}
+
+/** The canonical SQL and parse structure of one payload kind (ingest-sql.ts, per-kind statements). */
+export function canonicalSqlOf(kind: EventType): CanonicalSql & { structure: string } {
+  const structure = JSON.stringify({
+    ...structureOf(ENVELOPE_FIELDS),
+    payload: structureOf(PAYLOAD_FIELDS[kind]),
+  });
+  return { ...buildCanonicalSql([kind]), structure };
 }
 
 export const CANONICAL_SQL: CanonicalSql = buildCanonicalSql();

@@ -114,6 +114,20 @@ function describe(s: JsonSchema, kind: Kind): string {
   return s.description ?? kind.t;
 }
 
+/** The kinds whose canonical JSON value is a string (the others: booleans, integers, objects). */
+export const QUOTED = new Set<Kind['t']>([
+  'moneyNonNeg',
+  'moneyPos',
+  'rate',
+  'rateBelowOne',
+  'date',
+  'timestamp',
+  'uuid',
+  'id',
+  'enum',
+  'const',
+]);
+
 export const ENVELOPE_FIELDS: Field[] = fieldsOf(SimulationEvent);
 export const PAYLOAD_FIELDS: Record<EventType, Field[]> = Object.fromEntries(
   EVENT_TYPES.map((k) => [k, fieldsOf(PAYLOADS[k])]),

@@ -29,6 +29,8 @@ export interface SqlFileContext {
   writer: EventWriter;
   runId: string;
   source: string;
+  /** Lines of the file already committed (by the read_json path) before the first chunk. */
+  startLine?: number;
   chunksPerBatch: number;
   /** Called after each committed batch with its counts and its blank lines. */
   onBatch(res: BatchResult, blank: number): void;
@@ -121,7 +123,7 @@ export async function ingestFileSql(
   chunks: AsyncIterator<Uint8Array>,
 ): Promise<SqlFileOutcome> {
   const { conn, writer } = ctx;
-  let line = 0; // lines of the file before the current batch
+  let line = ctx.startLine ?? 0; // lines of the file before the current batch
   try {
     for (let batchNo = 0; ; batchNo++) {
       const group: Uint8Array[] = [];

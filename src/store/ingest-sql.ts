@@ -65,3 +65,50 @@ SELECT p.line_no, p.line FROM temp.main.${LINES_TABLE} p
 export const SCENARIOS_SQL = 'SELECT DISTINCT scenario_id FROM fct_yearly_events WHERE seq >= $base';
 
 export const DROP_SQL = [`DROP TABLE IF EXISTS temp.main.${LINES_TABLE}`];
+
+// ---- the read_json path (ingest-file-json.ts) ----
+
+/** The envelope as DuckDB's typed JSON reader reads it: values typed, the payload as its JSON text. */
+const READ_JSON_COLUMNS =
+  "{event_id: 'UUID', employee_id: 'VARCHAR', effective_date: 'DATE', created_at: 'TIMESTAMP', " +
+  "scenario_id: 'VARCHAR', plan_design_id: 'VARCHAR', source_system: 'VARCHAR', payload: 'JSON', correlation_id: 'VARCHAR'}";
+
+/** The payload fields fct_yearly_events keeps as columns (ddl.ts), typed. */
+const PAYLOAD_COLUMNS = lit(
+  JSON.stringify({
+    event_type: 'VARCHAR',
+    plan_id: 'VARCHAR',
+    source: 'VARCHAR',
+    forfeited_from_source: 'VARCHAR',
+    amount: 'DECIMAL(18,6)',
+    ytd_amount: 'DECIMAL(18,6)',
+    vested_percentage: 'DECIMAL(5,4)',
+  }),
+);
+
+/**
+ * Stores every line of a file whose lines were all recognised as canonical text of valid
+ * events (recognise-chunk.ts), numbered $base, $base + 1, … in file order (WITH ORDINALITY).
+ * Columns as FAST_INSERT_SQL writes them. `auto_detect = false`: values are cast by DuckDB's
+ * standard casts, which read canonical text exactly. The payload column is the reader's JSON
+ * text of the payload: for a recognised line (ASCII, no escapes, integers only) that is the
+ * line's own payload text, which the caller confirms by its length (PAYLOAD_CHARS_SQL).
+ */
+export function jsonInsertSql(file: string): string {
+  return `
+INSERT INTO fct_yearly_events
+SELECT $base + ordinality - 1, event_id, scenario_id, plan_design_id, employee_id, effective_date, year(effective_date),
+       created_at, source_system, correlation_id, p.event_type, p.plan_id,
+       CASE p.event_type WHEN 'contribution' THEN p.source WHEN 'forfeiture' THEN p.forfeited_from_source END,
+       CASE WHEN p.event_type IN ('contribution', 'forfeiture') THEN p.amount END,
+       CASE WHEN p.event_type = 'contribution' THEN p.ytd_amount END,
+       CASE WHEN p.event_type IN ('forfeiture', 'vesting') THEN p.vested_percentage END,
+       payload
+  FROM (SELECT *, json_transform(payload, ${PAYLOAD_COLUMNS}) AS p
+          FROM read_json(${lit(file)}, format = 'newline_delimited', auto_detect = false,
+                         columns = ${READ_JSON_COLUMNS}) WITH ORDINALITY)`;
+}
+
+/** Bytes of the payload texts stored from `$base` on. */
+export const PAYLOAD_CHARS_SQL =
+  'SELECT coalesce(sum(strlen(payload)), 0) FROM fct_yearly_events WHERE seq >= $base';

@@ -4,16 +4,18 @@
  * every run add up: read = accepted + rejected + duplicates (docs/store.md, "Counts").
  */
 import { createHash, randomUUID } from 'node:crypto';
-import { open, stat } from 'node:fs/promises';
+import { open, rm, stat } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { availableParallelism } from 'node:os';
-import { resolve } from 'node:path';
+import { availableParallelism, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { type CanonicalEvent, type Contract, loadContract } from './contract-adapter.js';
+import { type ChunkRange, ingestFileJson } from './ingest-file-json.js';
 import { ingestFileSql } from './ingest-file-sql.js';
 import type { Store } from './open.js';
 import { type ChunkResult, parseChunk } from './parse-chunk.js';
+import { type Recognition, recogniseChunk } from './recognise-chunk.js';
 import { RowBatchBuilder } from './row-batch.js';
 import { ensureScenarioRows } from './scenarios.js';
 import { type BatchResult, EventWriter, type Rejection } from './writer.js';
@@ -43,21 +45,34 @@ export interface IngestOptions {
   workers?: number;
   /** Bytes per chunk handed to a worker (default 4 MiB). */
   chunkBytes?: number;
-  /** Bytes per committed batch (default 128 MiB; whole chunks). */
+  /**
+   * Bytes per committed batch (whole chunks). Default: 1 GiB on the read_json path (a segment),
+   * 128 MiB on the SQL and worker paths.
+   */
   batchBytes?: number;
   /** Events per committed batch for in-process streams (default 250,000). */
   batchEvents?: number;
   onProgress?: (p: IngestProgress) => void;
   /** Called after each committed batch. */
   onBatch?: (b: BatchResult) => void;
+  /** Called when a file (from `firstLine` on) takes one of the paths (docs/store.md, "Ingest path"). */
+  onRoute?: (r: { source: string; path: 'json' | 'sql' | 'workers'; firstLine: number }) => void;
   /** Identifies this run in ingest_batches (default: a random UUID). */
   runId?: string;
   /**
-   * File ingest's path: 'auto' (default: per file, SQL when its first chunk is mostly canonical
-   * lines), or always 'sql' or 'workers' (tests and benchmarks compare them).
+   * File ingest's path: 'auto' (default: the read_json path while every line is canonical, from
+   * the first segment that is not, the SQL path, and from a first SQL batch that is mostly not
+   * canonical, the worker path), or always 'sql' or 'workers' (tests and benchmarks compare them).
    */
   path?: 'auto' | 'sql' | 'workers';
 }
+
+/**
+ * Bytes per segment (= batch) on the read_json path when `batchBytes` is not given: larger than
+ * the other paths' batches because each statement and commit costs a fixed part (docs/store.md,
+ * "Ingest path: read_json"), and this path holds no rows in memory.
+ */
+export const DEFAULT_SEGMENT_BYTES = 1 << 30;
 
 function emptyCounts(): IngestCounts {
   return {
@@ -102,7 +117,7 @@ function workerThread(): Worker {
   return new Worker(boot, { eval: true });
 }
 
-type Pending = { resolve: (r: ChunkResult) => void; reject: (e: Error) => void };
+type Pending = { resolve: (r: never) => void; reject: (e: Error) => void };
 
 class ParserPool {
   private workers: Worker[] = [];
@@ -121,13 +136,13 @@ class ParserPool {
           w.once('message', () => res());
         }),
       );
-      w.on('message', (m: { id?: number; result?: ChunkResult; error?: string }) => {
+      w.on('message', (m: { id?: number; result?: unknown; error?: string }) => {
         if (m.id === undefined) return;
         const p = pool.pending.get(m.id);
         if (!p) return;
         pool.pending.delete(m.id);
         if (m.error !== undefined) p.reject(new Error(`ingest worker failed: ${m.error}`));
-        else p.resolve(m.result!);
+        else p.resolve(m.result as never);
       });
       w.on('error', (err) => {
         for (const p of pool.pending.values()) p.reject(err);
@@ -145,6 +160,17 @@ class ParserPool {
     return new Promise((res, rej) => {
       this.pending.set(id, { resolve: res, reject: rej });
       w.postMessage({ id, bytes, stripBom }, [bytes.buffer as ArrayBuffer]);
+    });
+  }
+
+  /** Recognise a chunk the worker reads from the file itself, on one of the first `use` workers. */
+  recognise(range: ChunkRange, use: number): Promise<Recognition> {
+    const id = this.nextId++;
+    const w = this.workers[this.rr++ % Math.min(use, this.workers.length)];
+    const { path, offset, length } = range;
+    return new Promise((res, rej) => {
+      this.pending.set(id, { resolve: res, reject: rej });
+      w.postMessage({ id, bytes: new Uint8Array(0), stripBom: false, recognise: { path, offset, length } });
     });
   }
 
@@ -219,27 +245,65 @@ export async function ingestFiles(
     counts.blank += blank;
     opts.onBatch?.(res);
   };
+  const storeThreads = Number(
+    (await store.connection.runAndReadAll("SELECT current_setting('threads')")).getRows()[0][0],
+  );
+  const insertThreads = Math.max(1, Math.floor(storeThreads / 2));
+  const recognisers = Math.max(1, availableParallelism() - insertThreads);
+  const tempPath =
+    store.path === ':memory:' || store.path === ''
+      ? join(tmpdir(), `planledger-ingest-${process.pid}-${runId}.ndjson`)
+      : `${store.path}.ingest.ndjson`;
+  const onBytes = (bytes: number, readInBatch: number) => {
+    bytesDone += bytes;
+    opts.onProgress?.({ bytesDone, bytesTotal, read: counts.read + readInBatch });
+  };
   try {
     for (const file of files) {
       const source = resolve(file);
-      const chunks = fileChunks(file, chunkBytes);
+      let startLine = 0;
+      let chunks: AsyncIterator<Uint8Array> = fileChunks(file, chunkBytes);
+      if ((opts.path ?? 'auto') === 'auto') {
+        if (pool === undefined && workerCount > 0) pool = await ParserPool.start(workerCount);
+        const p = pool;
+        opts.onRoute?.({ source, path: 'json', firstLine: 1 });
+        const outcome = await ingestFileJson(
+          {
+            conn: store.connection,
+            writer,
+            runId,
+            source,
+            tempPath,
+            segmentBytes: opts.batchBytes ?? DEFAULT_SEGMENT_BYTES,
+            recognise: (range) =>
+              p ? p.recognise(range, recognisers) : Promise.resolve(recogniseChunk(range.bytes)),
+            insertThreads,
+            storeThreads,
+            onBatch,
+            onBytes,
+            scenarios,
+          },
+          (path) => fileChunks(path, chunkBytes),
+        );
+        if (outcome.rest === undefined) continue;
+        startLine = outcome.lines;
+        chunks = outcome.rest;
+      }
       const head = await chunks.next();
       if (head.done) continue;
-      let startLine = 0;
       const rest: AsyncIterator<Uint8Array> = prepend(head.value, chunks);
       if (opts.path !== 'workers') {
+        opts.onRoute?.({ source, path: 'sql', firstLine: startLine + 1 });
         const outcome = await ingestFileSql(
           {
             conn: store.connection,
             writer,
             runId,
             source,
+            startLine,
             chunksPerBatch,
             onBatch,
-            onBytes: (bytes, readInBatch) => {
-              bytesDone += bytes;
-              opts.onProgress?.({ bytesDone, bytesTotal, read: counts.read + readInBatch });
-            },
+            onBytes,
             scenarios,
             stopIfNotCanonical: opts.path !== 'sql',
           },
@@ -248,6 +312,7 @@ export async function ingestFiles(
         if (outcome.done) continue;
         startLine = outcome.lines;
       }
+      opts.onRoute?.({ source, path: 'workers', firstLine: startLine + 1 });
       if (pool === undefined && workerCount > 0) pool = await ParserPool.start(workerCount);
       const contract: Contract | undefined = pool ? undefined : await loadContract();
       const p = pool;
@@ -326,6 +391,7 @@ export async function ingestFiles(
   } finally {
     await writer.close();
     await pool?.stop();
+    await rm(tempPath, { force: true });
   }
   return finish(counts, t0);
 }

@@ -173,6 +173,36 @@ export class EventWriter {
     return n;
   }
 
+  /**
+   * Run an `INSERT INTO fct_yearly_events …` whose rows number themselves `$base`, `$base + 1`, …
+   * in the open batch (the read_json path: ingest-file-json.ts); returns the first number and
+   * the rows written, whose numbers are then taken.
+   */
+  async insertNumbered(
+    sql: string,
+    params: Record<string, DuckDBValue> = {},
+  ): Promise<{ first: bigint; count: number }> {
+    await this.begin();
+    this.appender.flushSync();
+    const first = this.nextSeq;
+    const r = await this.conn.run(sql, { ...params, base: first });
+    const count = Number(r.rowsChanged);
+    if (this.firstStagedSeq === null) this.firstStagedSeq = first;
+    this.nextSeq += BigInt(count);
+    this.staged += count;
+    return { first, count };
+  }
+
+  /** Give up the open batch: nothing staged since the last commit is stored. */
+  async abort(): Promise<void> {
+    await this.rollback();
+    if (this.firstStagedSeq !== null) this.nextSeq = this.firstStagedSeq;
+    this.staged = 0;
+    this.stagedRejections = 0;
+    this.firstStagedSeq = null;
+    await this.resetStaging();
+  }
+
   /** Stage rejected lines of the current batch. */
   async stageRejections(rejections: Rejection[]): Promise<void> {
     if (rejections.length === 0) return;

@@ -1,0 +1,193 @@
+/**
+ * The read_json path (src/store/ingest-file-json.ts): DuckDB's own reader stores segments whose
+ * every line is recognised as canonical, and the result is exactly what the worker path (which
+ * parses and validates every line in JavaScript) stores: same rows, same seq, same rejections,
+ * same counts; a segment with a line that is not canonical goes to the other paths.
+ */
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { EVENT_TYPES, exampleEvent, serializeEvent, validateEvent } from '../../src/schema/index.js';
+import { type IngestOptions, ingestFiles } from '../../src/store/ingest.js';
+import { count, newStore, tempDir, validEvents, writeLines } from './helpers.js';
+
+const canonical = (e: Record<string, unknown>): string => {
+  const v = validateEvent(e);
+  if (!v.ok) throw new Error('fixture invalid');
+  return serializeEvent(v.event);
+};
+
+/** Every kind, several times over, in canonical text. */
+function canonicalLines(n: number): string[] {
+  const kinds = EVENT_TYPES.flatMap((k) => [0, 1, 2].map((i) => canonical(exampleEvent(k, i))));
+  // Values at the edges of what DuckDB's reader must read exactly.
+  const edges = [
+    { created_at: '2026-01-15T10:30:00.25Z', correlation_id: 'batch 7/2025 #1' },
+    { created_at: '0001-01-01T00:00:00.000001Z', effective_date: '9999-12-31' },
+    { created_at: '2024-02-29T23:59:59.999999Z', effective_date: '0001-01-01' },
+  ].map((over, i) =>
+    canonical({
+      ...exampleEvent('merit', 7 + i),
+      event_id: `00000000-0000-4000-8000-00000000000${i}`,
+      ...over,
+    }),
+  );
+  kinds.push(...edges);
+  const byId = new Map([...kinds, ...validEvents(n).map(canonical)].map((l) => [JSON.parse(l).event_id, l]));
+  return [...byId.values()];
+}
+
+type Route = { path: string; firstLine: number };
+
+/** Ingest one file into a fresh store; everything the store holds afterwards, and the routes taken. */
+async function ingestOnce(file: string, opts: IngestOptions) {
+  const store = await newStore();
+  const routes: Route[] = [];
+  const r = await ingestFiles(store, [file], {
+    ...opts,
+    onRoute: ({ path, firstLine }) => routes.push({ path, firstLine }),
+  });
+  // seq apart: the worker path numbers accepted events only, the others leave a gap where a
+  // line was not stored (docs/store.md); the order is the same.
+  const rows = (
+    await store.connection.runAndReadAll(
+      'SELECT * EXCLUDE (seq), row_number() OVER (ORDER BY seq) FROM fct_yearly_events ORDER BY seq',
+    )
+  ).getRows();
+  const seqs = (await store.connection.runAndReadAll('SELECT seq FROM fct_yearly_events ORDER BY seq'))
+    .getRows()
+    .map((r) => Number(r[0]));
+  const rejections = (
+    await store.connection.runAndReadAll(
+      'SELECT line, raw_text, reasons::VARCHAR FROM event_rejections ORDER BY line',
+    )
+  ).getRows();
+  const batches = (
+    await store.connection.runAndReadAll(
+      'SELECT first_line, last_line, read_count, accepted_count, sha256 FROM ingest_batches ORDER BY batch_id',
+    )
+  ).getRows();
+  const ranges = await count(
+    store,
+    `SELECT count(*) FROM participant_event_ranges r WHERE event_count <> (SELECT count(*) FROM fct_yearly_events f
+       WHERE f.scenario_id = r.scenario_id AND f.employee_id = r.employee_id AND f.seq BETWEEN r.first_seq AND r.last_seq)`,
+  );
+  const scenarios = await count(store, 'SELECT count(*) FROM scenarios');
+  const again = await ingestFiles(store, [file], opts);
+  store.close();
+  const { seconds: _s, events_per_second: _e, batches: _b, ...counts } = r;
+  const plain = (v: unknown) =>
+    JSON.parse(JSON.stringify(v, (_k, x) => (typeof x === 'bigint' ? String(x) : x)));
+  return {
+    counts,
+    seqs,
+    rows: plain(rows),
+    rejections: plain(rejections),
+    batches: plain(batches),
+    ranges,
+    scenarios,
+    again,
+    routes,
+  };
+}
+
+describe('ingest: the read_json path', () => {
+  it('stores a canonical file, in place, exactly as the worker path does (every kind, seq = line)', async () => {
+    const dir = tempDir();
+    const lines = canonicalLines(300);
+    const file = writeLines(join(dir, 'canonical.ndjson'), lines);
+    const json = await ingestOnce(file, { workers: 1 });
+    const workers = await ingestOnce(file, { workers: 0, path: 'workers' });
+    expect(json.routes).toEqual([{ path: 'json', firstLine: 1 }]);
+    expect(json.counts).toEqual(workers.counts);
+    expect(json.counts.accepted).toBe(lines.length);
+    expect(json.rows).toEqual(workers.rows);
+    expect(json.seqs).toEqual(lines.map((_, i) => i + 1));
+    // One segment: one batch, whose sha256 is the file's.
+    const sha = createHash('sha256').update(readFileSync(file)).digest('hex');
+    const n = String(lines.length);
+    expect(json.batches).toEqual([['1', n, n, n, sha]]);
+    expect(json.ranges).toBe(0);
+    expect(json.scenarios).toBe(workers.scenarios);
+    // Run again: every event is a duplicate, nothing new is stored.
+    expect(json.again).toMatchObject({
+      read: lines.length,
+      accepted: 0,
+      rejected: 0,
+      duplicates: lines.length,
+    });
+  });
+
+  it('copies the segments of a larger file; each is one batch with its own lines and sha256', async () => {
+    const dir = tempDir();
+    const lines = canonicalLines(400);
+    const file = writeLines(join(dir, 'segments.ndjson'), lines);
+    const opts = { chunkBytes: 4096, batchBytes: 16384 };
+    const json = await ingestOnce(file, { ...opts, workers: 0 });
+    const workers = await ingestOnce(file, { ...opts, workers: 0, path: 'workers' });
+    expect(json.routes).toEqual([{ path: 'json', firstLine: 1 }]);
+    expect(json.rows).toEqual(workers.rows);
+    expect(json.counts).toEqual(workers.counts);
+    expect(json.batches.length).toBeGreaterThan(3);
+    const bytes = readFileSync(file);
+    let line = 1;
+    let offset = 0;
+    for (const [first, last, read, accepted, sha] of json.batches.map((b: unknown[]) => [
+      ...b.slice(0, 4).map(Number),
+      b[4],
+    ]) as [number, number, number, number, string][]) {
+      expect(first).toBe(line);
+      expect(read).toBe(last - first + 1);
+      expect(accepted).toBe(read);
+      let end = offset;
+      for (let n = 0; n < read; n++) end = bytes.indexOf(10, end) + 1;
+      expect(sha).toBe(createHash('sha256').update(bytes.subarray(offset, end)).digest('hex'));
+      offset = end;
+      line = last + 1;
+    }
+    expect(line).toBe(lines.length + 1);
+  });
+
+  it('hands the file to the other paths from the first segment with a line that is not canonical', async () => {
+    const dir = tempDir();
+    const lines = canonicalLines(400);
+    const late = [
+      '',
+      '{"event_id":',
+      lines[7], // a duplicate
+      JSON.stringify(JSON.parse(lines[9]), null, 1).replaceAll('\n', ''), // valid, not canonical, a duplicate
+      `${lines[11].slice(0, -1)},"extra":1}`,
+    ];
+    const file = writeLines(join(dir, 'late.ndjson'), [...lines.slice(0, 300), ...late, ...lines.slice(300)]);
+    const opts = { chunkBytes: 4096, batchBytes: 16384 };
+    const json = await ingestOnce(file, { ...opts, workers: 1 });
+    const workers = await ingestOnce(file, { ...opts, workers: 0, path: 'workers' });
+    expect(json.routes[0]).toEqual({ path: 'json', firstLine: 1 });
+    expect(json.routes[1].path).toBe('sql');
+    expect(json.routes[1].firstLine).toBeGreaterThan(1);
+    expect(json.rows).toEqual(workers.rows);
+    expect(json.rejections).toEqual(workers.rejections);
+    expect(json.counts).toEqual(workers.counts);
+    expect(json.counts).toMatchObject({ accepted: lines.length, rejected: 2, duplicates: 2, blank: 1 });
+    expect(json.counts.read).toBe(json.counts.accepted + json.counts.rejected + json.counts.duplicates);
+    expect(json.ranges).toBe(0);
+  });
+
+  it('a file that starts with a BOM or holds CRLF line ends is not read by DuckDB, and stores the same', async () => {
+    const dir = tempDir();
+    const lines = canonicalLines(50);
+    const bom = writeLines(join(dir, 'bom.ndjson'), [`\ufeff${lines[0]}`, ...lines.slice(1)]);
+    const crlf = writeLines(join(dir, 'crlf.ndjson'), lines, '\r\n');
+    for (const file of [bom, crlf]) {
+      const json = await ingestOnce(file, { workers: 0 });
+      const workers = await ingestOnce(file, { workers: 0, path: 'workers' });
+      // The SQL path then hands the CRLF file to the workers (its lines are not canonical).
+      expect(json.routes.map((r) => r.path)).toEqual(
+        file === bom ? ['json', 'sql'] : ['json', 'sql', 'workers'],
+      );
+      expect(json.rows).toEqual(workers.rows);
+      expect(json.counts.accepted).toBe(lines.length);
+    }
+  });
+});
