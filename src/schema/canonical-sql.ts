@@ -180,30 +180,19 @@ function crossRuleSql(kind: EventType): string[] {
   );
 }
 
-function buildCanonicalSql(kinds: readonly EventType[] = EVENT_TYPES): CanonicalSql {
-  const payloadText = `CASE k ${kinds
-    .map((k) => `WHEN ${lit(k)} THEN ${objectText(PAYLOAD_FIELDS[k], 'j.payload')}`)
-    .join(' ')} END`;
+function buildCanonicalSql(): CanonicalSql {
+  const payloadText = `CASE k ${EVENT_TYPES.map(
+    (k) => `WHEN ${lit(k)} THEN ${objectText(PAYLOAD_FIELDS[k], 'j.payload')}`,
+  ).join(' ')} END`;
   const lineText = objectText(ENVELOPE_FIELDS, 'j', 'pt');
   const envelope = ENVELOPE_FIELDS.filter((f) => f.kind.t !== 'payload').map((f) =>
     fieldCheck(f, `j.${f.key}`),
   );
-  const payload = `CASE k ${kinds
-    .map(
-      (k) =>
-        `WHEN ${lit(k)} THEN ${[...PAYLOAD_FIELDS[k].map((f) => fieldCheck(f, `j.payload.${f.key}`)), ...crossRuleSql(k)].join(' AND ')}`,
-    )
-    .join(' ')} ELSE false END`;
+  const payload = `CASE k ${EVENT_TYPES.map(
+    (k) =>
+      `WHEN ${lit(k)} THEN ${[...PAYLOAD_FIELDS[k].map((f) => fieldCheck(f, `j.payload.${f.key}`)), ...crossRuleSql(k)].join(' AND ')}`,
+  ).join(' ')} ELSE false END`;
   return { payloadText, lineText, envelopeValid: `(${envelope.join(' AND ')})`, payloadValid: payload };
-}
-
-/** The canonical SQL and parse structure of one payload kind (ingest-sql.ts, per-kind statements). */
-export function canonicalSqlOf(kind: EventType): CanonicalSql & { structure: string } {
-  const structure = JSON.stringify({
-    ...structureOf(ENVELOPE_FIELDS),
-    payload: structureOf(PAYLOAD_FIELDS[kind]),
-  });
-  return { ...buildCanonicalSql([kind]), structure };
 }
 
 export const CANONICAL_SQL: CanonicalSql = buildCanonicalSql();
