@@ -1,8 +1,10 @@
 /**
  * One NDJSON file through ingest's read_json path (docs/store.md, "Ingest path: read_json"), the
  * fastest: when every line of a segment of the file is already the canonical text of a valid
- * event, DuckDB's own typed JSON reader loads the segment in one statement, while the parser
- * workers confirm, line by line, that every line is canonical and valid (recognise-chunk.ts).
+ * event, DuckDB's own typed JSON reader loads the segment in one statement, while this thread
+ * (or, with more than three cores, parser workers) confirms, line by line, that every line is
+ * canonical and valid (recognise-chunk.ts). The first chunk is checked before DuckDB starts, and
+ * a chunk that fails stops DuckDB's statement, so a file that is not canonical costs little.
  * A segment is one batch (one transaction, writer.ts). If any line is not recognised, the
  * segment's rows are rolled back and the file continues, from that segment on, on the SQL and
  * worker paths, which decide and explain line by line: this path can only skip work, never
@@ -26,8 +28,8 @@ export interface ChunkRange {
   path: string;
   offset: number;
   length: number;
-  /** The bytes, when this thread still holds them (inline recognition). */
-  bytes: Uint8Array;
+  /** The bytes, when this thread holds them. */
+  bytes?: Uint8Array;
 }
 
 export interface JsonFileContext {
@@ -40,7 +42,10 @@ export interface JsonFileContext {
   tempPath: string;
   /** Bytes per segment (whole chunks); a file no larger is read in place. */
   segmentBytes: number;
+  /** Recognise a chunk (inline, or in a worker that reads it from the file). */
   recognise(range: ChunkRange): Promise<Recognition>;
+  /** Chunks being recognised at a time, at most. */
+  inFlight: number;
   /** DuckDB threads while it reads a segment: the other cores recognise (docs/store.md). */
   insertThreads: number;
   /** The store's DuckDB threads, restored after each segment's statement. */
@@ -58,6 +63,7 @@ export interface JsonFileOutcome {
 }
 
 type Chunks = (path: string) => AsyncGenerator<Uint8Array>;
+type Rows = { first: bigint; count: number };
 
 const sameFile = (a: Stats, b: Stats): boolean =>
   a.size === b.size && a.mtimeMs === b.mtimeMs && a.ino === b.ino && a.dev === b.dev;
@@ -77,101 +83,164 @@ async function* concat(
   for (let n = await then.next(); !n.done; n = await then.next()) yield n.value;
 }
 
+/** Recognitions of a segment's chunks, a bounded number at a time; `onFail` at the first that fails. */
+class Checks {
+  private pending: Promise<Recognition>[] = [];
+  readonly done: Recognition[] = [];
+  failed = false;
+
+  constructor(
+    private readonly ctx: JsonFileContext,
+    private readonly onFail: () => void,
+  ) {}
+
+  async add(range: ChunkRange): Promise<void> {
+    if (this.failed) return;
+    this.pending.push(this.ctx.recognise(range));
+    while (this.pending.length >= this.ctx.inFlight)
+      this.take(await (this.pending.shift() as Promise<Recognition>));
+  }
+
+  async all(): Promise<Recognition[]> {
+    for (const r of await Promise.all(this.pending)) this.take(r);
+    this.pending = [];
+    return this.done;
+  }
+
+  private take(r: Recognition): void {
+    this.done.push(r);
+    if (!r.ok && !this.failed) {
+      this.failed = true;
+      this.onFail();
+    }
+  }
+}
+
 /**
  * Ingest a file segment by segment through the read_json path; hands the file back (with its
  * chunks from the failed segment on) at the first segment that is not wholly canonical.
  */
 export async function ingestFileJson(ctx: JsonFileContext, chunksOf: Chunks): Promise<JsonFileOutcome> {
   const before = await stat(ctx.source);
+  if (before.size === 0) return { lines: 0 };
   const inPlace = before.size <= ctx.segmentBytes;
+  const file = inPlace ? ctx.source : ctx.tempPath;
   const chunks = chunksOf(ctx.source);
   let line = 0; // lines of the file committed so far
-  if (before.size === 0) return { lines: 0 };
-  const insert = async (file: string): Promise<{ first: bigint; count: number } | null> => {
-    await ctx.conn.run(`SET threads = ${ctx.insertThreads}`);
-    let rows: { first: bigint; count: number } | null = null;
-    try {
-      rows = await ctx.writer.insertNumbered(jsonInsertSql(file));
-    } catch {
-      // A value DuckDB's reader refuses (an invalid line): the other paths decide and explain.
-      await ctx.writer.abort();
-    }
-    await ctx.conn.run(`SET threads = ${ctx.storeThreads}`);
-    return rows;
-  };
-
   for (;;) {
     const startedAt = new Date();
-    let seg: Segment;
-    let inserted: { first: bigint; count: number } | null = null;
+    // 1. The segment's first chunk is checked before DuckDB starts; a larger file's segment is
+    //    copied (and hashed) first.
+    const hash = createHash('sha256');
+    let bytes = 0;
+    let eof = false;
+    let ranges: ChunkRange[] = [];
     if (inPlace) {
-      // DuckDB reads the file while this thread hashes it and the workers check it.
-      const pending = insert(ctx.source);
-      seg = await readSegment(ctx, chunks, inPlace);
-      inserted = await pending;
+      const first = await chunks.next();
+      if (first.done) eof = true;
+      else {
+        hash.update(first.value);
+        ranges.push({ path: file, offset: 0, length: first.value.length, bytes: first.value });
+        bytes = first.value.length;
+      }
     } else {
-      seg = await readSegment(ctx, chunks, inPlace);
-      if (seg.bytes === 0) return { lines: line };
-      if (!seg.failed()) inserted = await insert(ctx.tempPath);
+      ({ bytes, eof, ranges } = await copySegment(ctx, chunks, hash));
     }
-    const checks = await Promise.all(seg.recognitions);
-    const lines = checks.reduce((n, r) => n + r.lines, 0);
-    const payloadChars = checks.reduce((n, r) => n + r.payloadChars, 0);
-    let ok = inserted !== null && inserted.count === lines && checks.every((r) => r.ok);
+    if (bytes === 0) return { lines: line };
+    const statement = { running: false };
+    const checks = new Checks(ctx, () => {
+      if (statement.running) ctx.conn.interrupt(); // stop DuckDB's statement: the segment is not stored here
+    });
+    await checks.add(ranges[0]);
+    if (!checks.failed) await checks.all();
+    // 2. DuckDB stores the segment while the rest of it is checked.
+    let inserted: Promise<Rows | null> = Promise.resolve(null);
+    if (!checks.failed) {
+      inserted = insertSegment(ctx, file, statement);
+      if (inPlace) {
+        for (let next = await chunks.next(); !next.done; next = await chunks.next()) {
+          hash.update(next.value);
+          await checks.add({ path: file, offset: bytes, length: next.value.length, bytes: next.value });
+          bytes += next.value.length;
+          if (checks.failed) break;
+        }
+        eof = true;
+      } else {
+        for (const r of ranges.slice(1)) await checks.add(r);
+      }
+    }
+    const recognitions = await checks.all();
+    const rows = await inserted;
+    const lines = recognitions.reduce((n, r) => n + r.lines, 0);
+    const payloadChars = recognitions.reduce((n, r) => n + r.payloadChars, 0);
+    let ok = rows !== null && !checks.failed && rows.count === lines;
     if (ok && inPlace) ok = sameFile(before, await stat(ctx.source));
     if (ok) {
-      const r = await ctx.conn.runAndReadAll(PAYLOAD_CHARS_SQL, { base: inserted!.first });
+      const r = await ctx.conn.runAndReadAll(PAYLOAD_CHARS_SQL, { base: (rows as Rows).first });
       ok = Number(r.getRows()[0][0]) === payloadChars;
     }
     if (!ok) {
       await ctx.writer.abort();
-      const rest = inPlace ? chunksOf(ctx.source) : concat(chunksOf(ctx.tempPath), chunks);
-      if (inPlace) await chunks.return(undefined);
-      return { lines: line, rest };
+      if (inPlace) {
+        await chunks.return(undefined);
+        return { lines: line, rest: chunksOf(ctx.source) };
+      }
+      return { lines: line, rest: concat(chunksOf(ctx.tempPath), chunks) };
     }
-    for (const [s] of (await ctx.conn.runAndReadAll(SCENARIOS_SQL, { base: inserted!.first })).getRows()) {
+    const first = (rows as Rows).first;
+    for (const [s] of (await ctx.conn.runAndReadAll(SCENARIOS_SQL, { base: first })).getRows()) {
       ctx.scenarios.add(String(s));
     }
     const res = await ctx.writer.commit({
       runId: ctx.runId,
       source: ctx.source,
-      sha256: seg.sha256,
+      sha256: hash.digest('hex'),
       firstLine: line + 1,
       lastLine: line + lines,
       read: lines,
       startedAt,
     });
     line += lines;
-    ctx.onBytes(seg.bytes, lines);
+    ctx.onBytes(bytes, lines);
     ctx.onBatch(res, 0);
-    if (seg.eof) return { lines: line };
+    if (eof) return { lines: line };
   }
 }
 
-interface Segment {
-  bytes: number;
-  sha256: string;
-  eof: boolean;
-  recognitions: Promise<Recognition>[];
-  /** True as soon as a recognised chunk held a line that is not canonical. */
-  failed(): boolean;
+/**
+ * One statement stores the segment (its rows numbered in file order); null when DuckDB refuses
+ * a value or the statement is stopped (`running` tells when stopping it is meant for it).
+ */
+async function insertSegment(
+  ctx: JsonFileContext,
+  file: string,
+  statement: { running: boolean },
+): Promise<Rows | null> {
+  await ctx.conn.run(`SET threads = ${ctx.insertThreads}`);
+  let rows: Rows | null = null;
+  try {
+    statement.running = true;
+    rows = await ctx.writer.insertNumbered(jsonInsertSql(file));
+  } catch {
+    rows = null; // the other paths decide and explain
+  } finally {
+    statement.running = false;
+  }
+  if (rows === null) await ctx.writer.abort();
+  await ctx.conn.run(`SET threads = ${ctx.storeThreads}`);
+  return rows;
 }
 
-/**
- * Read a segment's chunks: hash them, copy them to the temporary file (unless read in place),
- * and hand each to a recogniser as soon as its bytes are where the recogniser reads them.
- */
-async function readSegment(
+/** Copy a segment of a larger file into the temporary file, hashing it; where its chunks are in the copy. */
+async function copySegment(
   ctx: JsonFileContext,
   chunks: AsyncIterator<Uint8Array>,
-  inPlace: boolean,
-): Promise<Segment> {
-  const hash = createHash('sha256');
-  const recognitions: Promise<Recognition>[] = [];
-  let failed = false;
+  hash: ReturnType<typeof createHash>,
+): Promise<{ bytes: number; eof: boolean; ranges: ChunkRange[] }> {
+  const ranges: ChunkRange[] = [];
   let bytes = 0;
   let eof = false;
-  const fh = inPlace ? undefined : await open(ctx.tempPath, 'w');
+  const fh = await open(ctx.tempPath, 'w');
   try {
     while (bytes < ctx.segmentBytes) {
       const next = await chunks.next();
@@ -179,26 +248,19 @@ async function readSegment(
         eof = true;
         break;
       }
-      const b = next.value;
-      hash.update(b);
-      if (fh) await writeAll(fh, b);
-      const p = ctx.recognise({
-        path: inPlace ? ctx.source : ctx.tempPath,
+      hash.update(next.value);
+      await writeAll(fh, next.value);
+      // The first chunk's bytes are kept: it is checked before DuckDB starts.
+      ranges.push({
+        path: ctx.tempPath,
         offset: bytes,
-        length: b.length,
-        bytes: b,
+        length: next.value.length,
+        bytes: bytes === 0 ? next.value : undefined,
       });
-      p.then(
-        (r) => {
-          if (!r.ok) failed = true;
-        },
-        () => undefined,
-      );
-      recognitions.push(p);
-      bytes += b.length;
+      bytes += next.value.length;
     }
   } finally {
-    await fh?.close();
+    await fh.close();
   }
-  return { bytes, sha256: hash.digest('hex'), eof, recognitions, failed: () => failed };
+  return { bytes, eof, ranges };
 }

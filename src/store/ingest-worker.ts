@@ -3,11 +3,10 @@
  * sends back rows in transferable form. It never opens the database (only the main thread
  * writes: docs/store.md, "Ingest path").
  */
-import { closeSync, openSync, readSync } from 'node:fs';
 import { parentPort } from 'node:worker_threads';
 import { type Contract, loadContract } from './contract-adapter.js';
 import { parseChunk } from './parse-chunk.js';
-import { recogniseChunk } from './recognise-chunk.js';
+import { readRange, recogniseChunk } from './recognise-chunk.js';
 import { transferList } from './row-batch.js';
 
 export interface ChunkJob {
@@ -19,21 +18,6 @@ export interface ChunkJob {
    * at this place in a file, which the worker reads itself (`bytes` is then empty).
    */
   recognise?: { path: string; offset: number; length: number };
-}
-
-function readRange(r: { path: string; offset: number; length: number }): Uint8Array {
-  const bytes = new Uint8Array(r.length);
-  const fd = openSync(r.path, 'r');
-  try {
-    for (let at = 0; at < r.length; ) {
-      const n = readSync(fd, bytes, at, r.length - at, r.offset + at);
-      if (n === 0) return bytes.subarray(0, at); // the file shrank: the check then fails
-      at += n;
-    }
-  } finally {
-    closeSync(fd);
-  }
-  return bytes;
 }
 
 const port = parentPort;

@@ -15,7 +15,7 @@ import { type ChunkRange, ingestFileJson } from './ingest-file-json.js';
 import { ingestFileSql } from './ingest-file-sql.js';
 import type { Store } from './open.js';
 import { type ChunkResult, parseChunk } from './parse-chunk.js';
-import { type Recognition, recogniseChunk } from './recognise-chunk.js';
+import { type Recognition, readRange, recogniseChunk } from './recognise-chunk.js';
 import { RowBatchBuilder } from './row-batch.js';
 import { ensureScenarioRows } from './scenarios.js';
 import { type BatchResult, EventWriter, type Rejection } from './writer.js';
@@ -249,6 +249,8 @@ export async function ingestFiles(
     (await store.connection.runAndReadAll("SELECT current_setting('threads')")).getRows()[0][0],
   );
   const insertThreads = Math.max(1, Math.floor(storeThreads / 2));
+  // The read_json path recognises on this thread, beside DuckDB's statement, unless more cores
+  // are left than this one (docs/store.md, "Ingest path: read_json").
   const recognisers = Math.max(1, availableParallelism() - insertThreads);
   const tempPath =
     store.path === ':memory:' || store.path === ''
@@ -264,8 +266,9 @@ export async function ingestFiles(
       let startLine = 0;
       let chunks: AsyncIterator<Uint8Array> = fileChunks(file, chunkBytes);
       if ((opts.path ?? 'auto') === 'auto') {
-        if (pool === undefined && workerCount > 0) pool = await ParserPool.start(workerCount);
-        const p = pool;
+        if (pool === undefined && workerCount > 0 && recognisers > 1)
+          pool = await ParserPool.start(workerCount);
+        const p = recognisers > 1 ? pool : undefined;
         opts.onRoute?.({ source, path: 'json', firstLine: 1 });
         const outcome = await ingestFileJson(
           {
@@ -276,7 +279,10 @@ export async function ingestFiles(
             tempPath,
             segmentBytes: opts.batchBytes ?? DEFAULT_SEGMENT_BYTES,
             recognise: (range) =>
-              p ? p.recognise(range, recognisers) : Promise.resolve(recogniseChunk(range.bytes)),
+              p
+                ? p.recognise(range, recognisers)
+                : Promise.resolve(recogniseChunk(range.bytes ?? readRange(range))),
+            inFlight: p ? 2 * recognisers : 1,
             insertThreads,
             storeThreads,
             onBatch,

@@ -5,6 +5,7 @@
  * never touches the database. Stops at the first line that is not recognised: the caller then
  * takes the other paths, which decide and explain line by line.
  */
+import { closeSync, openSync, readSync } from 'node:fs';
 import { recogniseCanonicalLine } from '../schema/canonical-match.js';
 
 export interface Recognition {
@@ -33,4 +34,20 @@ export function recogniseChunk(bytes: Uint8Array): Recognition {
     start = end + 1;
   }
   return { ok: true, lines, payloadChars };
+}
+
+/** The bytes at a place in a file (fewer when the file is shorter: the check then fails). */
+export function readRange(r: { path: string; offset: number; length: number }): Uint8Array {
+  const bytes = new Uint8Array(r.length);
+  const fd = openSync(r.path, 'r');
+  try {
+    for (let at = 0; at < r.length; ) {
+      const n = readSync(fd, bytes, at, r.length - at, r.offset + at);
+      if (n === 0) return bytes.subarray(0, at);
+      at += n;
+    }
+  } finally {
+    closeSync(fd);
+  }
+  return bytes;
 }
