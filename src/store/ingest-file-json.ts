@@ -52,6 +52,8 @@ export interface JsonFileContext {
   storeThreads: number;
   onBatch(res: BatchResult, blank: number): void;
   onBytes(bytes: number, readInBatch: number): void;
+  /** Bytes of the current segment checked so far (progress while DuckDB's statement runs). */
+  onChecked(bytes: number): void;
   scenarios: Set<string>;
 }
 
@@ -162,11 +164,15 @@ export async function ingestFileJson(ctx: JsonFileContext, chunksOf: Chunks): Pr
           hash.update(next.value);
           await checks.add({ path: file, offset: bytes, length: next.value.length, bytes: next.value });
           bytes += next.value.length;
+          ctx.onChecked(bytes);
           if (checks.failed) break;
         }
         eof = true;
       } else {
-        for (const r of ranges.slice(1)) await checks.add(r);
+        for (const r of ranges.slice(1)) {
+          await checks.add(r);
+          ctx.onChecked(r.offset + r.length);
+        }
       }
     }
     const recognitions = await checks.all();

@@ -287,6 +287,8 @@ export async function ingestFiles(
             storeThreads,
             onBatch,
             onBytes,
+            onChecked: (bytes) =>
+              opts.onProgress?.({ bytesDone: bytesDone + bytes, bytesTotal, read: counts.read }),
             scenarios,
           },
           (path) => fileChunks(path, chunkBytes),
