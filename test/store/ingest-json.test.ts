@@ -182,7 +182,11 @@ describe('ingest: the read_json path', () => {
   it('stores a canonical file that repeats an event once, on this path', async () => {
     const dir = tempDir();
     const lines = canonicalLines(100);
-    const file = writeLines(join(dir, 'repeat.ndjson'), [...lines.slice(0, 60), lines[10], ...lines.slice(60)]);
+    const file = writeLines(join(dir, 'repeat.ndjson'), [
+      ...lines.slice(0, 60),
+      lines[10],
+      ...lines.slice(60),
+    ]);
     const json = await ingestOnce(file, { workers: 0 });
     const workers = await ingestOnce(file, { workers: 0, path: 'workers' });
     expect(json.routes).toEqual([{ path: 'json', firstLine: 1 }]);
