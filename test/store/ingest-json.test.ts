@@ -195,6 +195,17 @@ describe('ingest: the read_json path', () => {
     expect(json.counts).toMatchObject({ read: lines.length + 1, accepted: lines.length, duplicates: 1 });
   });
 
+  it("a stop that arrives after DuckDB's statement ended does not stop the next one", async () => {
+    // ingest-file-json.ts relies on it: a chunk can fail just as the statement ends.
+    const store = await newStore();
+    store.connection.interrupt();
+    expect(await count(store, 'SELECT 42')).toBe(42);
+    await store.connection.run('BEGIN');
+    store.connection.interrupt();
+    await store.connection.run('ROLLBACK');
+    store.close();
+  });
+
   it('a file that starts with a BOM or holds CRLF line ends is not read by DuckDB, and stores the same', async () => {
     const dir = tempDir();
     const lines = canonicalLines(50);
