@@ -93,7 +93,7 @@ describe('snapshots agree with the full replay', () => {
     );
   });
 
-  it('before the next build, a back-dated event is still counted by the snapshot path', async () => {
+  it('before the next build, a back-dated event is still counted (per participant and plan-wide)', async () => {
     await fc.assert(
       fc.asyncProperty(
         fc.array(eventArb, { minLength: 1, maxLength: 40 }),
@@ -110,6 +110,12 @@ describe('snapshots agree with the full replay', () => {
               const { path: _c, snapshot_date: _d, ...s } = await balanceFromSnapshots(db.conn, p, d);
               expect(s).toEqual(e);
             }
+            // Plan-wide, plan events stored after the build send the question to the replay.
+            const viaSnapshots = await planWideRows(db.conn, d, false);
+            const newer = later.some((e) => e.plan_id !== null);
+            const built = first.some((e) => e.plan_id !== null);
+            expect(viaSnapshots.path).toBe(built && !newer ? 'snapshot' : 'events');
+            expect(viaSnapshots.rows).toEqual((await planWideRows(db.conn, d, true)).rows);
           } finally {
             db.close();
           }
