@@ -108,11 +108,13 @@ export function balanceExpressions(base: string | null, d: string): Array<{ name
  */
 export function vestedBalanceExpression(alias: string): string {
   const a = (c: string) => `${alias}.${c}`;
+  const v = a('vested_percentage');
   const employee = EMPLOYEE_BUCKETS.map((b) => a(b));
-  const employer = EMPLOYER_BUCKETS.map(
-    (b) =>
-      `least(${a(b)}, ROUND(CAST(${a(grossColumn(b))} AS DECIMAL(38,6)) * ${a('vested_percentage')}, 2))`,
-  );
+  // Fully vested and not vested skip the 38-digit product (most rows): the same values, since
+  // round(g × 1, 2) = round(g, 2) and round(g × 0, 2) = 0 (half away from zero either way).
+  const vested = (g: string) =>
+    `CASE WHEN ${v} = 1 THEN ROUND(${g}, 2) WHEN ${v} = 0 THEN 0 ELSE ROUND(CAST(${g} AS DECIMAL(38,6)) * ${v}, 2) END`;
+  const employer = EMPLOYER_BUCKETS.map((b) => `least(${a(b)}, ${vested(a(grossColumn(b)))})`);
   return `CAST(${[...employee, ...employer].join(' + ')} AS DECIMAL(18,6))`;
 }
 

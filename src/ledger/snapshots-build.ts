@@ -249,42 +249,47 @@ async function deleteCount(
  * Windows run over the weeks with events only, not over every Friday: that halves their input.
  * Rows are written in date then participant order: the plan-wide question reads one Friday's rows
  * (a row group or two), and a participant's lookup (one Friday, one participant) too.
+ * Participants are numbered first (`pid`, in employee and plan order), so that the grouping, the
+ * windows and the final sort compare integers, not strings; the order written is the same.
  */
 function insertSql(withBase: boolean): string {
-  const win = 'OVER (PARTITION BY employee_id, plan_id ORDER BY wk ROWS UNBOUNDED PRECEDING)';
+  const win = 'OVER (PARTITION BY pid ORDER BY wk ROWS UNBOUNDED PRECEDING)';
   const running = aggregateNames().map((c) => `sum(${c}) ${win} AS ${c}`);
   const balances = balanceExpressions(withBase ? 'b' : null, 'c');
   return `INSERT INTO ${SNAPSHOT_TABLE}
-WITH ev AS (
-  SELECT e.employee_id, e.plan_id, e.event_type, e.amount, e.vested_percentage,
+WITH w AS (
+  SELECT row_number() OVER (ORDER BY employee_id, plan_id) AS pid, employee_id, plan_id, from_friday FROM snap_work
+),
+ev AS (
+  SELECT w.pid, e.event_type, e.amount, e.vested_percentage,
          ${ledgerCodeExpression('e.')} AS code, ${historyOrderExpression('e.')} AS ord,
          ${fridayOnOrAfter('e.effective_date')} AS wk
     FROM fct_yearly_events e
-    JOIN snap_work w ON e.employee_id = w.employee_id AND e.plan_id = w.plan_id
+    JOIN w ON e.employee_id = w.employee_id AND e.plan_id = w.plan_id
    WHERE e.scenario_id = $s AND e.effective_date > w.from_friday - 7 AND e.effective_date <= CAST($e1 AS DATE)
   UNION ALL
-  SELECT employee_id, plan_id, NULL, NULL, NULL, NULL, NULL, from_friday FROM snap_work
+  SELECT pid, NULL, NULL, NULL, NULL, NULL, from_friday FROM w
 ),
 weekly AS (
-  SELECT employee_id, plan_id, wk, ${ledgerAggregates().join(',\n         ')}, count(event_type) AS n
-    FROM ev GROUP BY employee_id, plan_id, wk
+  SELECT pid, wk, ${ledgerAggregates().join(',\n         ')}, count(event_type) AS n
+    FROM ev GROUP BY pid, wk
 ),
 c AS (
-  SELECT employee_id, plan_id, wk, n, ${running.join(',\n         ')},
+  SELECT pid, wk, n, ${running.join(',\n         ')},
          arg_max(vp, wk) ${win} AS vp,
-         lead(wk) OVER (PARTITION BY employee_id, plan_id ORDER BY wk) AS next_wk
+         lead(wk) OVER (PARTITION BY pid ORDER BY wk) AS next_wk
     FROM weekly
 ),
 r AS (
-  SELECT c.employee_id, c.plan_id, c.wk, c.next_wk, c.n,
+  SELECT c.pid, c.wk, c.next_wk, c.n,
          ${balances.map((x) => `${x.expr} AS ${x.name}`).join(',\n         ')},
          CAST(coalesce(c.vp, ${withBase ? 'b.vested_percentage, ' : ''}0) AS DECIMAL(5,4)) AS vested_percentage
     FROM c
     ${
       withBase
-        ? `LEFT JOIN snap_work w ON w.employee_id = c.employee_id AND w.plan_id = c.plan_id
+        ? `LEFT JOIN w ON w.pid = c.pid
     LEFT JOIN ${SNAPSHOT_TABLE} b
-      ON b.scenario_id = $s AND b.employee_id = c.employee_id AND b.plan_id = c.plan_id
+      ON b.scenario_id = $s AND b.employee_id = w.employee_id AND b.plan_id = w.plan_id
      AND b.snapshot_date = w.from_friday - 7`
         : ''
     }
@@ -299,13 +304,13 @@ x AS (
     FROM v
 )
 SELECT gen_random_uuid(),
-       x.employee_id, x.plan_id, $s, x.snapshot_date,
+       k.employee_id, k.plan_id, $s, x.snapshot_date,
        ${BUCKETS.map((b) => `x.${b}`).join(', ')},
        x.vested_percentage, x.vested_balance, CAST(0 AS DECIMAL(18,6)),
        CAST(CASE WHEN x.snapshot_date = x.wk THEN x.n ELSE 0 END AS INTEGER),
        CAST($now AS TIMESTAMP),
        ${EMPLOYER_BUCKETS.map((b) => `x.${grossColumn(b)}`).join(', ')},
        $v
-  FROM x
- ORDER BY x.snapshot_date, x.employee_id, x.plan_id`;
+  FROM x JOIN w k ON k.pid = x.pid
+ ORDER BY x.snapshot_date, x.pid`;
 }
