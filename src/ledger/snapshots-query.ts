@@ -46,6 +46,13 @@ export interface BalanceResult {
 const LEDGER_TYPES_SQL = LEDGER_EVENT_TYPES.map((t) => `'${t}'`).join(', ');
 
 /**
+ * The employee's rows of participant_event_ranges, through its employee_id index (ddl.ts); used
+ * as a MATERIALIZED CTE so that the scenario filter stays outside the indexed scan.
+ */
+export const RANGES_OF_EMPLOYEE =
+  'SELECT scenario_id, first_seq, last_seq FROM participant_event_ranges WHERE employee_id = $e';
+
+/**
  * Where the participant's events sit in the sequence (the store's participant_event_ranges):
  * a constant seq range lets DuckDB's zonemaps skip every other row group (docs/store.md, "Layout").
  */
@@ -55,7 +62,7 @@ async function seqRange(
 ): Promise<{ from: bigint; to: bigint } | null> {
   try {
     const r = await conn.runAndReadAll(
-      'SELECT first_seq, last_seq FROM participant_event_ranges WHERE scenario_id = $s AND employee_id = $e',
+      `WITH r AS MATERIALIZED (${RANGES_OF_EMPLOYEE}) SELECT first_seq, last_seq FROM r WHERE scenario_id = $s`,
       { s: p.scenario_id, e: p.employee_id },
     );
     const row = r.getRows()[0];
@@ -164,10 +171,11 @@ export async function balanceFromSnapshots(
   try {
     [head] = await rows(
       conn,
-      `SELECT b.ledger_version, b.max_seq, b.end_date, r.first_seq, r.last_seq
+      `WITH r AS MATERIALIZED (${RANGES_OF_EMPLOYEE})
+       SELECT b.ledger_version, b.max_seq, b.end_date, r.first_seq, r.last_seq
          FROM (SELECT 1) AS one
          LEFT JOIN ${BUILD_STATE_TABLE} b ON b.scenario_id = $s
-         LEFT JOIN participant_event_ranges r ON r.scenario_id = $s AND r.employee_id = $e`,
+         LEFT JOIN r ON r.scenario_id = $s`,
       { s: p.scenario_id, e: p.employee_id },
     );
   } catch {

@@ -84,4 +84,10 @@ export const CORE_DDL = [
     event_count BIGINT NOT NULL,
     PRIMARY KEY (scenario_id, employee_id)
   )`,
+  // Locating one participant (history, balances): DuckDB 1.5 scans an ART index only for an
+  // equality on its column with no other filter pushed into the scan, so it never uses the
+  // compound primary key for (scenario, employee); both tables are indexed on employee_id alone
+  // (docs/store.md, "Layout and history at scale").
+  'CREATE INDEX IF NOT EXISTS participant_event_ranges_employee ON participant_event_ranges (employee_id)',
+  'CREATE INDEX IF NOT EXISTS dim_participants_employee ON dim_participants (employee_id)',
 ];

@@ -95,32 +95,41 @@ interface Located {
 }
 
 /**
+ * The locating query, `$employee` (and `$scenario` when given). The employee's rows are read by
+ * the employee_id indexes (ddl.ts) in MATERIALIZED CTEs, so that the optimizer cannot push the
+ * scenario filter into those scans (with a second filter pushed into it, DuckDB scans the whole
+ * table instead): about 1 ms instead of a 7–9 ms scan at 100,000 participants.
+ */
+export function locateSql(withScenario: boolean): string {
+  const filter = withScenario ? 'WHERE scenario_id = $scenario' : '';
+  return `WITH r AS MATERIALIZED (
+      SELECT scenario_id, first_seq, last_seq FROM participant_event_ranges WHERE employee_id = $employee),
+     d AS MATERIALIZED (SELECT * FROM dim_participants WHERE employee_id = $employee),
+     ids AS (SELECT scenario_id FROM r ${filter} UNION SELECT scenario_id FROM d ${filter}),
+     census AS (
+       SELECT scenario_id, arg_min(COLUMNS(* EXCLUDE (scenario_id, employee_id)), hire_date)
+       FROM d GROUP BY scenario_id)
+     SELECT ids.scenario_id, r.first_seq, r.last_seq, s.last_year,
+       date_diff('day', DATE '1970-01-01', c.birth_date)::INTEGER, date_diff('day', DATE '1970-01-01', c.hire_date)::INTEGER,
+       c.annual_compensation::VARCHAR, c.job_level, c.department
+     FROM ids
+     LEFT JOIN r ON r.scenario_id = ids.scenario_id
+     LEFT JOIN scenarios s ON s.scenario_id = ids.scenario_id
+     LEFT JOIN census c ON c.scenario_id = ids.scenario_id
+     ORDER BY ids.scenario_id`;
+}
+
+/**
  * One query: the scenario (the given one, or the only one the employee appears in), the
  * participant's seq range (participant_event_ranges: everyone with events), the scenario's last
  * year and the census record.
  */
 async function locate(conn: DuckDBConnection, employeeId: string, scenario?: string): Promise<Located> {
-  const filter = scenario === undefined ? '' : 'AND scenario_id = $scenario';
   const params: Record<string, string> = { employee: employeeId };
   if (scenario !== undefined) params.scenario = scenario;
-  const r = await conn.runAndReadAll(
-    `WITH ids AS (
-       SELECT scenario_id FROM participant_event_ranges WHERE employee_id = $employee ${filter}
-       UNION SELECT scenario_id FROM dim_participants WHERE employee_id = $employee ${filter}),
-     census AS (
-       SELECT scenario_id, arg_min(COLUMNS(* EXCLUDE (scenario_id, employee_id)), hire_date)
-       FROM dim_participants WHERE employee_id = $employee ${filter} GROUP BY scenario_id)
-     SELECT ids.scenario_id, r.first_seq, r.last_seq, s.last_year,
-       date_diff('day', DATE '1970-01-01', c.birth_date)::INTEGER, date_diff('day', DATE '1970-01-01', c.hire_date)::INTEGER,
-       c.annual_compensation::VARCHAR, c.job_level, c.department
-     FROM ids
-     LEFT JOIN participant_event_ranges r ON r.scenario_id = ids.scenario_id AND r.employee_id = $employee
-     LEFT JOIN scenarios s ON s.scenario_id = ids.scenario_id
-     LEFT JOIN census c ON c.scenario_id = ids.scenario_id
-     ORDER BY ids.scenario_id`,
-    params,
-  );
+  const r = await conn.runAndReadAll(locateSql(scenario !== undefined), params);
   const rows = r.getRows();
+
   if (rows.length === 0) throw new UnknownEmployeeError(employeeId, scenario);
   if (rows.length > 1)
     throw new AmbiguousScenarioError(
