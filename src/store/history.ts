@@ -4,7 +4,7 @@
  * definition of balances and vested fraction). Used by `planledger history`, the ledger and
  * the report.
  */
-import type { DuckDBConnection } from '@duckdb/node-api';
+import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
 import { BUCKETS } from '../ledger/buckets.js';
 import { type CensusBase, participantStateAsOf } from '../ledger/index.js';
 import { fromDay } from '../schema/dates.js';
@@ -95,61 +95,65 @@ interface Located {
 }
 
 /**
- * The locating query, `$employee` (and `$scenario` when given). The employee's rows are read by
- * the employee_id indexes (ddl.ts) in MATERIALIZED CTEs, so that the optimizer cannot push the
- * scenario filter into those scans (with a second filter pushed into it, DuckDB scans the whole
- * table instead): about 1 ms instead of a 7–9 ms scan at 100,000 participants.
+ * The locating query, `$employee`: the employee's seq ranges (part 0) and census records (part
+ * 1), one row per scenario each, and every scenario's last year (part 2). Each of the first two
+ * is read by its table's employee_id index (ddl.ts): DuckDB uses an index only when no other
+ * filter is pushed into the scan, so the scenario is chosen in locate(), not here. Three plain
+ * parts instead of one query with CTEs, a UNION and a grouping: 3.7 instead of 9–10 ms at p50
+ * on a 100,000-employee store (the range lookup alone is 1 ms).
  */
-export function locateSql(withScenario: boolean): string {
-  const filter = withScenario ? 'WHERE scenario_id = $scenario' : '';
-  return `WITH r AS MATERIALIZED (
-      SELECT scenario_id, first_seq, last_seq FROM participant_event_ranges WHERE employee_id = $employee),
-     d AS MATERIALIZED (SELECT * FROM dim_participants WHERE employee_id = $employee),
-     ids AS (SELECT scenario_id FROM r ${filter} UNION SELECT scenario_id FROM d ${filter}),
-     census AS (
-       SELECT scenario_id, arg_min(COLUMNS(* EXCLUDE (scenario_id, employee_id)), hire_date)
-       FROM d GROUP BY scenario_id)
-     SELECT ids.scenario_id, r.first_seq, r.last_seq, s.last_year,
-       date_diff('day', DATE '1970-01-01', c.birth_date)::INTEGER, date_diff('day', DATE '1970-01-01', c.hire_date)::INTEGER,
-       c.annual_compensation::VARCHAR, c.job_level, c.department
-     FROM ids
-     LEFT JOIN r ON r.scenario_id = ids.scenario_id
-     LEFT JOIN scenarios s ON s.scenario_id = ids.scenario_id
-     LEFT JOIN census c ON c.scenario_id = ids.scenario_id
-     ORDER BY ids.scenario_id`;
-}
+export const LOCATE_SQL = `
+SELECT 0 AS part, scenario_id, first_seq, last_seq, NULL::INTEGER AS birth, NULL::INTEGER AS hire,
+       NULL::VARCHAR AS comp, NULL::INTEGER AS level, NULL::VARCHAR AS dept
+  FROM participant_event_ranges WHERE employee_id = $employee
+UNION ALL
+SELECT 1, scenario_id, NULL, NULL, date_diff('day', DATE '1970-01-01', birth_date)::INTEGER,
+       date_diff('day', DATE '1970-01-01', hire_date)::INTEGER, annual_compensation::VARCHAR, job_level, department
+  FROM dim_participants WHERE employee_id = $employee
+UNION ALL
+SELECT 2, scenario_id, last_year, NULL, NULL, NULL, NULL, NULL, NULL FROM scenarios
+ORDER BY 1, 2, 6, 5, 7, 8, 9`;
 
 /**
- * One query: the scenario (the given one, or the only one the employee appears in), the
- * participant's seq range (participant_event_ranges: everyone with events), the scenario's last
- * year and the census record.
+ * The scenario (the given one, or the only one the employee appears in: a seq range for everyone
+ * with events, a census record for everyone in a simulated population), the participant's seq
+ * range, the scenario's last year and the census record (the earliest hire when a scenario has
+ * several).
  */
 async function locate(conn: DuckDBConnection, employeeId: string, scenario?: string): Promise<Located> {
-  const params: Record<string, string> = { employee: employeeId };
-  if (scenario !== undefined) params.scenario = scenario;
-  const r = await conn.runAndReadAll(locateSql(scenario !== undefined), params);
-  const rows = r.getRows();
-
-  if (rows.length === 0) throw new UnknownEmployeeError(employeeId, scenario);
-  if (rows.length > 1)
-    throw new AmbiguousScenarioError(
-      employeeId,
-      rows.map((row) => String(row[0])),
-    );
-  const [id, first, last, lastYear, birth, hire, comp, level, dept] = rows[0];
+  const rows = (await conn.runAndReadAll(LOCATE_SQL, { employee: employeeId })).getRows();
+  const ranges = new Map<string, DuckDBValue[]>();
+  const census = new Map<string, DuckDBValue[]>();
+  const lastYears = new Map<string, DuckDBValue>();
+  for (const row of rows) {
+    const id = String(row[1]);
+    if (row[0] === 0) ranges.set(id, row);
+    else if (row[0] === 1) {
+      if (!census.has(id)) census.set(id, row); // ordered by hire date: the first is the earliest
+    } else lastYears.set(id, row[2]);
+  }
+  const ids = [...new Set([...ranges.keys(), ...census.keys()])]
+    .filter((id) => scenario === undefined || id === scenario)
+    .sort();
+  if (ids.length === 0) throw new UnknownEmployeeError(employeeId, scenario);
+  if (ids.length > 1) throw new AmbiguousScenarioError(employeeId, ids);
+  const id = ids[0];
+  const range = ranges.get(id);
+  const c = census.get(id);
+  const lastYear = lastYears.get(id);
   return {
-    scenarioId: String(id),
-    range: first === null ? undefined : { seqFrom: first as bigint, seqTo: last as bigint },
-    lastYear: lastYear === null ? null : Number(lastYear),
+    scenarioId: id,
+    range: range === undefined ? undefined : { seqFrom: range[2] as bigint, seqTo: range[3] as bigint },
+    lastYear: lastYear === undefined || lastYear === null ? null : Number(lastYear),
     census:
-      birth === null
+      c === undefined
         ? null
         : {
-            birth_date: fromDay(Number(birth)),
-            hire_date: fromDay(Number(hire)),
-            annual_compensation: formatDecimal(dec(String(comp))),
-            job_level: Number(level),
-            department: String(dept),
+            birth_date: fromDay(Number(c[4])),
+            hire_date: fromDay(Number(c[5])),
+            annual_compensation: formatDecimal(dec(String(c[6]))),
+            job_level: Number(c[7]),
+            department: String(c[8]),
           },
   };
 }
