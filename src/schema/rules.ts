@@ -32,6 +32,12 @@ export interface CrossRule {
    * `{field}` is a payload field, `{envelope.field}` an envelope field (canonical-sql.ts).
    */
   sql: string;
+  /**
+   * The same rule for the native recogniser (native/canonical.c): `date_ge A B`,
+   * `null_or_date_ge A B`, `dec_ge A B`, `rates_le1 A B C` (payload fields) or `eq_env A B`
+   * (payload field A equals envelope field B).
+   */
+  native: string;
 }
 
 /**
@@ -77,6 +83,7 @@ const notBefore = (kind: EventType, field: string, other: string): CrossRule => 
     (p[field] as string) < (p[other] as string) ? `${p[field]} (${other} ${p[other]})` : undefined,
   // Canonical dates compare as text.
   sql: `{${field}} >= {${other}}`,
+  native: `date_ge ${field} ${other}`,
 });
 
 export const CROSS_RULES: readonly CrossRule[] = [
@@ -95,6 +102,7 @@ export const CROSS_RULES: readonly CrossRule[] = [
     sql:
       'TRY_CAST({pre_tax_contribution_rate} AS DECIMAL(5,4)) + TRY_CAST({roth_contribution_rate} AS DECIMAL(5,4))' +
       ' + TRY_CAST({after_tax_contribution_rate} AS DECIMAL(5,4)) <= 1',
+    native: 'rates_le1 pre_tax_contribution_rate roth_contribution_rate after_tax_contribution_rate',
   },
   {
     kind: 'enrollment',
@@ -109,6 +117,7 @@ export const CROSS_RULES: readonly CrossRule[] = [
         : undefined;
     },
     sql: '{opt_out_window_expires} IS NULL OR {opt_out_window_expires} >= {enrollment_date}',
+    native: 'null_or_date_ge opt_out_window_expires enrollment_date',
   },
   notBefore('contribution', 'contribution_date', 'pay_period_end'),
   {
@@ -122,6 +131,7 @@ export const CROSS_RULES: readonly CrossRule[] = [
         ? `${p.ytd_amount} (amount ${p.amount})`
         : undefined,
     sql: 'TRY_CAST({ytd_amount} AS DECIMAL(18,6)) >= TRY_CAST({amount} AS DECIMAL(18,6))',
+    native: 'dec_ge ytd_amount amount',
   },
   notBefore('vesting', 'service_period_end_date', 'service_computation_date'),
   {
@@ -135,6 +145,7 @@ export const CROSS_RULES: readonly CrossRule[] = [
         ? `${p.effective_date} (envelope ${e.effective_date})`
         : undefined,
     sql: '{effective_date} = {envelope.effective_date}',
+    native: 'eq_env effective_date effective_date',
   },
 ];
 

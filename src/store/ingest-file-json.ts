@@ -19,7 +19,8 @@ import { createHash } from 'node:crypto';
 import type { Stats } from 'node:fs';
 import { type FileHandle, open, stat } from 'node:fs/promises';
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { jsonInsertSql, PAYLOAD_CHARS_SQL, SCENARIOS_SQL } from './ingest-sql.js';
+import { csvInsertSql, jsonInsertSql, PAYLOAD_CHARS_SQL, SCENARIOS_SQL } from './ingest-sql.js';
+import type { NativeRecogniser } from './native.js';
 import type { Recognition } from './recognise-chunk.js';
 import type { BatchResult, EventWriter } from './writer.js';
 
@@ -40,8 +41,14 @@ export interface JsonFileContext {
   source: string;
   /** Where a segment of a larger file is copied for DuckDB to read (the caller removes it). */
   tempPath: string;
-  /** Bytes per segment (whole chunks); a file no larger is read in place. */
+  /** Bytes per segment (whole chunks); a file no larger is read in place (without a splitter). */
   segmentBytes: number;
+  /**
+   * The native recogniser, when built: every segment is then recognised and split into
+   * tab-separated rows in the temporary file, as it is read, and loaded by DuckDB's parallel CSV
+   * reader (the read_csv path); no chunk is recognised in JavaScript.
+   */
+  splitter: NativeRecogniser | null;
   /** Recognise a chunk (inline, or in a worker that reads it from the file). */
   recognise(range: ChunkRange): Promise<Recognition>;
   /** Chunks being recognised at a time, at most. */
@@ -64,7 +71,8 @@ export interface JsonFileOutcome {
   rest?: AsyncIterator<Uint8Array>;
 }
 
-type Chunks = (path: string) => AsyncGenerator<Uint8Array>;
+/** Whole-line chunks of a file from a byte offset (the start of a line). */
+type Chunks = (path: string, offset?: number) => AsyncGenerator<Uint8Array>;
 type Rows = { first: bigint; count: number };
 
 const sameFile = (a: Stats, b: Stats): boolean =>
@@ -125,18 +133,21 @@ class Checks {
 export async function ingestFileJson(ctx: JsonFileContext, chunksOf: Chunks): Promise<JsonFileOutcome> {
   const before = await stat(ctx.source);
   if (before.size === 0) return { lines: 0 };
-  const inPlace = before.size <= ctx.segmentBytes;
+  const split = ctx.splitter !== null;
+  const inPlace = !split && before.size <= ctx.segmentBytes;
   const file = inPlace ? ctx.source : ctx.tempPath;
   const chunks = chunksOf(ctx.source);
   let line = 0; // lines of the file committed so far
+  let offset = 0; // bytes of the file committed so far
   for (;;) {
     const startedAt = new Date();
     // 1. The segment's first chunk is checked before DuckDB starts; a larger file's segment is
-    //    copied (and hashed) first.
+    //    copied (and hashed) first, or, with the splitter, every segment is split (and hashed).
     const hash = createHash('sha256');
     let bytes = 0;
     let eof = false;
     let ranges: ChunkRange[] = [];
+    let splitted: Recognition = { ok: false, lines: 0, payloadChars: 0 };
     if (inPlace) {
       const first = await chunks.next();
       if (first.done) eof = true;
@@ -145,6 +156,8 @@ export async function ingestFileJson(ctx: JsonFileContext, chunksOf: Chunks): Pr
         ranges.push({ path: file, offset: 0, length: first.value.length, bytes: first.value });
         bytes = first.value.length;
       }
+    } else if (split) {
+      ({ bytes, eof, splitted } = await splitSegment(ctx, ctx.splitter as NativeRecogniser, chunks, hash));
     } else {
       ({ bytes, eof, ranges } = await copySegment(ctx, chunks, hash));
     }
@@ -155,33 +168,44 @@ export async function ingestFileJson(ctx: JsonFileContext, chunksOf: Chunks): Pr
       // after the statement ended is a no-op: DuckDB clears it when the next statement starts.)
       if (statement.running) ctx.conn.interrupt();
     });
-    await checks.add(ranges[0]);
-    if (!checks.failed) await checks.all();
-    // 2. DuckDB stores the segment while the rest of it is checked.
     let inserted: Promise<Rows | null> = Promise.resolve(null);
-    if (!checks.failed) {
-      inserted = insertSegment(ctx, file, statement);
-      if (inPlace) {
-        for (let next = await chunks.next(); !next.done; next = await chunks.next()) {
-          hash.update(next.value);
-          await checks.add({ path: file, offset: bytes, length: next.value.length, bytes: next.value });
-          bytes += next.value.length;
-          ctx.onChecked(bytes);
-          if (checks.failed) break;
-        }
-        eof = true;
-      } else {
-        for (const r of ranges.slice(1)) {
-          await checks.add(r);
-          ctx.onChecked(r.offset + r.length);
+    if (split) {
+      // 2'. Every line was recognised as it was split: DuckDB loads the rows, nothing runs beside.
+      if (splitted.ok) inserted = insertSegment(ctx, csvInsertSql(file), true, statement);
+    } else {
+      await checks.add(ranges[0]);
+      if (!checks.failed) await checks.all();
+      // 2. DuckDB stores the segment while the rest of it is checked.
+      if (!checks.failed) {
+        // The statement must be under way before this thread recognises (synchronously, when
+        // inline): its transaction is opened first, and the event loop turns once after it starts.
+        await ctx.writer.open();
+        await ctx.conn.run(`SET threads = ${ctx.insertThreads}`);
+        inserted = insertSegment(ctx, jsonInsertSql(file), false, statement);
+        await new Promise((r) => setImmediate(r));
+        if (inPlace) {
+          for (let next = await chunks.next(); !next.done; next = await chunks.next()) {
+            hash.update(next.value);
+            await checks.add({ path: file, offset: bytes, length: next.value.length, bytes: next.value });
+            bytes += next.value.length;
+            ctx.onChecked(bytes);
+            if (checks.failed) break;
+          }
+          eof = true;
+        } else {
+          for (const r of ranges.slice(1)) {
+            await checks.add(r);
+            ctx.onChecked(r.offset + r.length);
+          }
         }
       }
     }
-    const recognitions = await checks.all();
+    const recognitions = split ? [splitted] : await checks.all();
     const rows = await inserted;
     const lines = recognitions.reduce((n, r) => n + r.lines, 0);
     const payloadChars = recognitions.reduce((n, r) => n + r.payloadChars, 0);
-    let ok = rows !== null && !checks.failed && rows.count === lines;
+    let ok = rows !== null && !checks.failed && recognitions.every((r) => r.ok) && rows.count === lines;
+    // What was checked in place was read from the file itself: it must not have changed since.
     if (ok && inPlace) ok = sameFile(before, await stat(ctx.source));
     if (ok) {
       const r = await ctx.conn.runAndReadAll(PAYLOAD_CHARS_SQL, { base: (rows as Rows).first });
@@ -189,11 +213,9 @@ export async function ingestFileJson(ctx: JsonFileContext, chunksOf: Chunks): Pr
     }
     if (!ok) {
       await ctx.writer.abort();
-      if (inPlace) {
-        await chunks.return(undefined);
-        return { lines: line, rest: chunksOf(ctx.source) };
-      }
-      return { lines: line, rest: concat(chunksOf(ctx.tempPath), chunks) };
+      await chunks.return(undefined);
+      if (inPlace || split) return { lines: line, rest: chunksOf(ctx.source, offset) };
+      return { lines: line, rest: concat(chunksOf(ctx.tempPath), chunksOf(ctx.source, offset + bytes)) };
     }
     const first = (rows as Rows).first;
     for (const [s] of (await ctx.conn.runAndReadAll(SCENARIOS_SQL, { base: first })).getRows()) {
@@ -209,6 +231,7 @@ export async function ingestFileJson(ctx: JsonFileContext, chunksOf: Chunks): Pr
       startedAt,
     });
     line += lines;
+    offset += bytes;
     ctx.onBytes(bytes, lines);
     ctx.onBatch(res, 0);
     if (eof) return { lines: line };
@@ -221,21 +244,23 @@ export async function ingestFileJson(ctx: JsonFileContext, chunksOf: Chunks): Pr
  */
 async function insertSegment(
   ctx: JsonFileContext,
-  file: string,
+  sql: string,
+  parallel: boolean,
   statement: { running: boolean },
 ): Promise<Rows | null> {
-  await ctx.conn.run(`SET threads = ${ctx.insertThreads}`);
+  // read_json's numbered statement runs on one thread anyway (WITH ORDINALITY), with its threads
+  // set by the caller; the CSV reader's rows carry their numbers and load in parallel.
   let rows: Rows | null = null;
   try {
     statement.running = true;
-    rows = await ctx.writer.insertNumbered(jsonInsertSql(file));
+    rows = await ctx.writer.insertNumbered(sql);
   } catch {
     rows = null; // the other paths decide and explain
   } finally {
     statement.running = false;
   }
   if (rows === null) await ctx.writer.abort();
-  await ctx.conn.run(`SET threads = ${ctx.storeThreads}`);
+  if (!parallel) await ctx.conn.run(`SET threads = ${ctx.storeThreads}`);
   return rows;
 }
 
@@ -271,4 +296,66 @@ async function copySegment(
     await fh.close();
   }
   return { bytes, eof, ranges };
+}
+
+/**
+ * Recognise and split a segment of the file, as it is read, into tab-separated rows in the
+ * temporary file (native/canonical.c), hashing its bytes. Stops at the first line that is not
+ * canonical (`splitted.ok` false): the segment then goes to the other paths without starting
+ * DuckDB.
+ */
+async function splitSegment(
+  ctx: JsonFileContext,
+  native: NativeRecogniser,
+  chunks: AsyncIterator<Uint8Array>,
+  hash: ReturnType<typeof createHash>,
+): Promise<{ bytes: number; eof: boolean; splitted: Recognition }> {
+  const splitted: Recognition = { ok: true, lines: 0, payloadChars: 0 };
+  let bytes = 0;
+  let eof = false;
+  // Two output buffers: one is written to the file while the next chunk is split into the other.
+  const outs: Uint8Array[] = [new Uint8Array(0), new Uint8Array(0)];
+  const written: Promise<void>[] = [Promise.resolve(), Promise.resolve()];
+  let last: Promise<void> = Promise.resolve(); // writes go in order
+  let turn = 0;
+  const fh = await open(ctx.tempPath, 'w');
+  try {
+    // Pipelined: the next chunk is read, and this one hashed here, while a thread of libuv's
+    // pool recognises and splits it, and the previous rows are written.
+    let next = chunks.next();
+    while (bytes < ctx.segmentBytes && splitted.ok) {
+      const got = await next;
+      if (got.done) {
+        eof = true;
+        break;
+      }
+      const src = got.value;
+      bytes += src.length;
+      if (bytes < ctx.segmentBytes) next = chunks.next();
+      let hashed = false;
+      for (let at = 0; at < src.length && splitted.ok; ) {
+        await written[turn]; // this buffer's previous rows are in the file
+        let out = outs[turn];
+        if (out.length < 2 * (src.length - at) + 4096) {
+          out = outs[turn] = new Uint8Array(2 * (src.length - at) + 4096);
+        }
+        const job = native.splitAsync(src.subarray(at), out, splitted.lines);
+        if (!hashed) hash.update(src);
+        hashed = true;
+        const [consumed, size, lines, failedAt, chars] = await job;
+        splitted.lines += lines;
+        splitted.payloadChars += chars;
+        if (failedAt >= 0 || consumed === 0) splitted.ok = false;
+        at += consumed;
+        const rows = out.subarray(0, size);
+        last = written[turn] = last.then(() => writeAll(fh, rows));
+        turn ^= 1;
+      }
+      ctx.onChecked(bytes);
+    }
+    await last;
+  } finally {
+    await fh.close();
+  }
+  return { bytes, eof, splitted };
 }

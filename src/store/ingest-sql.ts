@@ -112,3 +112,35 @@ SELECT $base + ordinality - 1, event_id, scenario_id, plan_design_id, employee_i
 /** Bytes of the payload texts stored from `$base` on. */
 export const PAYLOAD_CHARS_SQL =
   'SELECT coalesce(sum(strlen(payload)), 0) FROM fct_yearly_events WHERE seq >= $base';
+
+// ---- the read_csv path (ingest-file-json.ts with the native splitter) ----
+
+/**
+ * The columns of the splitter's rows (native/tsv_split.c), in its order: the line's number in
+ * the segment, the seven envelope strings in canonical key order, correlation_id, event_type,
+ * plan_id, the payload columns (payload-columns.ts) and the payload's text, typed as
+ * fct_yearly_events stores them.
+ */
+const CSV_COLUMNS =
+  "{n: 'BIGINT', event_id: 'UUID', employee_id: 'VARCHAR', effective_date: 'DATE', created_at: 'TIMESTAMP', " +
+  "scenario_id: 'VARCHAR', plan_design_id: 'VARCHAR', source_system: 'VARCHAR', correlation_id: 'VARCHAR', " +
+  "event_type: 'VARCHAR', plan_id: 'VARCHAR', source: 'VARCHAR', amount: 'DECIMAL(18,6)', " +
+  "ytd_amount: 'DECIMAL(18,6)', vested_percentage: 'DECIMAL(5,4)', payload: 'VARCHAR'}";
+
+/**
+ * Stores the split rows of a segment whose lines the recogniser confirms (ingest-file-json.ts),
+ * seq = $base + the line's number in the segment. DuckDB's CSV reader loads in parallel and,
+ * with insertion order preserved, stores the rows in file order. The rows are tab-separated
+ * with quoting, escaping and auto-detection off, and `\N` for NULL: a canonical value is
+ * printable ASCII without `"` or `\`, so it never holds a tab, a newline or `\N`, and every
+ * value is read as exactly its text, cast by DuckDB's standard casts (as on the read_json path).
+ */
+export function csvInsertSql(file: string): string {
+  return `
+INSERT INTO fct_yearly_events
+SELECT $base + n, event_id, scenario_id, plan_design_id, employee_id, effective_date, year(effective_date),
+       created_at, source_system, correlation_id, event_type, plan_id, source, amount, ytd_amount,
+       vested_percentage, payload
+  FROM read_csv(${lit(file)}, delim = '\\t', quote = '', escape = '', new_line = '\\n', header = false,
+                nullstr = '\\N', auto_detect = false, columns = ${CSV_COLUMNS})`;
+}

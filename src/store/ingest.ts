@@ -13,6 +13,7 @@ import { Worker } from 'node:worker_threads';
 import { type CanonicalEvent, type Contract, loadContract } from './contract-adapter.js';
 import { type ChunkRange, ingestFileJson } from './ingest-file-json.js';
 import { ingestFileSql } from './ingest-file-sql.js';
+import { nativeRecogniser } from './native.js';
 import type { Store } from './open.js';
 import { type ChunkResult, parseChunk } from './parse-chunk.js';
 import { type Recognition, readRange, recogniseChunk } from './recognise-chunk.js';
@@ -56,7 +57,7 @@ export interface IngestOptions {
   /** Called after each committed batch. */
   onBatch?: (b: BatchResult) => void;
   /** Called when a file (from `firstLine` on) takes one of the paths (docs/store.md, "Ingest path"). */
-  onRoute?: (r: { source: string; path: 'json' | 'sql' | 'workers'; firstLine: number }) => void;
+  onRoute?: (r: { source: string; path: 'csv' | 'json' | 'sql' | 'workers'; firstLine: number }) => void;
   /** Identifies this run in ingest_batches (default: a random UUID). */
   runId?: string;
   /**
@@ -65,6 +66,12 @@ export interface IngestOptions {
    * canonical, the worker path), or always 'sql' or 'workers' (tests and benchmarks compare them).
    */
   path?: 'auto' | 'sql' | 'workers';
+  /**
+   * On the 'auto' path, split canonical segments with the native splitter when it is built and
+   * load them with DuckDB's CSV reader (default true); false keeps the read_json reader (tests
+   * compare the two).
+   */
+  native?: boolean;
 }
 
 /**
@@ -182,15 +189,17 @@ class ParserPool {
 // ---- file input ----
 
 /** Whole-line chunks of a file, each in its own buffer (so it can be transferred). */
-async function* fileChunks(path: string, chunkBytes: number): AsyncGenerator<Uint8Array> {
+async function* fileChunks(path: string, chunkBytes: number, offset = 0): AsyncGenerator<Uint8Array> {
   const fh = await open(path, 'r');
   try {
+    let position = offset;
     let carry: Uint8Array = new Uint8Array(0);
     let size = chunkBytes;
     for (;;) {
       const buf = new Uint8Array(Math.max(size, carry.length * 2));
       buf.set(carry, 0);
-      const { bytesRead } = await fh.read(buf, carry.length, buf.length - carry.length, null);
+      const { bytesRead } = await fh.read(buf, carry.length, buf.length - carry.length, position);
+      position += bytesRead;
       const filled = carry.length + bytesRead;
       if (bytesRead === 0) {
         if (filled > 0) yield buf.subarray(0, filled).slice();
@@ -254,8 +263,8 @@ export async function ingestFiles(
   const recognisers = Math.max(1, availableParallelism() - insertThreads);
   const tempPath =
     store.path === ':memory:' || store.path === ''
-      ? join(tmpdir(), `planledger-ingest-${process.pid}-${runId}.ndjson`)
-      : `${store.path}.ingest.ndjson`;
+      ? join(tmpdir(), `planledger-ingest-${process.pid}-${runId}.tmp`)
+      : `${store.path}.ingest.tmp`;
   const onBytes = (bytes: number, readInBatch: number) => {
     bytesDone += bytes;
     opts.onProgress?.({ bytesDone, bytesTotal, read: counts.read + readInBatch });
@@ -269,7 +278,8 @@ export async function ingestFiles(
         if (pool === undefined && workerCount > 0 && recognisers > 1)
           pool = await ParserPool.start(workerCount);
         const p = recognisers > 1 ? pool : undefined;
-        opts.onRoute?.({ source, path: 'json', firstLine: 1 });
+        const splitter = opts.native === false ? null : nativeRecogniser();
+        opts.onRoute?.({ source, path: splitter ? 'csv' : 'json', firstLine: 1 });
         const outcome = await ingestFileJson(
           {
             conn: store.connection,
@@ -278,6 +288,7 @@ export async function ingestFiles(
             source,
             tempPath,
             segmentBytes: opts.batchBytes ?? DEFAULT_SEGMENT_BYTES,
+            splitter,
             recognise: (range) =>
               p
                 ? p.recognise(range, recognisers)
@@ -291,7 +302,7 @@ export async function ingestFiles(
               opts.onProgress?.({ bytesDone: bytesDone + bytes, bytesTotal, read: counts.read }),
             scenarios,
           },
-          (path) => fileChunks(path, chunkBytes),
+          (path, offset) => fileChunks(path, chunkBytes, offset),
         );
         if (outcome.rest === undefined) continue;
         startLine = outcome.lines;

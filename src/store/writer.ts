@@ -123,6 +123,11 @@ export class EventWriter {
     this.rejectAppender = await this.conn.createAppender(REJECT_STAGING, 'main', 'temp');
   }
 
+  /** Open the batch's transaction now (a statement issued next then starts at once). */
+  async open(): Promise<void> {
+    await this.begin();
+  }
+
   private async begin(): Promise<void> {
     if (this.inTransaction) return;
     await this.conn.run('BEGIN TRANSACTION');

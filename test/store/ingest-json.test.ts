@@ -1,8 +1,9 @@
 /**
- * The read_json path (src/store/ingest-file-json.ts): DuckDB's own reader stores segments whose
- * every line is recognised as canonical, and the result is exactly what the worker path (which
- * parses and validates every line in JavaScript) stores: same rows, same seq, same rejections,
- * same counts; a segment with a line that is not canonical goes to the other paths.
+ * The read_csv and read_json paths (src/store/ingest-file-json.ts): DuckDB's own readers store
+ * segments whose every line is recognised as canonical (natively, and split into rows for the
+ * CSV reader; or in JavaScript, for the JSON reader), and the result is exactly what the worker
+ * path (which parses and validates every line in JavaScript) stores: same rows, same seq, same
+ * rejections, same counts; a segment with a line that is not canonical goes to the other paths.
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -10,6 +11,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { EVENT_TYPES, exampleEvent, serializeEvent, validateEvent } from '../../src/schema/index.js';
 import { type IngestOptions, ingestFiles } from '../../src/store/ingest.js';
+import { nativeRecogniser } from '../../src/store/native.js';
 import { count, newStore, tempDir, validEvents, writeLines } from './helpers.js';
 
 const canonical = (e: Record<string, unknown>): string => {
@@ -33,7 +35,29 @@ function canonicalLines(n: number): string[] {
       ...over,
     }),
   );
-  kinds.push(...edges);
+  // Payload columns at the edges of their DECIMAL types, and ids with spaces and punctuation.
+  const contribution = exampleEvent('contribution', 4) as { payload: Record<string, unknown> };
+  const forfeiture = exampleEvent('forfeiture', 4) as { payload: Record<string, unknown> };
+  const payloadEdges = [
+    {
+      ...contribution,
+      payload: { ...contribution.payload, amount: '0.000001', ytd_amount: '999999999999.999999' },
+    },
+    {
+      ...contribution,
+      payload: {
+        ...contribution.payload,
+        amount: '12',
+        ytd_amount: '12',
+        payroll_id: 'a b~!#$%&()*+,-./:;<=>?@[]^_`{|}',
+      },
+    },
+    {
+      ...forfeiture,
+      payload: { ...forfeiture.payload, amount: '999999999999', vested_percentage: '0.9999' },
+    },
+  ].map((e, i) => canonical({ ...e, event_id: `00000000-0000-4000-8000-00000000001${i}` }));
+  kinds.push(...edges, ...payloadEdges);
   const byId = new Map([...kinds, ...validEvents(n).map(canonical)].map((l) => [JSON.parse(l).event_id, l]));
   return [...byId.values()];
 }
@@ -92,14 +116,21 @@ async function ingestOnce(file: string, opts: IngestOptions) {
   };
 }
 
-describe('ingest: the read_json path', () => {
-  it('stores a canonical file, in place, exactly as the worker path does (every kind, seq = line)', async () => {
+describe.each([
+  { reader: 'read_csv', native: true, route: 'csv' },
+  { reader: 'read_json', native: false, route: 'json' },
+])('ingest: the $reader path', ({ native, route }) => {
+  it('is available (the native recogniser is built by npm ci)', () => {
+    if (native) expect(nativeRecogniser()).not.toBeNull();
+  });
+
+  it('stores a canonical file exactly as the worker path does (every kind, edge values, seq = line)', async () => {
     const dir = tempDir();
     const lines = canonicalLines(300);
     const file = writeLines(join(dir, 'canonical.ndjson'), lines);
-    const json = await ingestOnce(file, { workers: 1 });
+    const json = await ingestOnce(file, { native, workers: 1 });
     const workers = await ingestOnce(file, { workers: 0, path: 'workers' });
-    expect(json.routes).toEqual([{ path: 'json', firstLine: 1 }]);
+    expect(json.routes).toEqual([{ path: route, firstLine: 1 }]);
     expect(json.counts).toEqual(workers.counts);
     expect(json.counts.accepted).toBe(lines.length);
     expect(json.rows).toEqual(workers.rows);
@@ -124,9 +155,9 @@ describe('ingest: the read_json path', () => {
     const lines = canonicalLines(400);
     const file = writeLines(join(dir, 'segments.ndjson'), lines);
     const opts = { chunkBytes: 4096, batchBytes: 16384 };
-    const json = await ingestOnce(file, { ...opts, workers: 0 });
+    const json = await ingestOnce(file, { native, ...opts, workers: 0 });
     const workers = await ingestOnce(file, { ...opts, workers: 0, path: 'workers' });
-    expect(json.routes).toEqual([{ path: 'json', firstLine: 1 }]);
+    expect(json.routes).toEqual([{ path: route, firstLine: 1 }]);
     expect(json.rows).toEqual(workers.rows);
     expect(json.counts).toEqual(workers.counts);
     expect(json.batches.length).toBeGreaterThan(3);
@@ -166,9 +197,9 @@ describe('ingest: the read_json path', () => {
       { chunkBytes: 4096, batchBytes: 16384 },
       { chunkBytes: 4096, workers: 0 },
     ]) {
-      const json = await ingestOnce(file, { workers: 1, ...opts });
+      const json = await ingestOnce(file, { native, workers: 1, ...opts });
       const workers = await ingestOnce(file, { ...opts, workers: 0, path: 'workers' });
-      expect(json.routes[0]).toEqual({ path: 'json', firstLine: 1 });
+      expect(json.routes[0]).toEqual({ path: route, firstLine: 1 });
       expect(json.routes[1].path).toBe('sql');
       expect(json.rows).toEqual(workers.rows);
       expect(json.rejections).toEqual(workers.rejections);
@@ -187,9 +218,9 @@ describe('ingest: the read_json path', () => {
       lines[10],
       ...lines.slice(60),
     ]);
-    const json = await ingestOnce(file, { workers: 0 });
+    const json = await ingestOnce(file, { native, workers: 0 });
     const workers = await ingestOnce(file, { workers: 0, path: 'workers' });
-    expect(json.routes).toEqual([{ path: 'json', firstLine: 1 }]);
+    expect(json.routes).toEqual([{ path: route, firstLine: 1 }]);
     expect(json.rows).toEqual(workers.rows);
     expect(json.counts).toEqual(workers.counts);
     expect(json.counts).toMatchObject({ read: lines.length + 1, accepted: lines.length, duplicates: 1 });
@@ -212,11 +243,11 @@ describe('ingest: the read_json path', () => {
     const bom = writeLines(join(dir, 'bom.ndjson'), [`\ufeff${lines[0]}`, ...lines.slice(1)]);
     const crlf = writeLines(join(dir, 'crlf.ndjson'), lines, '\r\n');
     for (const file of [bom, crlf]) {
-      const json = await ingestOnce(file, { workers: 0 });
+      const json = await ingestOnce(file, { native, workers: 0 });
       const workers = await ingestOnce(file, { workers: 0, path: 'workers' });
       // The SQL path then hands the CRLF file to the workers (its lines are not canonical).
       expect(json.routes.map((r) => r.path)).toEqual(
-        file === bom ? ['json', 'sql'] : ['json', 'sql', 'workers'],
+        file === bom ? [route, 'sql'] : [route, 'sql', 'workers'],
       );
       expect(json.rows).toEqual(workers.rows);
       expect(json.counts.accepted).toBe(lines.length);

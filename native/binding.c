@@ -1,0 +1,231 @@
+/*
+ * Node-API binding of the native recogniser (canonical.c): configure(spec), recognise(bytes)
+ * for one line, and split(src, out, first), which recognises the whole lines of a chunk and
+ * writes each as a tab-separated row for DuckDB's CSV reader (docs/store.md, "Ingest path").
+ */
+#include <node_api.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "canonical.h"
+
+static uint8_t *put(uint8_t *o, const uint8_t *b, int64_t s, int64_t e) {
+  if (s < 0) {
+    o[0] = '\\';
+    o[1] = 'N';
+    return o + 2;
+  }
+  memcpy(o, b + s, (size_t)(e - s));
+  return o + (e - s);
+}
+
+/* The row of a recognised line: number, envelope values but the payload, event_type, plan_id,
+ * the four payload columns, the payload's text. */
+static uint8_t *row(uint8_t *o, const uint8_t *b, const line_t *l, int64_t n) {
+  char digits[24];
+  int nd = 0;
+  do {
+    digits[nd++] = (char)('0' + n % 10);
+    n /= 10;
+  } while (n > 0);
+  while (nd > 0) *o++ = (uint8_t)digits[--nd];
+  for (int i = 0; i < l->env_n; i++) {
+    if (i == l->payload_field) continue;
+    *o++ = '\t';
+    o = put(o, b, l->env_s[i], l->env_e[i]);
+  }
+  *o++ = '\t';
+  o = put(o, b, l->kind_s, l->kind_e);
+  *o++ = '\t';
+  o = put(o, b, l->plan_s, l->plan_e);
+  for (int c = 0; c < 4; c++) {
+    *o++ = '\t';
+    o = put(o, b, l->col_s[c], l->col_e[c]);
+  }
+  *o++ = '\t';
+  o = put(o, b, l->payload_s, l->payload_e);
+  *o++ = '\n';
+  return o;
+}
+
+static int u8(napi_env env, napi_value v, uint8_t **data, size_t *len) {
+  napi_typedarray_type t;
+  napi_value ab;
+  size_t off;
+  void *d;
+  if (napi_get_typedarray_info(env, v, &t, len, &d, &ab, &off) != napi_ok || t != napi_uint8_array) return 0;
+  *data = (uint8_t *)d;
+  return 1;
+}
+
+static napi_value num(napi_env env, int64_t v) {
+  napi_value r;
+  napi_create_int64(env, v, &r);
+  return r;
+}
+
+typedef struct {
+  const uint8_t *b;
+  size_t len;
+  uint8_t *o0;
+  size_t out_len;
+  int64_t first;
+  int64_t r[5]; /* consumed, written, lines, failedAt, payloadChars */
+} split_job;
+
+static void run_split(split_job *j) {
+  const uint8_t *b = j->b;
+  uint8_t *o = j->o0, *o_end = j->o0 + j->out_len;
+  int64_t p = 0, lines = 0, failed = -1, chars = 0, end = (int64_t)j->len;
+  line_t l;
+  while (p < end) {
+    const uint8_t *nl = memchr(b + p, '\n', (size_t)(end - p));
+    int64_t e = nl == NULL ? end : nl - b;
+    if ((int64_t)(o_end - o) < 2 * (e - p) + 64) break;
+    int64_t pc = canonical_line(b, p, e, &l);
+    if (pc < 0) {
+      failed = p;
+      break;
+    }
+    chars += pc;
+    o = row(o, b, &l, j->first + lines);
+    lines++;
+    p = nl == NULL ? end : e + 1;
+  }
+  j->r[0] = p;
+  j->r[1] = o - j->o0;
+  j->r[2] = lines;
+  j->r[3] = failed;
+  j->r[4] = chars;
+}
+
+static napi_value result(napi_env env, const split_job *j) {
+  napi_value res;
+  napi_create_array_with_length(env, 5, &res);
+  for (uint32_t i = 0; i < 5; i++) napi_set_element(env, res, i, num(env, j->r[i]));
+  return res;
+}
+
+static int split_args(napi_env env, napi_callback_info info, split_job *j, napi_value *argv) {
+  size_t argc = 3;
+  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  uint8_t *b;
+  if (argc < 3 || !u8(env, argv[0], &b, &j->len) || !u8(env, argv[1], &j->o0, &j->out_len) ||
+      napi_get_value_int64(env, argv[2], &j->first) != napi_ok) {
+    napi_throw_type_error(env, NULL, "split(src: Uint8Array, out: Uint8Array, first: number)");
+    return 0;
+  }
+  j->b = b;
+  return 1;
+}
+
+/*
+ * split(src, out, first) -> [consumed, written, lines, failedAt, payloadChars]: recognises and
+ * splits the whole lines of src ('\n'-terminated; a last line without one counts) while out has
+ * room for the next row (2 × line + 64 bytes). failedAt: offset in src of the first line that is
+ * not canonical (-1 when none); the lines before it are split.
+ */
+static napi_value split(napi_env env, napi_callback_info info) {
+  split_job j;
+  napi_value argv[3];
+  if (!split_args(env, info, &j, argv)) return NULL;
+  run_split(&j);
+  return result(env, &j);
+}
+
+/* splitAsync(src, out, first): the same on a thread of libuv's pool; a promise of the result.
+ * The caller must not touch src or out until it settles (both are held referenced). */
+typedef struct {
+  split_job j;
+  napi_async_work work;
+  napi_deferred deferred;
+  napi_ref src, out;
+} async_split;
+
+static void async_execute(napi_env env, void *data) {
+  (void)env;
+  run_split(&((async_split *)data)->j);
+}
+
+static void async_complete(napi_env env, napi_status status, void *data) {
+  async_split *a = (async_split *)data;
+  if (status == napi_ok) {
+    napi_resolve_deferred(env, a->deferred, result(env, &a->j));
+  } else {
+    napi_value msg, err;
+    napi_create_string_utf8(env, "splitAsync failed", NAPI_AUTO_LENGTH, &msg);
+    napi_create_error(env, NULL, msg, &err);
+    napi_reject_deferred(env, a->deferred, err);
+  }
+  napi_delete_reference(env, a->src);
+  napi_delete_reference(env, a->out);
+  napi_delete_async_work(env, a->work);
+  free(a);
+}
+
+static napi_value split_async(napi_env env, napi_callback_info info) {
+  async_split *a = (async_split *)calloc(1, sizeof *a);
+  napi_value argv[3];
+  if (a == NULL) {
+    napi_throw_error(env, NULL, "splitAsync: out of memory");
+    return NULL;
+  }
+  if (!split_args(env, info, &a->j, argv)) {
+    free(a);
+    return NULL;
+  }
+  napi_value promise, name;
+  napi_create_reference(env, argv[0], 1, &a->src);
+  napi_create_reference(env, argv[1], 1, &a->out);
+  napi_create_promise(env, &a->deferred, &promise);
+  napi_create_string_utf8(env, "planledger.splitAsync", NAPI_AUTO_LENGTH, &name);
+  napi_create_async_work(env, NULL, name, async_execute, async_complete, a, &a->work);
+  napi_queue_async_work(env, a->work);
+  return promise;
+}
+
+/* recognise(line) -> the payload's length, or -1 (tests compare it with the JavaScript recogniser). */
+static napi_value recognise(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  uint8_t *b;
+  size_t len;
+  if (argc < 1 || !u8(env, argv[0], &b, &len)) {
+    napi_throw_type_error(env, NULL, "recognise(line: Uint8Array)");
+    return NULL;
+  }
+  return num(env, canonical_line(b, 0, (int64_t)len, NULL));
+}
+
+static napi_value configure(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  static char spec[65536];
+  size_t got = 0;
+  if (argc < 1 || napi_get_value_string_utf8(env, argv[0], spec, sizeof spec, &got) != napi_ok) {
+    napi_throw_type_error(env, NULL, "configure(spec: string)");
+    return NULL;
+  }
+  if (got >= sizeof spec - 1) {
+    napi_throw_error(env, NULL, "configure: spec too long");
+    return NULL;
+  }
+  const char *err = canonical_configure(spec);
+  if (err != NULL) napi_throw_error(env, NULL, err);
+  return NULL;
+}
+
+NAPI_MODULE_INIT() {
+  napi_value fn;
+  napi_create_function(env, "split", NAPI_AUTO_LENGTH, split, NULL, &fn);
+  napi_set_named_property(env, exports, "split", fn);
+  napi_create_function(env, "splitAsync", NAPI_AUTO_LENGTH, split_async, NULL, &fn);
+  napi_set_named_property(env, exports, "splitAsync", fn);
+  napi_create_function(env, "recognise", NAPI_AUTO_LENGTH, recognise, NULL, &fn);
+  napi_set_named_property(env, exports, "recognise", fn);
+  napi_create_function(env, "configure", NAPI_AUTO_LENGTH, configure, NULL, &fn);
+  napi_set_named_property(env, exports, "configure", fn);
+  return exports;
+}
