@@ -184,17 +184,33 @@ static napi_value split_async(napi_env env, napi_callback_info info) {
   return promise;
 }
 
-/* recognise(line) -> the payload's length, or -1 (tests compare it with the JavaScript recogniser). */
-static napi_value recognise(napi_env env, napi_callback_info info) {
+/* The one Uint8Array argument of a call, or 0 (a TypeError thrown, naming the call). */
+static int bytes_arg(napi_env env, napi_callback_info info, uint8_t **b, size_t *len, const char *usage) {
   size_t argc = 1;
   napi_value argv[1];
   napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  if (argc < 1 || !u8(env, argv[0], b, len)) {
+    napi_throw_type_error(env, NULL, usage);
+    return 0;
+  }
+  return 1;
+}
+
+/* countLines(src) -> the number of '\n' bytes in src. */
+static napi_value count_lines(napi_env env, napi_callback_info info) {
   uint8_t *b;
   size_t len;
-  if (argc < 1 || !u8(env, argv[0], &b, &len)) {
-    napi_throw_type_error(env, NULL, "recognise(line: Uint8Array)");
-    return NULL;
-  }
+  if (!bytes_arg(env, info, &b, &len, "countLines(src: Uint8Array)")) return NULL;
+  int64_t n = 0;
+  for (const uint8_t *p = b, *end = b + len; (p = memchr(p, '\n', (size_t)(end - p))) != NULL; p++) n++;
+  return num(env, n);
+}
+
+/* recognise(line) -> the payload's length, or -1 (tests compare it with the JavaScript recogniser). */
+static napi_value recognise(napi_env env, napi_callback_info info) {
+  uint8_t *b;
+  size_t len;
+  if (!bytes_arg(env, info, &b, &len, "recognise(line: Uint8Array)")) return NULL;
   return num(env, canonical_line(b, 0, (int64_t)len, NULL));
 }
 
@@ -223,6 +239,8 @@ NAPI_MODULE_INIT() {
   napi_set_named_property(env, exports, "split", fn);
   napi_create_function(env, "splitAsync", NAPI_AUTO_LENGTH, split_async, NULL, &fn);
   napi_set_named_property(env, exports, "splitAsync", fn);
+  napi_create_function(env, "countLines", NAPI_AUTO_LENGTH, count_lines, NULL, &fn);
+  napi_set_named_property(env, exports, "countLines", fn);
   napi_create_function(env, "recognise", NAPI_AUTO_LENGTH, recognise, NULL, &fn);
   napi_set_named_property(env, exports, "recognise", fn);
   napi_create_function(env, "configure", NAPI_AUTO_LENGTH, configure, NULL, &fn);

@@ -170,15 +170,17 @@ static int one_of(const field_t *f, const uint8_t *s, int64_t n) {
   return 0;
 }
 
+/* 1 for the bytes a canonical string may hold: printable ASCII but '"' and '\\' (set by configure). */
+static uint8_t plain[256];
+
+static void init_plain(void) {
+  for (int c = 0; c < 256; c++) plain[c] = c >= 0x20 && c <= 0x7e && c != '"' && c != '\\';
+}
+
 /* The end (closing quote) of a string starting after its opening quote, or -1. */
 static inline int64_t scan_string(const uint8_t *b, int64_t q, int64_t e) {
-  while (q < e) {
-    uint8_t c = b[q];
-    if (c == '"') return q;
-    if (c < 0x20 || c > 0x7e || c == '\\') return -1;
-    q++;
-  }
-  return -1;
+  while (q < e && plain[b[q]]) q++;
+  return q < e && b[q] == '"' ? q : -1;
 }
 
 /* -?[0-9]{1,16} in canonical form (what String(Number(t)) gives back), within [min, max]. */
@@ -482,6 +484,7 @@ static int field_index(int first, int n, const char *key) {
 const char *canonical_configure(const char *spec_text) {
   static char buf[65536];
   configured = 0;
+  init_plain();
   n_fields = n_kinds = pool_used = 0;
   env_first = env_n = 0;
   env_payload = -1;

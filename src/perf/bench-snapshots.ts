@@ -126,7 +126,13 @@ function pct(sorted: number[], p: number): number {
 
 const rng = mulberry32;
 
-function metric(name: string, unit: string, samples: number[], cpuBound = true, gated = true): MetricSamples {
+function metric(
+  name: string,
+  unit: string,
+  samples: number[],
+  cpuBound = unit !== 'ratio',
+  gated = true,
+): MetricSamples {
   return {
     name: `snapshots.${name}`,
     unit,

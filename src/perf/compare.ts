@@ -90,7 +90,10 @@ export function compareResults(
   for (const b of base.metrics) {
     const n = byName.get(b.name);
     if (n === undefined) missing.push(b.name);
-    else metrics.push(compareMetric(b, n, normalize && b.cpu_bound ? factor : 1, options));
+    // A ratio of two figures of one run (unit 'ratio') does not move with the machine's speed,
+    // whatever its flag says (results files before 27 Nov marked snapshots' ratio CPU-bound).
+    else
+      metrics.push(compareMetric(b, n, normalize && b.cpu_bound && b.unit !== 'ratio' ? factor : 1, options));
   }
   const baseNames = new Set(base.metrics.map((m) => m.name));
   return {

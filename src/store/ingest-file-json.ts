@@ -49,6 +49,8 @@ export interface JsonFileContext {
    * reader (the read_csv path); no chunk is recognised in JavaScript.
    */
   splitter: NativeRecogniser | null;
+  /** Bytes read at a time (the file's chunks). */
+  chunkBytes: number;
   /** Recognise a chunk (inline, or in a worker that reads it from the file). */
   recognise(range: ChunkRange): Promise<Recognition>;
   /** Chunks being recognised at a time, at most. */
@@ -157,7 +159,7 @@ export async function ingestFileJson(ctx: JsonFileContext, chunksOf: Chunks): Pr
         bytes = first.value.length;
       }
     } else if (split) {
-      ({ bytes, eof, splitted } = await splitSegment(ctx, ctx.splitter as NativeRecogniser, chunks, hash));
+      ({ bytes, eof, splitted } = await splitSegment(ctx, ctx.splitter as NativeRecogniser, offset, hash));
     } else {
       ({ bytes, eof, ranges } = await copySegment(ctx, chunks, hash));
     }
@@ -170,7 +172,7 @@ export async function ingestFileJson(ctx: JsonFileContext, chunksOf: Chunks): Pr
     });
     let inserted: Promise<Rows | null> = Promise.resolve(null);
     if (split) {
-      // 2'. Every line was recognised as it was split: DuckDB loads the rows, nothing runs beside.
+      // 2'. Every line was recognised (and hashed) as it was split: DuckDB loads the rows.
       if (splitted.ok) inserted = insertSegment(ctx, csvInsertSql(file), true, statement);
     } else {
       await checks.add(ranges[0]);
@@ -207,7 +209,9 @@ export async function ingestFileJson(ctx: JsonFileContext, chunksOf: Chunks): Pr
     let ok = rows !== null && !checks.failed && recognitions.every((r) => r.ok) && rows.count === lines;
     // What was checked in place was read from the file itself: it must not have changed since.
     if (ok && inPlace) ok = sameFile(before, await stat(ctx.source));
-    if (ok) {
+    // read_json writes the payload back from its parse: its text must be the line's own. The
+    // CSV reader stores the row's bytes as they are (no quoting, no escapes).
+    if (ok && !split) {
       const r = await ctx.conn.runAndReadAll(PAYLOAD_CHARS_SQL, { base: (rows as Rows).first });
       ok = Number(r.getRows()[0][0]) === payloadChars;
     }
@@ -298,64 +302,115 @@ async function copySegment(
   return { bytes, eof, ranges };
 }
 
+/** The longest line the split path carries from one read to the next (a canonical line is < 8 KiB). */
+const SPLIT_CARRY = 64 << 10;
+
 /**
- * Recognise and split a segment of the file, as it is read, into tab-separated rows in the
- * temporary file (native/canonical.c), hashing its bytes. Stops at the first line that is not
- * canonical (`splitted.ok` false): the segment then goes to the other paths without starting
- * DuckDB.
+ * Recognise and split a segment of the file, from `offset`, into tab-separated rows in the
+ * temporary file (native/canonical.c). The file is read in blocks (`chunkBytes`) into reused buffers
+ * (the next block is read while this one is handed out); each block's whole lines, with the
+ * line carried over from the block before, go to a thread of libuv's pool, two at a time,
+ * each numbered from the lines before it (counted first); the rows are written in order.
+ * Stops at the first line that is not canonical, or longer than any canonical line can be
+ * (`splitted.ok` false): the segment then goes to the other paths without starting DuckDB.
+ * This thread hashes each block as it hands it out.
  */
 async function splitSegment(
   ctx: JsonFileContext,
   native: NativeRecogniser,
-  chunks: AsyncIterator<Uint8Array>,
+  offset: number,
   hash: ReturnType<typeof createHash>,
 ): Promise<{ bytes: number; eof: boolean; splitted: Recognition }> {
   const splitted: Recognition = { ok: true, lines: 0, payloadChars: 0 };
-  let bytes = 0;
+  let bytes = 0; // whole lines of the segment handed out
   let eof = false;
-  // Two output buffers: one is written to the file while the next chunk is split into the other.
-  const outs: Uint8Array[] = [new Uint8Array(0), new Uint8Array(0)];
-  const written: Promise<void>[] = [Promise.resolve(), Promise.resolve()];
-  let last: Promise<void> = Promise.resolve(); // writes go in order
-  let turn = 0;
-  const fh = await open(ctx.tempPath, 'w');
+  let numbered = 0; // lines of the blocks handed out so far
+  let written: Promise<void> = Promise.resolve(); // the rows go into the file in order
+  const inFlight: Promise<void>[] = [];
+  const freeIn: Uint8Array[] = [];
+  const freeOut: Uint8Array[] = [];
+  const input = await open(ctx.source, 'r');
+  const output = await open(ctx.tempPath, 'w');
+  // A block is read at the back of its buffer; the line carried from the block before is put
+  // in front of it.
+  const SPLIT_BLOCK = ctx.chunkBytes;
+  let position = offset;
+  let next: Promise<{ buf: Uint8Array; n: number }> | undefined;
+  const read = async () => {
+    const buf = freeIn.pop() ?? new Uint8Array(SPLIT_CARRY + SPLIT_BLOCK);
+    const at = position;
+    position += SPLIT_BLOCK;
+    let n = 0;
+    while (n < SPLIT_BLOCK) {
+      const { bytesRead } = await input.read(buf, SPLIT_CARRY + n, SPLIT_BLOCK - n, at + n);
+      if (bytesRead === 0) break;
+      n += bytesRead;
+    }
+    return { buf, n };
+  };
+  const take = async (buf: Uint8Array, chunk: Uint8Array, first: number, lines: number) => {
+    // Each row is at most twice its line and 40 bytes, and a canonical line is longer than 200
+    // bytes: room for every row of the chunk (a call that stops early fails the segment).
+    const need = 3 * chunk.length + 4096;
+    let out = freeOut.pop();
+    if (out === undefined || out.length < need) out = new Uint8Array(need);
+    const [consumed, size, got, failedAt, chars] = await native.splitAsync(chunk, out, first);
+    freeIn.push(buf);
+    if (failedAt >= 0 || consumed !== chunk.length || got !== lines) splitted.ok = false;
+    splitted.lines += got;
+    splitted.payloadChars += chars;
+    const rows = out.subarray(0, size);
+    const before = written;
+    written = (async () => {
+      await before;
+      await writeAll(output, rows);
+      freeOut.push(out);
+    })();
+  };
   try {
-    // Pipelined: the next chunk is read, and this one hashed here, while a thread of libuv's
-    // pool recognises and splits it, and the previous rows are written.
-    let next = chunks.next();
+    let carry: Uint8Array = new Uint8Array(0);
+    next = read();
     while (bytes < ctx.segmentBytes && splitted.ok) {
-      const got = await next;
-      if (got.done) {
+      const block = next;
+      next = undefined;
+      if (block === undefined) break;
+      const { buf, n } = await block;
+      const data = buf.subarray(SPLIT_CARRY - carry.length, SPLIT_CARRY + n);
+      data.set(carry, 0);
+      if (data.length === 0) {
+        eof = true; // the file ended with the block before
+        break;
+      }
+      const last = n < SPLIT_BLOCK; // the file ends in this block
+      const end = last ? data.length : data.lastIndexOf(10) + 1;
+      carry = data.slice(end);
+      if (end === 0 || carry.length > SPLIT_CARRY) {
+        splitted.ok = false; // a line longer than any canonical line
+        break;
+      }
+      if (!last && bytes + end < ctx.segmentBytes) next = read();
+      const chunk = data.subarray(0, end);
+      const lines = native.countLines(chunk) + (chunk[chunk.length - 1] !== 10 ? 1 : 0);
+      inFlight.push(take(buf, chunk, numbered, lines));
+      // This thread hashes the bytes being split meanwhile (the same buffer: the stored rows
+      // and the sha256 come from the same bytes).
+      hash.update(chunk);
+      numbered += lines;
+      bytes += chunk.length;
+      ctx.onChecked(bytes);
+      if (inFlight.length >= 2) await inFlight.shift();
+      if (last) {
         eof = true;
         break;
       }
-      const src = got.value;
-      bytes += src.length;
-      if (bytes < ctx.segmentBytes) next = chunks.next();
-      let hashed = false;
-      for (let at = 0; at < src.length && splitted.ok; ) {
-        await written[turn]; // this buffer's previous rows are in the file
-        let out = outs[turn];
-        if (out.length < 2 * (src.length - at) + 4096) {
-          out = outs[turn] = new Uint8Array(2 * (src.length - at) + 4096);
-        }
-        const job = native.splitAsync(src.subarray(at), out, splitted.lines);
-        if (!hashed) hash.update(src);
-        hashed = true;
-        const [consumed, size, lines, failedAt, chars] = await job;
-        splitted.lines += lines;
-        splitted.payloadChars += chars;
-        if (failedAt >= 0 || consumed === 0) splitted.ok = false;
-        at += consumed;
-        const rows = out.subarray(0, size);
-        last = written[turn] = last.then(() => writeAll(fh, rows));
-        turn ^= 1;
-      }
-      ctx.onChecked(bytes);
     }
-    await last;
+    await Promise.all(inFlight);
+    await written;
   } finally {
-    await fh.close();
+    await next?.catch(() => undefined); // a read still under way when the segment stopped
+    await input.close();
+    await output.close();
   }
+  if (splitted.lines !== numbered) splitted.ok = false;
   return { bytes, eof, splitted };
 }

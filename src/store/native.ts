@@ -21,6 +21,8 @@ export interface NativeRecogniser {
     out: Uint8Array,
     first: number,
   ): Promise<[number, number, number, number, number]>;
+  /** The number of newline bytes in `src`. */
+  countLines(src: Uint8Array): number;
   /** The payload's length when `line` is the canonical text of a valid event, else -1. */
   recognise(line: Uint8Array): number;
 }

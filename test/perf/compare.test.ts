@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { compareMetric, compareResults, DEFAULT_COMPARE } from '../../src/perf/compare.js';
+import type { Metric } from '../../src/perf/results.js';
 import { metric, results } from './fixtures.js';
 import { logNormal, rng } from './noise.js';
 
@@ -137,6 +138,25 @@ describe('bench compare: the statistics do not cry wolf', () => {
     expect(c.metrics.find((m) => m.name === 'rss')).toMatchObject({ normalized: false, ratio: 1 });
     const raw = compareResults(base, slowMachine, { ...DEFAULT_COMPARE, normalize: 'never' });
     expect(raw.regressions).toBe(1);
+  });
+
+  it('never scales a ratio of two figures of one run, even one marked CPU-bound', () => {
+    const random = rng(6);
+    const ratio = (samples: number[]): Metric => ({ ...metric('r', samples, 'higher'), unit: 'ratio' });
+    const base = results([ratio(logNormal(random, N, 3, CV))]);
+    const fastMachine = results([ratio(logNormal(random, N, 3, CV))], {
+      cpu_model: 'Faster CPU',
+      calibration: {
+        score: 2000,
+        unit: 'passes/s',
+        samples: [2000],
+        mad: 0,
+        workload: 'planledger-calibration-v1',
+      },
+    });
+    const c = compareResults(base, fastMachine);
+    expect(c.calibration_factor).toBe(2);
+    expect(c.metrics[0]).toMatchObject({ normalized: false, verdict: 'unchanged' });
   });
 
   it('reports metrics missing from either side', () => {
