@@ -140,6 +140,28 @@ describe('bench compare: the statistics do not cry wolf', () => {
     expect(raw.regressions).toBe(1);
   });
 
+  it('takes a few MB less memory after a reboot as the same machine (no scaling)', () => {
+    const random = rng(7);
+    const base = results([metric('t', logNormal(random, N, 100, CV))], { memory_mb: 24105 });
+    const fast = {
+      score: 2000,
+      unit: 'passes/s',
+      samples: [2000],
+      mad: 0,
+      workload: 'planledger-calibration-v1',
+    };
+    const sameBoxOtherBoot = results([metric('t', logNormal(random, N, 100, CV))], {
+      memory_mb: 24106,
+      calibration: fast,
+    });
+    expect(compareResults(base, sameBoxOtherBoot).normalized).toBe(false);
+    const otherBox = results([metric('t', logNormal(random, N, 100, CV))], {
+      memory_mb: 32768,
+      calibration: fast,
+    });
+    expect(compareResults(base, otherBox).normalized).toBe(true);
+  });
+
   it('never scales a ratio of two figures of one run, even one marked CPU-bound', () => {
     const random = rng(6);
     const ratio = (samples: number[]): Metric => ({ ...metric('r', samples, 'higher'), unit: 'ratio' });
