@@ -334,6 +334,7 @@ async function splitSegment(
   // A block is read at the back of its buffer; the line carried from the block before is put
   // in front of it.
   const SPLIT_BLOCK = ctx.chunkBytes;
+  const OUT_BYTES = 3 * (SPLIT_CARRY + SPLIT_BLOCK) + 4096; // room for any block's rows
   let position = offset;
   let next: Promise<{ buf: Uint8Array; n: number }> | undefined;
   const read = async () => {
@@ -353,7 +354,7 @@ async function splitSegment(
     // bytes: room for every row of the chunk (a call that stops early fails the segment).
     const need = 3 * chunk.length + 4096;
     let out = freeOut.pop();
-    if (out === undefined || out.length < need) out = new Uint8Array(need);
+    if (out === undefined || out.length < need) out = new Uint8Array(Math.max(need, OUT_BYTES));
     const [consumed, size, got, failedAt, chars] = await native.splitAsync(chunk, out, first);
     freeIn.push(buf);
     if (failedAt >= 0 || consumed !== chunk.length || got !== lines) splitted.ok = false;

@@ -5,8 +5,9 @@
  * path (which parses and validates every line in JavaScript) stores: same rows, same seq, same
  * rejections, same counts; a segment with a line that is not canonical goes to the other paths.
  */
+import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { EVENT_TYPES, exampleEvent, serializeEvent, validateEvent } from '../../src/schema/index.js';
@@ -252,5 +253,36 @@ describe.each([
       expect(json.rows).toEqual(workers.rows);
       expect(json.counts.accepted).toBe(lines.length);
     }
+  });
+});
+
+describe('ingest: where the read_csv path puts its rows', () => {
+  it('uses PLANLEDGER_TMPDIR, removes its copy, and removes copies of killed runs only', async () => {
+    const dir = tempDir();
+    const rows = join(dir, 'rows');
+    mkdirSync(rows);
+    // A copy left by a process that is gone, and one of a process that is alive.
+    const gone = spawnSync(process.execPath, ['-e', '0']).pid as number;
+    const alive = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)']);
+    writeFileSync(join(rows, `planledger-ingest-${gone}-x.tmp`), 'left');
+    writeFileSync(join(rows, `planledger-ingest-${alive.pid}-y.tmp`), 'in use');
+    const lines = canonicalLines(50);
+    const file = writeLines(join(dir, 'events.ndjson'), lines);
+    const seen: string[][] = [];
+    const before = process.env.PLANLEDGER_TMPDIR;
+    process.env.PLANLEDGER_TMPDIR = rows;
+    try {
+      const store = await newStore();
+      const r = await ingestFiles(store, [file], { onProgress: () => seen.push(readdirSync(rows)) });
+      store.close();
+      expect(r.accepted).toBe(lines.length);
+    } finally {
+      if (before === undefined) delete process.env.PLANLEDGER_TMPDIR;
+      else process.env.PLANLEDGER_TMPDIR = before;
+      alive.kill();
+    }
+    const own = `planledger-ingest-${process.pid}-`;
+    expect(seen.some((names) => names.some((n) => n.startsWith(own)))).toBe(true);
+    expect(readdirSync(rows)).toEqual([`planledger-ingest-${alive.pid}-y.tmp`]);
   });
 });
