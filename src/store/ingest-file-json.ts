@@ -1,19 +1,24 @@
 /**
- * One NDJSON file through ingest's read_json path (docs/store.md, "Ingest path: read_json"), the
- * fastest: when every line of a segment of the file is already the canonical text of a valid
- * event, DuckDB's own typed JSON reader loads the segment in one statement, while this thread
- * (or, with more than three cores, parser workers) confirms, line by line, that every line is
- * canonical and valid (recognise-chunk.ts). The first chunk is checked before DuckDB starts, and
- * a chunk that fails stops DuckDB's statement, so a file that is not canonical costs little.
+ * One NDJSON file through ingest's fastest paths (docs/store.md, "Ingest path: read_csv" and
+ * "read_json"): when every line of a segment of the file is already the canonical text of a
+ * valid event, DuckDB's own reader loads the segment in one statement.
+ *
+ * - read_csv (the native recogniser is built): the segment's lines are recognised and split,
+ *   off this thread, into numbered tab-separated rows in a temporary file (native/, `split
+ *   Segment`) while this thread hashes the same bytes; the first line that is not canonical
+ *   stops the segment before DuckDB starts. DuckDB's parallel CSV reader then loads the rows.
+ * - read_json (without it): DuckDB's typed JSON reader loads the segment, numbered WITH
+ *   ORDINALITY, while this thread (or, with more than three cores, parser workers) confirms
+ *   line by line that every line is canonical (recognise-chunk.ts); the first chunk is checked
+ *   before DuckDB starts, and a chunk that fails stops the statement. What DuckDB reads is
+ *   exactly what was checked: a file that is one segment is read in place and must be unchanged
+ *   (size, modification time, inode) until its rows and the check are done; the segments of a
+ *   larger file are copied, as this thread reads them, into the temporary file.
+ *
  * A segment is one batch (one transaction, writer.ts). If any line is not recognised, the
  * segment's rows are rolled back and the file continues, from that segment on, on the SQL and
- * worker paths, which decide and explain line by line: this path can only skip work, never
+ * worker paths, which decide and explain line by line: these paths can only skip work, never
  * change what is accepted or stored.
- *
- * What DuckDB reads is exactly what the workers checked: a file that is one segment is read in
- * place, and must be unchanged (size, modification time, inode) from before its first byte was
- * read until its rows and the check are both done; the segments of a larger file are copied, as
- * this thread reads them, into a temporary file next to the database, which DuckDB then reads.
  */
 import { createHash } from 'node:crypto';
 import type { Stats } from 'node:fs';
@@ -129,8 +134,8 @@ class Checks {
 }
 
 /**
- * Ingest a file segment by segment through the read_json path; hands the file back (with its
- * chunks from the failed segment on) at the first segment that is not wholly canonical.
+ * Ingest a file segment by segment through the read_csv or read_json path; hands the file back
+ * (with its chunks from the failed segment on) at the first segment that is not wholly canonical.
  */
 export async function ingestFileJson(ctx: JsonFileContext, chunksOf: Chunks): Promise<JsonFileOutcome> {
   const before = await stat(ctx.source);
@@ -307,8 +312,8 @@ const SPLIT_CARRY = 64 << 10;
 
 /**
  * Recognise and split a segment of the file, from `offset`, into tab-separated rows in the
- * temporary file (native/canonical.c). The file is read in blocks (`chunkBytes`) into reused buffers
- * (the next block is read while this one is handed out); each block's whole lines, with the
+ * temporary file (native/canonical.c). The file is read in blocks (`chunkBytes`) into reused
+ * buffers (the next block is read while this one is handed out); each block's whole lines, with the
  * line carried over from the block before, go to a thread of libuv's pool, two at a time,
  * each numbered from the lines before it (counted first); the rows are written in order.
  * Stops at the first line that is not canonical, or longer than any canonical line can be
