@@ -1,5 +1,5 @@
 // Builds the optional native recogniser (native/) with node-gyp, which npm bundles.
-// Run by `npm ci` (the prepare script). A machine without a C compiler gets a warning, not a
+// Run by `npm ci` (the install script). A machine without a C compiler gets a warning, not a
 // failed install: ingest then takes its read_json path (docs/store.md, "Ingest path").
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
