@@ -56,9 +56,9 @@ export const RANGES_OF_EMPLOYEE =
  * Where the participant's events sit in the sequence (the store's participant_event_ranges):
  * a constant seq range lets DuckDB's zonemaps skip every other row group (docs/store.md, "Layout").
  */
-async function seqRange(
+export async function seqRange(
   conn: DuckDBConnection,
-  p: Participant,
+  p: Pick<Participant, 'scenario_id' | 'employee_id'>,
 ): Promise<{ from: bigint; to: bigint } | null> {
   try {
     const r = await conn.runAndReadAll(
