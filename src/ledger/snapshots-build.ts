@@ -15,7 +15,7 @@
  * incremental build refuses (status `stale`) and `--rebuild` (option `rebuild`) is required; the
  * queries refuse stale rows too (snapshots-state.ts). Versions are never mixed.
  */
-import type { DuckDBConnection } from '@duckdb/node-api';
+import { type DuckDBConnection, quotedString } from '@duckdb/node-api';
 import { BUCKETS, EMPLOYER_BUCKETS, LEDGER_VERSION } from './snapshot-ledger.js';
 import {
   aggregateNames,
@@ -42,7 +42,20 @@ export interface BuildOptions {
   /** Timestamp written to `created_at` (default: now). */
   now?: Date;
   log?: (message: string) => void;
+  /**
+   * DuckDB `memory_limit` while building (default `PLANLEDGER_BUILD_MEMORY_LIMIT` or
+   * BUILD_MEMORY_LIMIT); the connection's own limit is restored afterwards.
+   */
+  memoryLimit?: string;
 }
+
+/**
+ * DuckDB's memory during a build. The simulation's bound is 1 GB of RSS for the whole process;
+ * Node and DuckDB's untracked allocations take part of it, so the build's sorts, windows and
+ * groupings spill to the store's temporary directory (`<store>.tmp`, DuckDB's default) beyond
+ * this (docs/snapshots.md, "Memory").
+ */
+export const BUILD_MEMORY_LIMIT = '512MB';
 
 export type ScenarioBuildStatus = 'built' | 'current' | 'stale' | 'empty';
 
@@ -75,6 +88,21 @@ export interface BuildResult {
 export async function buildSnapshots(conn: DuckDBConnection, opts: BuildOptions = {}): Promise<BuildResult> {
   const t0 = performance.now();
   await ensureSnapshotTables(conn);
+  const [{ limit: before }] = await rows(conn, "SELECT current_setting('memory_limit') AS limit");
+  const limit = opts.memoryLimit ?? process.env.PLANLEDGER_BUILD_MEMORY_LIMIT ?? BUILD_MEMORY_LIMIT;
+  await conn.run(`SET memory_limit = ${quotedString(limit)}`);
+  try {
+    return await buildEveryScenario(conn, opts, t0);
+  } finally {
+    await conn.run(`SET memory_limit = ${quotedString(String(before))}`);
+  }
+}
+
+async function buildEveryScenario(
+  conn: DuckDBConnection,
+  opts: BuildOptions,
+  t0: number,
+): Promise<BuildResult> {
   const scenarios =
     opts.scenario !== undefined
       ? [opts.scenario]

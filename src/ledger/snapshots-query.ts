@@ -8,7 +8,7 @@
  * do not reflect yet): then an earlier snapshot is used, so the answer is right even before the
  * next `snapshots build`.
  */
-import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
+import type { DuckDBConnection, DuckDBPreparedStatement, DuckDBValue } from '@duckdb/node-api';
 import { fromDay, toDay, weekday } from '../schema/dates.js';
 import { formatDecimal } from '../schema/decimal.js';
 import {
@@ -56,9 +56,9 @@ export const RANGES_OF_EMPLOYEE =
  * Where the participant's events sit in the sequence (the store's participant_event_ranges):
  * a constant seq range lets DuckDB's zonemaps skip every other row group (docs/store.md, "Layout").
  */
-async function seqRange(
+export async function seqRange(
   conn: DuckDBConnection,
-  p: Participant,
+  p: Pick<Participant, 'scenario_id' | 'employee_id'>,
 ): Promise<{ from: bigint; to: bigint } | null> {
   try {
     const r = await conn.runAndReadAll(
@@ -156,57 +156,129 @@ function fridayOnOrBeforeDay(day: number): string {
   return fromDay(day - ((weekday(day) + 2) % 7));
 }
 
+/** The snapshot figures a query resumes from (calculations.md, The ledger). */
+const FIGURES = [...BUCKETS, ...EMPLOYER_BUCKETS.map(grossColumn), 'vested_percentage'];
+
 /**
- * Balances as of `asOf` from the latest usable snapshot plus the events after it. Falls back to
- * the full replay (path `events`) when there is no usable snapshot on or before the date.
- * Two round trips in the common case (docs/snapshots.md, "Queries"): the build state with the
- * participant's seq range, then the snapshot row together with the events after it.
+ * The first query of a participant's balance (docs/snapshots.md, "Queries"): three parts, each a
+ * scan with constant filters only, so that each reads a row group or two and the plan has no join:
+ *  0. the participant's seq ranges (one per scenario), through the employee_id index of
+ *     participant_event_ranges (DuckDB uses it only when no other filter is pushed into the scan);
+ *  1. the scenario's build state;
+ *  2. the snapshot row of the Friday `$f`, from that Friday's row groups only (zonemaps on
+ *     snapshot_date: rows are stored in date order).
+ */
+export const SNAPSHOT_LOOKUP_SQL = `
+SELECT 0 AS part, scenario_id AS k, first_seq AS a, last_seq AS b, NULL::DATE AS d, ${FIGURES.map((c) => `NULL::DECIMAL(18,6) AS ${c}`).join(', ')}
+  FROM participant_event_ranges WHERE employee_id = $e
+UNION ALL
+SELECT 1, ledger_version, max_seq, NULL, end_date, ${FIGURES.map(() => 'NULL').join(', ')}
+  FROM ${BUILD_STATE_TABLE} WHERE scenario_id = $s
+UNION ALL
+SELECT 2, NULL, NULL, NULL, snapshot_date, ${FIGURES.join(', ')}
+  FROM ${SNAPSHOT_TABLE}
+ WHERE snapshot_date = CAST($f AS DATE) AND scenario_id = $s AND employee_id = $e AND plan_id = $p`;
+
+/** The snapshot row of one Friday (the last one built, when the date is after it). */
+const SNAPSHOT_ROW_SQL = `SELECT 2 AS part, snapshot_date AS d, ${FIGURES.join(', ')} FROM ${SNAPSHOT_TABLE}
+ WHERE snapshot_date = CAST($f AS DATE) AND scenario_id = $s AND employee_id = $e AND plan_id = $p`;
+
+/** Statements prepared once per connection (DuckDB parses and plans each once), and whether each is running. */
+const prepared = new WeakMap<
+  DuckDBConnection,
+  Map<string, { stmt: DuckDBPreparedStatement; busy: boolean }>
+>();
+
+/**
+ * Run a statement with the connection's prepared copy of it; a call made while that copy is
+ * running (concurrent questions on one connection) runs its own, as parameters are bound to the
+ * statement.
+ */
+async function runPrepared(
+  conn: DuckDBConnection,
+  sql: string,
+  params: Record<string, string>,
+): Promise<Record<string, DuckDBValue>[]> {
+  let byText = prepared.get(conn);
+  if (byText === undefined) {
+    byText = new Map();
+    prepared.set(conn, byText);
+  }
+  let cached = byText.get(sql);
+  if (cached === undefined) {
+    cached = { stmt: await conn.prepare(sql), busy: false };
+    byText.set(sql, cached);
+  }
+  if (cached.busy) return rows(conn, sql, params);
+  cached.busy = true;
+  try {
+    cached.stmt.bind(params);
+    return (await cached.stmt.runAndReadAll()).getRowObjects();
+  } finally {
+    cached.busy = false;
+  }
+}
+
+/**
+ * Balances as of `asOf` from the latest usable snapshot plus the events after it. When the
+ * participant has no snapshot on or before the date, the answer is the replay (path `events`).
+ * In the common case, where the last build covers every stored event of the participant, two
+ * queries: SNAPSHOT_LOOKUP_SQL, then the events after the Friday (none when the date is that
+ * Friday), read by the participant's seq range. Otherwise the general path decides which snapshot
+ * is still right.
  */
 export async function balanceFromSnapshots(
   conn: DuckDBConnection,
   p: Participant,
   asOf: string,
 ): Promise<BalanceResult> {
-  let head: Record<string, DuckDBValue> | undefined;
+  const params = { e: p.employee_id, s: p.scenario_id, p: p.plan_id };
+  let found: Record<string, DuckDBValue>[];
+  let friday = fridayOnOrBeforeDay(toDay(asOf));
   try {
-    [head] = await rows(
-      conn,
-      `WITH r AS MATERIALIZED (${RANGES_OF_EMPLOYEE})
-       SELECT b.ledger_version, b.max_seq, b.end_date, r.first_seq, r.last_seq
-         FROM (SELECT 1) AS one
-         LEFT JOIN ${BUILD_STATE_TABLE} b ON b.scenario_id = $s
-         LEFT JOIN r ON r.scenario_id = $s`,
-      { s: p.scenario_id, e: p.employee_id },
-    );
+    found = await runPrepared(conn, SNAPSHOT_LOOKUP_SQL, { ...params, f: friday });
   } catch {
     return balanceFromSnapshotsInGeneral(conn, p, asOf); // a store without the tables
   }
-  if (head.ledger_version === null || head.end_date === null) return balanceFromEvents(conn, p, asOf);
-  if (head.ledger_version !== LEDGER_VERSION)
-    throw new SnapshotsStale(p.scenario_id, String(head.ledger_version));
-  // Events stored after the last build: the general path decides which snapshot is still right.
-  if (head.first_seq === null || toBigInt(head.last_seq) > toBigInt(head.max_seq)) {
-    return balanceFromSnapshotsInGeneral(conn, p, asOf);
+  const ranges = found.filter((r) => r.part === 0 && r.k === p.scenario_id);
+  const build = found.find((r) => r.part === 1);
+  let snapshot = found.find((r) => r.part === 2);
+  const range = ranges.length === 0 ? null : { from: toBigInt(ranges[0].a), to: toBigInt(ranges[0].b) };
+  if (build === undefined || build.d === null) {
+    return resultOf(
+      p,
+      asOf,
+      foldEvents(new LedgerState(), await ledgerEvents(conn, p, null, asOf, range)),
+      'events',
+      null,
+    );
   }
-  const friday = fridayOnOrBeforeDay(Math.min(toDay(asOf), toDay(isoDate(head.end_date))));
-  const figures = [...BUCKETS, ...EMPLOYER_BUCKETS.map(grossColumn), 'vested_percentage'];
-  const r = await rows(
-    conn,
-    `SELECT 0 AS part, snapshot_date, NULL::BIGINT AS seq, NULL::VARCHAR AS payload, ${figures.join(', ')}
-       FROM ${SNAPSHOT_TABLE}
-      WHERE snapshot_date = CAST($f AS DATE) AND scenario_id = $s AND employee_id = $e AND plan_id = $p
-     UNION ALL
-     SELECT 1, effective_date, seq, payload, ${figures.map(() => 'NULL').join(', ')}
-       FROM fct_yearly_events
-      WHERE scenario_id = $s AND employee_id = $e AND plan_id = $p AND event_type IN (${LEDGER_TYPES_SQL})
-        AND seq BETWEEN ${toBigInt(head.first_seq)} AND ${toBigInt(head.last_seq)}
-        AND effective_date > CAST($f AS DATE) AND effective_date <= CAST($to AS DATE)
-      ORDER BY part, snapshot_date, seq`,
-    { s: p.scenario_id, e: p.employee_id, p: p.plan_id, f: friday, to: asOf },
+  if (build.k !== LEDGER_VERSION) throw new SnapshotsStale(p.scenario_id, String(build.k));
+  // Events stored after the last build: the general path decides which snapshot is still right.
+  if (range === null || range.to > toBigInt(build.a)) return balanceFromSnapshotsInGeneral(conn, p, asOf);
+  const endDate = isoDate(build.d);
+  if (friday > endDate) {
+    friday = endDate; // a date after the last Friday built: its snapshot, then the events after it
+    snapshot = (await runPrepared(conn, SNAPSHOT_ROW_SQL, { ...params, f: friday }))[0];
+  }
+  if (snapshot === undefined) {
+    // No snapshot yet on that Friday: the participant's first plan event is after it.
+    return resultOf(
+      p,
+      asOf,
+      foldEvents(new LedgerState(), await ledgerEvents(conn, p, null, asOf, range)),
+      'events',
+      null,
+    );
+  }
+  const events = friday === asOf ? [] : await ledgerEvents(conn, p, friday, asOf, range);
+  return resultOf(
+    p,
+    asOf,
+    foldEvents(stateOfSnapshot({ ...snapshot, snapshot_date: snapshot.d }), events),
+    'snapshot',
+    friday,
   );
-  if (r.length === 0 || Number(r[0].part) !== 0) return balanceFromEvents(conn, p, asOf);
-  const events = r.slice(1).map((x) => toLedgerEvent([x.snapshot_date, x.payload]));
-  return resultOf(p, asOf, foldEvents(stateOfSnapshot(r[0]), events), 'snapshot', friday);
 }
 
 /**

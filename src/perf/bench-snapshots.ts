@@ -211,13 +211,23 @@ export async function runSnapshotBench(
       },
       d: new Date(first + Math.floor((random() * span) / 86_400_000) * 86_400_000).toISOString().slice(0, 10),
     }));
-    for (const s of sample.slice(0, 20)) await balanceFromSnapshots(conn, s.p, s.d); // warm-up
+    // Both paths as `planledger balance` runs them: one DuckDB thread (a point lookup gains
+    // nothing from a second one, and waits for it on a busy machine).
+    const [{ t: threads }] = (
+      await conn.runAndReadAll("SELECT current_setting('threads') AS t")
+    ).getRowObjectsJS() as Array<{ t: bigint }>;
+    await conn.run('SET threads = 1');
+    for (const s of sample.slice(0, 20)) {
+      await balanceFromSnapshots(conn, s.p, s.d); // warm-up
+      await balanceFromEvents(conn, s.p, s.d);
+    }
     const viaSnapshot: number[] = [];
     const viaReplay: number[] = [];
     for (const s of sample) {
       viaSnapshot.push(await timeMs(() => balanceFromSnapshots(conn, s.p, s.d)));
       viaReplay.push(await timeMs(() => balanceFromEvents(conn, s.p, s.d)));
     }
+    await conn.run(`SET threads = ${Number(threads)}`);
     const sortedS = [...viaSnapshot].sort((a, b) => a - b);
     const sortedR = [...viaReplay].sort((a, b) => a - b);
     // Per repetition (the pairs in `ctx.repetitions` consecutive groups): percentiles as samples,

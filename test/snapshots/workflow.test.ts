@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { resolvePlan, resolveScenario, UnknownParticipant } from '../../src/ledger/snapshot-resolve.js';
 import { buildSnapshots } from '../../src/ledger/snapshots-build.js';
 import { planWideQuery } from '../../src/ledger/snapshots-plan-wide.js';
 import { balanceFromEvents, balanceFromSnapshots } from '../../src/ledger/snapshots-query.js';
@@ -117,6 +118,45 @@ describe('simulate → store → snapshots → history and balance → verify', 
           expect(Number(row.vested_balance).toFixed(2)).toBe(Number(viaEvents.vested_balance).toFixed(2));
       }
     }
+  });
+
+  it('a date before the first snapshot is answered from the events, and says so; a Friday from the snapshot alone', async () => {
+    // Participants whose first plan event is not on a Friday: that day is before their first snapshot.
+    const late = (
+      await store.connection.runAndReadAll(
+        `SELECT employee_id, plan_id, CAST(min(effective_date) AS VARCHAR) AS d FROM fct_yearly_events
+          WHERE scenario_id = '${SCENARIO}' AND plan_id IS NOT NULL GROUP BY employee_id, plan_id
+         HAVING dayofweek(min(effective_date)) <> 5 ORDER BY hash(employee_id) LIMIT 5`,
+      )
+    ).getRows();
+    expect(late.length).toBeGreaterThan(0);
+    for (const [employee, plan, d] of late) {
+      const p = { scenario_id: SCENARIO, employee_id: String(employee), plan_id: String(plan) };
+      const viaSnapshot = await balanceFromSnapshots(store.connection, p, String(d));
+      expect(viaSnapshot.path).toBe('events');
+      expect(viaSnapshot.snapshot_date).toBeNull();
+      expect(viaSnapshot).toEqual(await balanceFromEvents(store.connection, p, String(d)));
+      const friday = '2025-06-27';
+      const onFriday = await balanceFromSnapshots(store.connection, p, friday);
+      expect(onFriday.snapshot_date).toBe(friday);
+      expect({ ...onFriday, path: 'x', snapshot_date: null }).toEqual({
+        ...(await balanceFromEvents(store.connection, p, friday)),
+        path: 'x',
+      });
+    }
+  });
+
+  it('resolves the scenario and the plan from the participant ranges; an unknown employee is named', async () => {
+    const conn = store.connection;
+    expect(await resolveScenario(conn, undefined)).toBe(SCENARIO);
+    await expect(resolveScenario(conn, 'nope')).rejects.toThrow(/no events of scenario nope/);
+    const [[employee, plan]] = (
+      await conn.runAndReadAll(
+        `SELECT employee_id, plan_id FROM fct_yearly_events WHERE plan_id IS NOT NULL ORDER BY seq LIMIT 1`,
+      )
+    ).getRows();
+    expect(await resolvePlan(conn, SCENARIO, String(employee), undefined)).toBe(String(plan));
+    await expect(resolvePlan(conn, SCENARIO, 'NOBODY', undefined)).rejects.toThrow(UnknownParticipant);
   });
 
   it('verify finds every stored figure equal to the ledger’s', async () => {

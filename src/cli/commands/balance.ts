@@ -60,6 +60,9 @@ export function register(program: Command): void {
           out(`  ${'vested_balance'.padEnd(26)}${r.vested_balance.padStart(16)}`);
         },
         flags.lake,
+        // A point lookup gains nothing from a second thread, and on a busy machine it waits
+        // for one (docs/snapshots.md, "The balance command").
+        1,
       );
     });
 }

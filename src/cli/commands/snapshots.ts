@@ -22,6 +22,8 @@ export async function withStore<T>(
   readOnly: boolean,
   fn: (s: StoreHandle) => Promise<T>,
   lake?: string,
+  /** DuckDB threads (default: the store's setting). */
+  threads?: number,
 ): Promise<T> {
   const { openStore, StoreLockedError, StoreMissingError } = await import('../../store/open.js');
   const { SnapshotsStale } = await import('../../ledger/snapshots-state.js');
@@ -32,7 +34,7 @@ export async function withStore<T>(
     store =
       lake !== undefined
         ? await (await import('../../store/lake.js')).openQueryStore({ lake })
-        : await openStore({ path: db, readOnly });
+        : await openStore({ path: db, readOnly, threads });
   } catch (err) {
     if (err instanceof StoreLockedError || err instanceof StoreMissingError)
       throw new UsageError(err.message);
