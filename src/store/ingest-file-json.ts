@@ -146,6 +146,13 @@ export async function ingestFileJson(ctx: JsonFileContext, chunksOf: Chunks): Pr
   const chunks = chunksOf(ctx.source);
   let line = 0; // lines of the file committed so far
   let offset = 0; // bytes of the file committed so far
+  // Done only when every byte of the file was committed here; else the other paths take the
+  // rest, so that every line is read, accepted, rejected or a duplicate (never skipped).
+  const handBack = async (): Promise<JsonFileOutcome> => {
+    if (offset >= before.size) return { lines: line };
+    await chunks.return(undefined);
+    return { lines: line, rest: chunksOf(ctx.source, offset) };
+  };
   for (;;) {
     const startedAt = new Date();
     // 1. The segment's first chunk is checked before DuckDB starts; a larger file's segment is
@@ -168,7 +175,9 @@ export async function ingestFileJson(ctx: JsonFileContext, chunksOf: Chunks): Pr
     } else {
       ({ bytes, eof, ranges } = await copySegment(ctx, chunks, hash));
     }
-    if (bytes === 0) return { lines: line };
+    // Nothing handed out: the file ended, or (split) its next line is longer than any canonical
+    // line, which the other paths then reject with its reason.
+    if (bytes === 0) return await handBack();
     const statement = { running: false };
     const checks = new Checks(ctx, () => {
       // Stop DuckDB's statement: the segment is not stored here. (An interrupt that arrives just
@@ -243,7 +252,7 @@ export async function ingestFileJson(ctx: JsonFileContext, chunksOf: Chunks): Pr
     offset += bytes;
     ctx.onBytes(bytes, lines);
     ctx.onBatch(res, 0);
-    if (eof) return { lines: line };
+    if (eof) return await handBack();
   }
 }
 
