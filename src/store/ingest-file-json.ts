@@ -24,6 +24,7 @@ import { createHash } from 'node:crypto';
 import type { Stats } from 'node:fs';
 import { type FileHandle, open, stat } from 'node:fs/promises';
 import type { DuckDBConnection } from '@duckdb/node-api';
+import { faultPoint } from './fault.js';
 import { csvInsertSql, jsonInsertSql, PAYLOAD_CHARS_SQL, SCENARIOS_SQL } from './ingest-sql.js';
 import type { NativeRecogniser } from './native.js';
 import type { Recognition } from './recognise-chunk.js';
@@ -172,6 +173,7 @@ export async function ingestFileJson(ctx: JsonFileContext, chunksOf: Chunks): Pr
       }
     } else if (split) {
       ({ bytes, eof, splitted } = await splitSegment(ctx, ctx.splitter as NativeRecogniser, offset, hash));
+      faultPoint('ingest-split');
     } else {
       ({ bytes, eof, ranges } = await copySegment(ctx, chunks, hash));
     }
@@ -187,7 +189,10 @@ export async function ingestFileJson(ctx: JsonFileContext, chunksOf: Chunks): Pr
     let inserted: Promise<Rows | null> = Promise.resolve(null);
     if (split) {
       // 2'. Every line was recognised (and hashed) as it was split: DuckDB loads the rows.
-      if (splitted.ok) inserted = insertSegment(ctx, csvInsertSql(file), true, statement);
+      if (splitted.ok) {
+        inserted = insertSegment(ctx, csvInsertSql(file), true, statement);
+        faultPoint('ingest-statement');
+      }
     } else {
       await checks.add(ranges[0]);
       if (!checks.failed) await checks.all();

@@ -12,6 +12,7 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { type CanonicalEvent, type Contract, loadContract } from './contract-adapter.js';
+import { faultPoint } from './fault.js';
 import { type ChunkRange, ingestFileJson } from './ingest-file-json.js';
 import { ingestFileSql } from './ingest-file-sql.js';
 import { nativeRecogniser } from './native.js';
@@ -407,6 +408,7 @@ export async function ingestFiles(
         if (head === undefined) break;
         const r = await head.result;
         await writer.stage(r.batch);
+        faultPoint('ingest-workers');
         if (r.rejections.length > 0) {
           for (const rej of r.rejections) rej.line += line;
           rejections = rejections.concat(r.rejections);
