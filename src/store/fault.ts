@@ -4,16 +4,19 @@
  * n-th time it reaches the named point (nothing runs after it: no finally, no exit handler),
  * exactly as `kill -9` from outside would, but at a chosen place. `<point>@` instead of
  * `<point>:` kills on the next turn of the event loop, while the statement just started runs
- * (a commit under way). Unset (always, outside tests), a point costs one comparison.
+ * (a commit under way). A suffix `:SIGINT` or `:SIGTERM` sends that signal instead (the
+ * signal tests: the process then handles it). Unset (always, outside tests), a point costs one
+ * comparison.
  */
 
-const spec = /^([a-z:-]+)([:@])([0-9]+)$/.exec(process.env.PLANLEDGER_FAULT ?? '');
+const spec = /^([a-z-]+)([:@])([0-9]+)(?::(SIGINT|SIGTERM))?$/.exec(process.env.PLANLEDGER_FAULT ?? '');
 const target = spec?.[1];
 const later = spec?.[2] === '@';
 let remaining = Number(spec?.[3] ?? 0);
+const signal = (spec?.[4] ?? 'SIGKILL') as NodeJS.Signals;
 
 const kill = (): void => {
-  process.kill(process.pid, 'SIGKILL');
+  process.kill(process.pid, signal);
 };
 
 /** A named place where a crash test may kill this process (see the file's header). */

@@ -69,6 +69,12 @@ export interface IngestOptions {
    */
   path?: 'auto' | 'sql' | 'workers';
   /**
+   * Stops the ingest when aborted (the CLI's SIGINT / SIGTERM): DuckDB's statement is interrupted,
+   * the open batch rolled back, the temporary file removed, and `IngestInterrupted` thrown with
+   * what was committed before (docs/store.md, "Interrupted").
+   */
+  signal?: AbortSignal;
+  /**
    * On the 'auto' path, split canonical segments with the native splitter when it is built and
    * load them with DuckDB's CSV reader (default true); false keeps the read_json reader (tests
    * compare the two).
@@ -82,6 +88,29 @@ export interface IngestOptions {
  * "Ingest path: read_json"), and this path holds no rows in memory.
  */
 export const DEFAULT_SEGMENT_BYTES = 1 << 30;
+
+/**
+ * An ingest stopped by its `signal`: the batches committed before it stay (whole); nothing of
+ * the batch under way is stored. Running the same ingest again finishes it (what was committed
+ * counts as duplicates).
+ */
+export class IngestInterrupted extends Error {
+  override name = 'IngestInterrupted';
+  constructor(
+    /** The counts of the committed batches. */
+    readonly counts: IngestCounts,
+    /** Files committed whole. */
+    readonly filesDone: string[],
+    /** The file under way, and its lines committed (0: none), when it had started. */
+    readonly current: { source: string; linesCommitted: number } | null,
+    /** The files not started. */
+    readonly filesNotStarted: string[],
+  ) {
+    super(
+      `ingest interrupted: committed ${counts.batches} batches (read ${counts.read}: accepted ${counts.accepted}, rejected ${counts.rejected}, duplicates ${counts.duplicates})`,
+    );
+  }
+}
 
 function emptyCounts(): IngestCounts {
   return {
@@ -304,11 +333,28 @@ export async function ingestFiles(
     bytesDone += bytes;
     opts.onProgress?.({ bytesDone, bytesTotal, read: counts.read + readInBatch });
   };
+  // Stopping: DuckDB's statement is interrupted at once; every path reads its input through
+  // `chunksOf` (or reports each block through onChecked), where the stop is then thrown.
+  const signal = opts.signal;
+  const interrupt = () => store.connection.interrupt();
+  signal?.addEventListener('abort', interrupt, { once: true });
+  const stopIfAborted = () => {
+    if (signal?.aborted) throw new Error('ingest stopped');
+  };
+  async function* chunksOf(path: string, offset = 0): AsyncGenerator<Uint8Array> {
+    for await (const chunk of fileChunks(path, chunkBytes, offset)) {
+      stopIfAborted();
+      yield chunk;
+    }
+  }
+  let fileIndex = 0;
   try {
-    for (const file of files) {
+    for (; fileIndex < files.length; fileIndex++) {
+      stopIfAborted();
+      const file = files[fileIndex];
       const source = resolve(file);
       let startLine = 0;
-      let chunks: AsyncIterator<Uint8Array> = fileChunks(file, chunkBytes);
+      let chunks: AsyncIterator<Uint8Array> = chunksOf(file);
       if ((opts.path ?? 'auto') === 'auto') {
         if (pool === undefined && workerCount > 0 && recognisers > 1)
           pool = await ParserPool.start(workerCount);
@@ -334,11 +380,13 @@ export async function ingestFiles(
             storeThreads,
             onBatch,
             onBytes,
-            onChecked: (bytes) =>
-              opts.onProgress?.({ bytesDone: bytesDone + bytes, bytesTotal, read: counts.read }),
+            onChecked: (bytes) => {
+              stopIfAborted();
+              opts.onProgress?.({ bytesDone: bytesDone + bytes, bytesTotal, read: counts.read });
+            },
             scenarios,
           },
-          (path, offset) => fileChunks(path, chunkBytes, offset),
+          chunksOf,
         );
         if (outcome.rest === undefined) continue;
         startLine = outcome.lines;
@@ -444,12 +492,36 @@ export async function ingestFiles(
     }
     counts.scenarios = [...scenarios].sort();
     await ensureScenarioRows(store.connection, counts.scenarios);
+  } catch (err) {
+    if (!signal?.aborted) throw err;
+    await writer.close(); // roll back the batch under way before reading what was committed
+    throw await interrupted(store, runId, files, fileIndex, finish(counts, t0));
   } finally {
+    signal?.removeEventListener('abort', interrupt);
     await writer.close();
     await pool?.stop();
     await rm(tempPath, { force: true });
   }
   return finish(counts, t0);
+}
+
+/** What an interrupted run committed, file by file (from its ingest_batches rows). */
+async function interrupted(
+  store: Store,
+  runId: string,
+  files: string[],
+  at: number,
+  counts: IngestCounts,
+): Promise<IngestInterrupted> {
+  let current: IngestInterrupted['current'] = null;
+  if (at < files.length) {
+    const r = await store.connection.runAndReadAll(
+      'SELECT coalesce(max(last_line), 0) FROM ingest_batches WHERE run_id = $run AND source = $source',
+      { run: runId, source: resolve(files[at]) },
+    );
+    current = { source: files[at], linesCommitted: Number(r.getRows()[0][0]) };
+  }
+  return new IngestInterrupted(counts, files.slice(0, at), current, files.slice(at + 1));
 }
 
 /** Scenario ids of a chunk's rows, read from the string images (short ids) or long strings. */

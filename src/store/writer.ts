@@ -313,8 +313,12 @@ export class EventWriter {
     this.inTransaction = false;
   }
 
-  /** Close the writer; a batch not committed is rolled back. */
+  private closed = false;
+
+  /** Close the writer (once; again is a no-op); a batch not committed is rolled back. */
   async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
     if (this.inTransaction || this.staged > 0) await this.rollback();
     this.appender.closeSync();
     this.rejectAppender.closeSync();

@@ -182,4 +182,48 @@ describe(`ingest killed with SIGKILL at seeded points (seed ${SEED})`, () => {
     },
     60_000,
   );
+
+  // SIGINT / SIGTERM, sent by the process to itself at a point (a real signal, handled).
+  it.each([
+    ['ingest-statement@1:SIGINT', 130],
+    ['committed:2:SIGTERM', 143],
+    ['snapshots-build:1:SIGINT', 130],
+  ])(
+    '%s: one line says what was committed and what was not, no copy left, exit %i',
+    async (fault, exit) => {
+      const tmp = tempDir();
+      const db = join(tempDir(), 'stopped.duckdb');
+      copyFileSync(base, db);
+      const run = await killedRun(['ingest', ...files, '--db', db], fault, tmp);
+      expect(run.code, run.stderr).toBe(exit);
+      // One line (after the snapshot build's own, when it finished before the signal came).
+      const signal = fault.split(':').at(-1);
+      const lines = run.stderr.trimEnd().split('\n').slice(-1);
+      expect(run.stderr.match(/stopped by/g)).toHaveLength(1);
+      expect(lines[0]).toMatch(new RegExp(`^planledger: stopped by ${signal}`));
+      expect(readdirSync(tmp)).toEqual([]);
+      const after = await contents(db);
+      expect(after.partial).toBe(0);
+      expect(after.events).toBe(after.inBatches);
+      if (fault.startsWith('snapshots')) {
+        expect(after.events).toBe(uninterrupted.events);
+        // The signal stops the build's statement under way, or comes after its last one.
+        expect(lines[0]).toMatch(
+          /every event of the run is committed \(read \d+: .*\); the snapshots are (current|not current \(run `planledger snapshots build`\))$/,
+        );
+      } else {
+        const batches = after.sources.length - baseContents.sources.length;
+        expect(lines[0]).toContain(`committed ${batches} batch`);
+        expect(lines[0]).toMatch(/not committed: .*c\.ndjson/);
+        if (batches === 0) {
+          expect(after.hash).toBe(baseContents.hash);
+          expect(lines[0]).toContain('committed 0 batches (nothing; read 0');
+        } else expect(lines[0]).toContain('b1.ndjson (whole)');
+        expect(lines[0]).toContain('Run the same command again to finish');
+      }
+      expect((await cli(['ingest', ...files, '--db', db])).code).toBe(0);
+      expect((await contents(db)).hash).toBe(uninterrupted.hash);
+    },
+    60_000,
+  );
 });

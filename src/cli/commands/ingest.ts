@@ -63,13 +63,30 @@ export function register(program: Command): void {
       }
       const store = await openForCommand(flags.db, false, waitSeconds);
       let counts: import('../../store/ingest.js').IngestCounts;
+      const stop = stopOnSignals(store);
+      const { ingestFiles, IngestInterrupted } = await import('../../store/ingest.js');
+      const bar = await progressBar();
+      let snapshots = 'current';
       try {
-        const { ingestFiles } = await import('../../store/ingest.js');
-        const bar = await progressBar();
-        counts = await ingestFiles(store, files, { workers, onProgress: bar?.update });
+        counts = await ingestFiles(store, files, { workers, onProgress: bar?.update, signal: stop.signal });
         bar?.stop();
+        snapshots = 'not current (run `planledger snapshots build`)';
         if (flags.snapshots !== false && counts.accepted > 0) await refreshSnapshots(store);
+        snapshots = 'current';
+        if (stop.signal.aborted) throw stop.signal.reason;
+      } catch (err) {
+        if (!stop.signal.aborted) throw err;
+        bar?.stop();
+        const signal = stop.signal.reason as NodeJS.Signals;
+        log(
+          err instanceof IngestInterrupted
+            ? interruptedLine(signal, err)
+            : `planledger: stopped by ${signal}: every event of the run is committed (${countsText(counts!)}); the snapshots are ${snapshots}`,
+        );
+        process.exitCode = signal === 'SIGINT' ? 130 : 143;
+        return;
       } finally {
+        stop.done();
         store.close();
       }
       const result = {
@@ -94,6 +111,52 @@ export function register(program: Command): void {
         );
       }
     });
+}
+
+/**
+ * SIGINT / SIGTERM while the command runs: stop (DuckDB's statement is interrupted, the batch
+ * under way rolled back, temporary files removed) and report; a second signal ends the process
+ * at once (the default action).
+ */
+function stopOnSignals(store: Store): { signal: AbortSignal; done(): void } {
+  const controller = new AbortController();
+  const onSignal = (s: NodeJS.Signals) => {
+    controller.abort(s);
+    store.connection.interrupt(); // the snapshot build, when it is the statement running
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  return {
+    signal: controller.signal,
+    done() {
+      process.removeListener('SIGINT', onSignal);
+      process.removeListener('SIGTERM', onSignal);
+    },
+  };
+}
+
+const countsText = (c: import('../../store/ingest.js').IngestCounts): string =>
+  `read ${c.read}: accepted ${c.accepted}, rejected ${c.rejected}, duplicates ${c.duplicates}`;
+
+/** One line: what an interrupted ingest committed and what it did not. */
+export function interruptedLine(
+  signal: string,
+  e: import('../../store/ingest.js').IngestInterrupted,
+): string {
+  const c = e.counts;
+  const committed: string[] = e.filesDone.map((f) => `${f} (whole)`);
+  const notCommitted: string[] = [];
+  if (e.current !== null) {
+    const n = e.current.linesCommitted;
+    if (n > 0) committed.push(`${e.current.source} lines 1–${n}`);
+    notCommitted.push(n > 0 ? `${e.current.source} from line ${n + 1}` : e.current.source);
+  }
+  notCommitted.push(...e.filesNotStarted);
+  return (
+    `planledger: stopped by ${signal}: committed ${c.batches} batch${c.batches === 1 ? '' : 'es'} ` +
+    `(${committed.length > 0 ? committed.join(', ') : 'nothing'}; ${countsText(c)}); not committed: ${notCommitted.length > 0 ? notCommitted.join(', ') : 'nothing'}. ` +
+    'Run the same command again to finish (what was committed counts as duplicates).'
+  );
 }
 
 function parseRate(text: string): number {
