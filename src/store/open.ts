@@ -7,6 +7,7 @@
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import { fileProblemOf, storePathProblem, UserInputError } from '../errors/index.js';
 import { CORE_DDL } from './ddl.js';
 
 export interface OpenStoreOptions {
@@ -35,7 +36,7 @@ export interface Store {
 }
 
 /** Another process holds the database file's lock. */
-export class StoreLockedError extends Error {
+export class StoreLockedError extends UserInputError {
   override name = 'StoreLockedError';
   constructor(
     readonly path: string,
@@ -50,7 +51,7 @@ export class StoreLockedError extends Error {
 }
 
 /** The store file does not exist (read-only open). */
-export class StoreMissingError extends Error {
+export class StoreMissingError extends UserInputError {
   override name = 'StoreMissingError';
   constructor(readonly path: string) {
     super(
@@ -83,6 +84,9 @@ export function storeSettings(
 
 export async function openStore(opts: OpenStoreOptions): Promise<Store> {
   const readOnly = opts.readOnly ?? false;
+  // A path that cannot be a store is named with its cause in plain words (src/errors).
+  const problem = storePathProblem(opts.path);
+  if (problem !== null) throw problem;
   if (readOnly && !existsSync(opts.path)) throw new StoreMissingError(opts.path);
   const { DuckDBInstance } = await import('@duckdb/node-api');
   const settings: Record<string, string> = { ...storeSettings(opts) };
@@ -95,7 +99,7 @@ export async function openStore(opts: OpenStoreOptions): Promise<Store> {
       break;
     } catch (err) {
       const m = LOCK_RE.exec((err as Error).message ?? '');
-      if (m === null) throw err;
+      if (m === null) throw fileProblemOf(err, opts.path, 'cannot open the store') ?? err;
       if (Date.now() >= deadline) throw new StoreLockedError(opts.path, m[2]);
       await new Promise((r) => setTimeout(r, 200));
     }
@@ -108,7 +112,13 @@ export async function openStore(opts: OpenStoreOptions): Promise<Store> {
   };
   const connection = await connect();
   if (!readOnly) {
-    for (const ddl of CORE_DDL) await connection.run(ddl);
+    try {
+      for (const ddl of CORE_DDL) await connection.run(ddl);
+    } catch (err) {
+      connection.closeSync();
+      instance.closeSync();
+      throw fileProblemOf(err, opts.path, 'cannot write the store') ?? err;
+    }
   }
   let closed = false;
   return {
