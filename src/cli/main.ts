@@ -54,7 +54,37 @@ export function buildProgram(): Command {
   ]) {
     register(program);
   }
+  addStoreWait(program);
   return program;
+}
+
+/**
+ * `--wait SECONDS` on every command that opens a store (every command with `--db`): the store
+ * opener's default for the command's run (src/store/open.ts, `setDefaultLockWait`), saying on
+ * stderr who holds the lock while it waits.
+ */
+function addStoreWait(program: Command): void {
+  const all = (c: Command): Command[] => c.commands.flatMap((s) => [s, ...all(s)]);
+  for (const cmd of all(program)) {
+    const has = (flag: string) => cmd.options.some((o) => o.long === flag);
+    if (has('--db') && !has('--wait'))
+      cmd.option('--wait <seconds>', 'wait up to this long for another process to release the store', '0');
+  }
+  program.hook('preAction', async (_program, command) => {
+    const wait = command.opts().wait;
+    if (typeof wait !== 'string' || !command.options.some((o) => o.long === '--db')) return;
+    const { parseWait } = await import('./commands/ingest.js');
+    const seconds = parseWait(wait);
+    const db = String(command.opts().db ?? '');
+    const { setDefaultLockWait } = await import('../store/open.js');
+    setDefaultLockWait({
+      seconds,
+      onWaiting: (holder) =>
+        process.stderr.write(
+          `planledger: waiting up to ${seconds} s for the store ${db}: it is locked by another process (${holder})\n`,
+        ),
+    });
+  });
 }
 
 function onStdoutError(err: NodeJS.ErrnoException): void {

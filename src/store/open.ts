@@ -15,8 +15,13 @@ export interface OpenStoreOptions {
   path: string;
   /** Open for queries only: never creates the file or tables. */
   readOnly?: boolean;
-  /** Retry for up to this many seconds while another process holds the lock (`--wait`). */
+  /**
+   * Retry for up to this many seconds while another process holds the lock (`--wait`; default:
+   * the process's default, `setDefaultLockWait`, else 0).
+   */
   waitSeconds?: number;
+  /** Called when the open starts waiting for the lock, and again when its holder changes. */
+  onWaiting?: (holder: string, waitSeconds: number) => void;
   /** DuckDB `memory_limit` (default `PLANLEDGER_MEMORY_LIMIT` or 1GB: docs/store.md, "Settings"). */
   memoryLimit?: string;
   /** DuckDB `threads` (default `PLANLEDGER_THREADS` or the machine's available parallelism). */
@@ -63,6 +68,23 @@ export class StoreMissingError extends UserInputError {
 export const DEFAULT_DB_PATH = './planledger.duckdb';
 export const DEFAULT_MEMORY_LIMIT = '1GB';
 
+/** How long openStore waits for a lock when not told (the CLI sets it from `--wait`). */
+export interface LockWait {
+  seconds: number;
+  onWaiting?: (holder: string, waitSeconds: number) => void;
+}
+
+let defaultLockWait: LockWait = { seconds: 0 };
+
+/**
+ * Every later `openStore` of this process that is not given `waitSeconds` waits this long for
+ * the lock, telling `onWaiting` who holds it: the CLI's `--wait SECONDS`, on every command that
+ * opens a store, set once before the command runs (docs/store.md, "Concurrency").
+ */
+export function setDefaultLockWait(wait: LockWait): void {
+  defaultLockWait = wait;
+}
+
 const LOCK_RE = /Could not set lock on file "([^"]*)": Conflicting lock is held in (.*?)(?:\. See also|$)/;
 
 /** The settings the store runs with (documented in docs/store.md, "Settings"). */
@@ -91,8 +113,11 @@ export async function openStore(opts: OpenStoreOptions): Promise<Store> {
   const { DuckDBInstance } = await import('@duckdb/node-api');
   const settings: Record<string, string> = { ...storeSettings(opts) };
   if (readOnly) settings.access_mode = 'READ_ONLY';
-  const deadline = Date.now() + (opts.waitSeconds ?? 0) * 1000;
+  const waitSeconds = opts.waitSeconds ?? defaultLockWait.seconds;
+  const onWaiting = opts.onWaiting ?? defaultLockWait.onWaiting;
+  const deadline = Date.now() + waitSeconds * 1000;
   let instance: DuckDBInstance;
+  let holder = '';
   for (;;) {
     try {
       instance = await DuckDBInstance.create(opts.path, settings);
@@ -101,6 +126,8 @@ export async function openStore(opts: OpenStoreOptions): Promise<Store> {
       const m = LOCK_RE.exec((err as Error).message ?? '');
       if (m === null) throw fileProblemOf(err, opts.path, 'cannot open the store') ?? err;
       if (Date.now() >= deadline) throw new StoreLockedError(opts.path, m[2]);
+      if (m[2] !== holder) onWaiting?.(m[2], waitSeconds);
+      holder = m[2];
       await new Promise((r) => setTimeout(r, 200));
     }
   }

@@ -5,7 +5,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
 import { join } from 'node:path';
+import type { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
+import { buildProgram } from '../../src/cli/main.js';
 import { ingestFiles } from '../../src/store/ingest.js';
 import { openStore } from '../../src/store/open.js';
 import { syntheticEventLines } from '../../src/store/synthetic-events.js';
@@ -53,6 +55,19 @@ async function writeSynthetic(path: string, employees: number): Promise<number> 
   }
   await new Promise((r) => ws.end(r));
   return n;
+}
+
+/** A CLI run that waits for the lock `holder` holds: done, and when it has said who holds it. */
+function waitingRun(args: string[], holder: ChildProcess) {
+  const child = run('cli.ts', args);
+  let stderr = '';
+  const saysWho = new Promise<void>((resolve) =>
+    child.stderr!.on('data', (d: Buffer) => {
+      stderr += d.toString();
+      if (stderr.includes(`(PID ${holder.pid}))`)) resolve();
+    }),
+  );
+  return { done: finished(child), saysWho };
 }
 
 describe('processes', () => {
@@ -107,11 +122,49 @@ describe('processes', () => {
     expect(second.stderr).not.toMatch(/^\s+at /m);
     expect(second.stdout).toBe('');
 
-    const waiter = finished(run('cli.ts', ['ingest', file, '--db', db, '--json', '--wait', '120']));
-    await new Promise((r) => setTimeout(r, 3000));
+    const waiter = waitingRun(['ingest', file, '--db', db, '--json', '--wait', '120'], holder);
+    await waiter.saysWho;
     holder.kill('SIGTERM');
-    const waiting = await waiter;
+    const waiting = await waiter.done;
     expect(waiting.code).toBe(0);
     expect(JSON.parse(waiting.stdout)).toMatchObject({ read: 220, accepted: 220, rejected: 0 });
+    expect(waiting.stderr).toMatch(
+      /waiting up to 120 s for the store .*: it is locked by another process \(.*PID \d+\)/,
+    );
+  });
+
+  it('--wait on every command that opens a store: it says who holds the lock while it waits', async () => {
+    const all = (c: Command): Command[] => c.commands.flatMap((s) => [s, ...all(s)]);
+    const withDb = all(buildProgram()).filter((c) => c.options.some((o) => o.long === '--db'));
+    expect(withDb.length).toBeGreaterThan(15);
+    for (const c of withDb)
+      expect(
+        c.options.map((o) => o.long),
+        c.name(),
+      ).toContain('--wait');
+
+    const dir = tempDir();
+    const db = join(dir, 'held.duckdb');
+    const file = join(dir, 'events.ndjson');
+    await writeSynthetic(file, 2);
+    expect((await finished(run('cli.ts', ['ingest', file, '--db', db]))).code).toBe(0);
+    const holder = run('hold-store.ts', [db, '600000']);
+    await waitForLine(holder, (l) => l === 'ready');
+    const now = await finished(run('cli.ts', ['snapshots', 'verify', '--all', '--db', db]));
+    expect(now.code).toBe(2);
+    expect(now.stderr).toContain(`PID ${holder.pid}`);
+    const readers = [
+      ['history', 'E0000001', '--db', db, '--wait', '120', '--json'],
+      ['dq', '--db', db, '--wait', '120', '--no-record', '--json'],
+    ].map((args) => waitingRun(args, holder));
+    await Promise.all(readers.map((r) => r.saysWho));
+    holder.kill('SIGTERM');
+    const [history, dq] = await Promise.all(readers.map((r) => r.done));
+    expect(history.code, history.stderr).toBe(0);
+    expect(JSON.parse(history.stdout).employee_id).toBe('E0000001');
+    expect(dq.stderr).toMatch(
+      /^planledger: waiting up to 120 s for the store .*held\.duckdb: it is locked by another process \(.*PID \d+\)\)$/m,
+    );
+    expect(JSON.parse(dq.stdout).results.length).toBeGreaterThan(0);
   });
 });

@@ -28,7 +28,7 @@ export function parseWait(text: string): number {
 }
 
 /** Open the store for a command; a locked or missing file is a usage error (exit 2). */
-export async function openForCommand(db: string, readOnly: boolean, waitSeconds = 0): Promise<Store> {
+export async function openForCommand(db: string, readOnly: boolean, waitSeconds?: number): Promise<Store> {
   const { openStore, StoreLockedError, StoreMissingError } = await import('../../store/open.js');
   try {
     return await openStore({ path: db, readOnly, waitSeconds });
