@@ -43,8 +43,10 @@ export interface JsonFileContext {
   conn: DuckDBConnection;
   writer: EventWriter;
   runId: string;
-  /** The file (absolute path). */
+  /** The name recorded for the file in ingest_batches (its absolute path, or e.g. `stdin`). */
   source: string;
+  /** The file to read (absolute path). */
+  file: string;
   /** Where a segment of a larger file is copied for DuckDB to read (the caller removes it). */
   tempPath: string;
   /** Bytes per segment (whole chunks); a file no larger is read in place (without a splitter). */
@@ -139,12 +141,12 @@ class Checks {
  * (with its chunks from the failed segment on) at the first segment that is not wholly canonical.
  */
 export async function ingestFileJson(ctx: JsonFileContext, chunksOf: Chunks): Promise<JsonFileOutcome> {
-  const before = await stat(ctx.source);
+  const before = await stat(ctx.file);
   if (before.size === 0) return { lines: 0 };
   const split = ctx.splitter !== null;
   const inPlace = !split && before.size <= ctx.segmentBytes;
-  const file = inPlace ? ctx.source : ctx.tempPath;
-  const chunks = chunksOf(ctx.source);
+  const file = inPlace ? ctx.file : ctx.tempPath;
+  const chunks = chunksOf(ctx.file);
   let line = 0; // lines of the file committed so far
   let offset = 0; // bytes of the file committed so far
   // Done only when every byte of the file was committed here; else the other paths take the
@@ -152,7 +154,7 @@ export async function ingestFileJson(ctx: JsonFileContext, chunksOf: Chunks): Pr
   const handBack = async (): Promise<JsonFileOutcome> => {
     if (offset >= before.size) return { lines: line };
     await chunks.return(undefined);
-    return { lines: line, rest: chunksOf(ctx.source, offset) };
+    return { lines: line, rest: chunksOf(ctx.file, offset) };
   };
   for (;;) {
     const startedAt = new Date();
@@ -227,7 +229,7 @@ export async function ingestFileJson(ctx: JsonFileContext, chunksOf: Chunks): Pr
     const payloadChars = recognitions.reduce((n, r) => n + r.payloadChars, 0);
     let ok = rows !== null && !checks.failed && recognitions.every((r) => r.ok) && rows.count === lines;
     // What was checked in place was read from the file itself: it must not have changed since.
-    if (ok && inPlace) ok = sameFile(before, await stat(ctx.source));
+    if (ok && inPlace) ok = sameFile(before, await stat(ctx.file));
     // read_json writes the payload back from its parse: its text must be the line's own. The
     // CSV reader stores the row's bytes as they are (no quoting, no escapes).
     if (ok && !split) {
@@ -237,8 +239,8 @@ export async function ingestFileJson(ctx: JsonFileContext, chunksOf: Chunks): Pr
     if (!ok) {
       await ctx.writer.abort();
       await chunks.return(undefined);
-      if (inPlace || split) return { lines: line, rest: chunksOf(ctx.source, offset) };
-      return { lines: line, rest: concat(chunksOf(ctx.tempPath), chunksOf(ctx.source, offset + bytes)) };
+      if (inPlace || split) return { lines: line, rest: chunksOf(ctx.file, offset) };
+      return { lines: line, rest: concat(chunksOf(ctx.tempPath), chunksOf(ctx.file, offset + bytes)) };
     }
     const first = (rows as Rows).first;
     for (const [s] of (await ctx.conn.runAndReadAll(SCENARIOS_SQL, { base: first })).getRows()) {
@@ -348,7 +350,7 @@ async function splitSegment(
   const inFlight: Promise<void>[] = [];
   const freeIn: Uint8Array[] = [];
   const freeOut: Uint8Array[] = [];
-  const input = await open(ctx.source, 'r');
+  const input = await open(ctx.file, 'r');
   const output = await open(ctx.tempPath, 'w');
   // A block is read at the back of its buffer; the line carried from the block before is put
   // in front of it.

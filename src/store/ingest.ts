@@ -60,6 +60,11 @@ export interface IngestOptions {
   onBatch?: (b: BatchResult) => void;
   /** Called when a file (from `firstLine` on) takes one of the paths (docs/store.md, "Ingest path"). */
   onRoute?: (r: { source: string; path: 'csv' | 'json' | 'sql' | 'workers'; firstLine: number }) => void;
+  /**
+   * The name recorded for each file in ingest_batches and event_rejections, by position (default:
+   * its absolute path; the CLI's `-` is recorded as `stdin`).
+   */
+  sources?: string[];
   /** Identifies this run in ingest_batches (default: a random UUID). */
   runId?: string;
   /**
@@ -352,7 +357,7 @@ export async function ingestFiles(
     for (; fileIndex < files.length; fileIndex++) {
       stopIfAborted();
       const file = files[fileIndex];
-      const source = resolve(file);
+      const source = sourceOf(opts, files, fileIndex);
       let startLine = 0;
       let chunks: AsyncIterator<Uint8Array> = chunksOf(file);
       if ((opts.path ?? 'auto') === 'auto') {
@@ -367,6 +372,7 @@ export async function ingestFiles(
             writer,
             runId,
             source,
+            file: resolve(file),
             tempPath,
             segmentBytes,
             splitter,
@@ -495,7 +501,7 @@ export async function ingestFiles(
   } catch (err) {
     if (!signal?.aborted) throw err;
     await writer.close(); // roll back the batch under way before reading what was committed
-    throw await interrupted(store, runId, files, fileIndex, finish(counts, t0));
+    throw await interrupted(store, runId, files, fileIndex, finish(counts, t0), opts);
   } finally {
     signal?.removeEventListener('abort', interrupt);
     await writer.close();
@@ -512,16 +518,23 @@ async function interrupted(
   files: string[],
   at: number,
   counts: IngestCounts,
+  opts: IngestOptions,
 ): Promise<IngestInterrupted> {
+  const named = files.map((f, i) => opts.sources?.[i] ?? f);
   let current: IngestInterrupted['current'] = null;
   if (at < files.length) {
     const r = await store.connection.runAndReadAll(
       'SELECT coalesce(max(last_line), 0) FROM ingest_batches WHERE run_id = $run AND source = $source',
-      { run: runId, source: resolve(files[at]) },
+      { run: runId, source: sourceOf(opts, files, at) },
     );
-    current = { source: files[at], linesCommitted: Number(r.getRows()[0][0]) };
+    current = { source: named[at], linesCommitted: Number(r.getRows()[0][0]) };
   }
-  return new IngestInterrupted(counts, files.slice(0, at), current, files.slice(at + 1));
+  return new IngestInterrupted(counts, named.slice(0, at), current, named.slice(at + 1));
+}
+
+/** The name recorded for file `i` (ingest_batches.source). */
+function sourceOf(opts: IngestOptions, files: string[], i: number): string {
+  return opts.sources?.[i] ?? resolve(files[i]);
 }
 
 /** Scenario ids of a chunk's rows, read from the string images (short ids) or long strings. */

@@ -3,7 +3,7 @@
  * completes the store exactly once; a second writer gets the clear lock error (exit 2).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
@@ -70,7 +70,48 @@ function waitingRun(args: string[], holder: ChildProcess) {
   return { done: finished(child), saysWho };
 }
 
+/** The CLI with `input` on its standard input. */
+async function withStdin(args: string[], input: string) {
+  const child = spawn(process.execPath, ['--import', 'tsx', fixture('cli.ts'), ...args], {
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  const done = finished(child);
+  child.stdin!.end(input);
+  return done;
+}
+
 describe('processes', () => {
+  it('ingest - and validate - read standard input (recorded as stdin; a re-run is exactly once)', async () => {
+    const dir = tempDir();
+    const db = join(dir, 'stdin.duckdb');
+    const file = join(dir, 'events.ndjson');
+    const total = await writeSynthetic(file, 2);
+    const input = `{"bad":1}\n${readFileSync(file, 'utf8')}`;
+    const v = await withStdin(['validate', '-', '--json'], input);
+    expect(v.code, v.stderr).toBe(1);
+    expect(JSON.parse(v.stdout)).toMatchObject({ total: total + 1, valid: total, invalid: 1 });
+    expect(JSON.parse(v.stdout).errors[0]).toMatchObject({ file: 'stdin', line: 1 });
+    const first = await withStdin(['ingest', '-', '--db', db, '--json'], input);
+    expect(first.code, first.stderr).toBe(0);
+    expect(JSON.parse(first.stdout)).toMatchObject({ read: total + 1, accepted: total, rejected: 1 });
+    const again = await withStdin(['ingest', file, '-', '--db', db, '--json'], input);
+    expect(JSON.parse(again.stdout)).toMatchObject({
+      read: 2 * total + 1,
+      accepted: 0,
+      duplicates: 2 * total,
+    });
+    expect(readdirSync(dir).sort()).toEqual(['events.ndjson', 'stdin.duckdb']);
+    const store = track(await openStore({ path: db, readOnly: true }));
+    expect(
+      await count(store, "SELECT count(*) FROM event_rejections WHERE source = 'stdin' AND line = 1"),
+    ).toBe(1);
+    expect(await count(store, "SELECT count(*) FROM ingest_batches WHERE source = 'stdin'")).toBe(2);
+    store.close();
+    const twice = await withStdin(['ingest', '-', '-', '--db', db], input);
+    expect(twice.code).toBe(2);
+    expect(twice.stderr).toBe('planledger: - (standard input) may be given once\n');
+  });
+
   it('a writer killed mid-ingest leaves whole batches; the re-run completes exactly once', async () => {
     const dir = tempDir();
     const db = join(dir, 'crash.duckdb');

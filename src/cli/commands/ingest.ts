@@ -43,7 +43,7 @@ export function register(program: Command): void {
   program
     .command('ingest')
     .description('validate NDJSON event files and store accepted events exactly once (rejections kept)')
-    .argument('<files...>', 'NDJSON files, one event per line')
+    .argument('<files...>', 'NDJSON files, one event per line (- reads standard input)')
     .option('--db <path>', 'DuckDB store', DEFAULT_DB)
     .option('--json', 'print the counts as JSON on stdout')
     .option('--max-reject-rate <rate>', 'fail (exit 1) when rejected / non-blank lines exceeds this share')
@@ -54,21 +54,29 @@ export function register(program: Command): void {
       const maxRate = flags.maxRejectRate === undefined ? undefined : parseRate(flags.maxRejectRate);
       const waitSeconds = parseWait(flags.wait);
       const workers = flags.workers === undefined ? undefined : parseCount(flags.workers);
-      const { stat } = await import('node:fs/promises');
-      for (const f of files) {
-        const s = await stat(f).catch((e: Error) => {
-          throw new UsageError(`cannot read ${f}: ${e.message}`);
-        });
-        if (!s.isFile()) throw new UsageError(`cannot read ${f}: not a file`);
-      }
+      await checkInputFiles(files);
       const store = await openForCommand(flags.db, false, waitSeconds);
-      let counts: import('../../store/ingest.js').IngestCounts;
+      let counts: import('../../store/ingest.js').IngestCounts | undefined;
       const stop = stopOnSignals(store);
       const { ingestFiles, IngestInterrupted } = await import('../../store/ingest.js');
+      const { resolve } = await import('node:path');
+      const { rm } = await import('node:fs/promises');
+      // Standard input is copied to a file beside the store first: every path reads a file.
+      const spool = files.includes('-') ? `${flags.db}.stdin-${process.pid}.tmp` : undefined;
       const bar = await progressBar();
       let snapshots = 'current';
       try {
-        counts = await ingestFiles(store, files, { workers, onProgress: bar?.update, signal: stop.signal });
+        if (spool !== undefined) await spoolStdin(spool, stop.signal);
+        counts = await ingestFiles(
+          store,
+          files.map((f) => (f === '-' ? (spool as string) : f)),
+          {
+            workers,
+            onProgress: bar?.update,
+            signal: stop.signal,
+            sources: files.map((f) => (f === '-' ? 'stdin' : resolve(f))),
+          },
+        );
         bar?.stop();
         snapshots = 'not current (run `planledger snapshots build`)';
         if (flags.snapshots !== false && counts.accepted > 0) await refreshSnapshots(store);
@@ -81,14 +89,18 @@ export function register(program: Command): void {
         log(
           err instanceof IngestInterrupted
             ? interruptedLine(signal, err)
-            : `planledger: stopped by ${signal}: every event of the run is committed (${countsText(counts!)}); the snapshots are ${snapshots}`,
+            : counts === undefined
+              ? `planledger: stopped by ${signal} while reading standard input: nothing committed`
+              : `planledger: stopped by ${signal}: every event of the run is committed (${countsText(counts)}); the snapshots are ${snapshots}`,
         );
         process.exitCode = signal === 'SIGINT' ? 130 : 143;
         return;
       } finally {
         stop.done();
         store.close();
+        if (spool !== undefined) await rm(spool, { force: true });
       }
+      if (counts === undefined) return;
       const result = {
         read: counts.read,
         accepted: counts.accepted,
@@ -111,6 +123,31 @@ export function register(program: Command): void {
         );
       }
     });
+}
+
+/**
+ * The input files of `ingest` and `validate` exist and are files; `-` (standard input, at most
+ * once) is not checked. A problem is named in plain words (exit 2).
+ */
+export async function checkInputFiles(files: string[]): Promise<void> {
+  const { stat } = await import('node:fs/promises');
+  const { plainCause } = await import('../../errors/index.js');
+  if (files.filter((f) => f === '-').length > 1) throw new UsageError('- (standard input) may be given once');
+  for (const f of files) {
+    if (f === '-') continue;
+    const s = await stat(f).catch((e: NodeJS.ErrnoException) => {
+      throw new UsageError(`cannot read ${f}: ${plainCause(f, e.code ?? e.message)}`);
+    });
+    if (!s.isFile())
+      throw new UsageError(`cannot read ${f}: ${s.isDirectory() ? 'is a directory' : 'not a file'}`);
+  }
+}
+
+/** Copy standard input to `path` (stopped by `signal`). */
+async function spoolStdin(path: string, signal: AbortSignal): Promise<void> {
+  const { createWriteStream } = await import('node:fs');
+  const { pipeline } = await import('node:stream/promises');
+  await pipeline(process.stdin, createWriteStream(path), { signal });
 }
 
 /**
