@@ -94,7 +94,7 @@ describe(`ingest killed with SIGKILL at seeded points (seed ${SEED})`, () => {
   beforeAll(async () => {
     const all = join(dir, 'all.ndjson');
     await simulate({
-      employees: 12,
+      employees: 8,
       years: [2024, 2025],
       seed: 7,
       scenarioId: 'faults',

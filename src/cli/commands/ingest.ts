@@ -157,19 +157,18 @@ async function spoolStdin(path: string, signal: AbortSignal): Promise<void> {
  */
 function stopOnSignals(store: Store): { signal: AbortSignal; done(): void } {
   const controller = new AbortController();
+  const done = () => {
+    process.removeListener('SIGINT', onSignal);
+    process.removeListener('SIGTERM', onSignal);
+  };
   const onSignal = (s: NodeJS.Signals) => {
+    done(); // the next signal takes the default action
     controller.abort(s);
     store.connection.interrupt(); // the snapshot build, when it is the statement running
   };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
-  return {
-    signal: controller.signal,
-    done() {
-      process.removeListener('SIGINT', onSignal);
-      process.removeListener('SIGTERM', onSignal);
-    },
-  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  return { signal: controller.signal, done };
 }
 
 const countsText = (c: import('../../store/ingest.js').IngestCounts): string =>
@@ -221,6 +220,7 @@ async function progressBar(): Promise<
   );
   const t0 = performance.now();
   let started = false;
+  let stopped = false;
   return {
     update(p) {
       if (!started) {
@@ -231,6 +231,8 @@ async function progressBar(): Promise<
       bar.update(p.bytesDone, { read: p.read, rate: s > 0 ? Math.round(p.read / s) : 0 });
     },
     stop() {
+      if (stopped) return;
+      stopped = true;
       if (started) bar.stop();
       else log('');
     },
