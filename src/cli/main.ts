@@ -5,6 +5,7 @@
  * `--help` is instant.
  */
 import { Command, CommanderError } from 'commander';
+import { fileProblemOf, UserInputError } from '../errors/index.js';
 import { register as registerBalance } from './commands/balance.js';
 import { register as registerBalances } from './commands/balances.js';
 import { register as registerBench } from './commands/bench.js';
@@ -53,7 +54,42 @@ export function buildProgram(): Command {
   ]) {
     register(program);
   }
+  addStoreWait(program);
   return program;
+}
+
+/**
+ * `--wait SECONDS` on every command that opens a store (every command with `--db`): the store
+ * opener's default for the command's run (src/store/open.ts, `setDefaultLockWait`), saying on
+ * stderr who holds the lock while it waits.
+ */
+function addStoreWait(program: Command): void {
+  const all = (c: Command): Command[] => c.commands.flatMap((s) => [s, ...all(s)]);
+  for (const cmd of all(program)) {
+    const has = (flag: string) => cmd.options.some((o) => o.long === flag);
+    if (has('--db') && !has('--wait'))
+      cmd.option('--wait <seconds>', 'wait up to this long for another process to release the store', '0');
+  }
+  program.hook('preAction', async (_program, command) => {
+    const wait = command.opts().wait;
+    if (typeof wait !== 'string' || !command.options.some((o) => o.long === '--db')) return;
+    const { parseWait } = await import('./commands/ingest.js');
+    const seconds = parseWait(wait);
+    const db = String(command.opts().db ?? '');
+    const { setDefaultLockWait } = await import('../store/open.js');
+    setDefaultLockWait({
+      seconds,
+      onWaiting: (holder) =>
+        process.stderr.write(
+          `planledger: waiting up to ${seconds} s for the store ${db}: it is locked by another process (${holder})\n`,
+        ),
+    });
+  });
+}
+
+function onStdoutError(err: NodeJS.ErrnoException): void {
+  if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw err;
 }
 
 export async function main(argv: string[]): Promise<void> {
@@ -62,11 +98,9 @@ export async function main(argv: string[]): Promise<void> {
     process.exitCode = rerun;
     return;
   }
-  // `planledger history E1 | head`: a reader that stops early is not an error.
-  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
-    if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-    throw err;
-  });
+  // `planledger history E1 | head`: a reader that stops early is not an error. (Once per
+  // process: tests run main() many times.)
+  if (!process.stdout.listeners('error').includes(onStdoutError)) process.stdout.on('error', onStdoutError);
   const program = buildProgram();
   try {
     await program.parseAsync(argv);
@@ -75,7 +109,7 @@ export async function main(argv: string[]): Promise<void> {
   }
 }
 
-function exitCodeFor(err: unknown): number {
+export function exitCodeFor(err: unknown): number {
   if (err instanceof CommanderError) {
     // --help and --version end with exit code 0; usage mistakes with 2.
     return err.exitCode === 0 ? 0 : EXIT_USAGE;
@@ -84,8 +118,14 @@ function exitCodeFor(err: unknown): number {
     if (err.message) process.stderr.write(`planledger: ${err.message}\n`);
     return EXIT_CHECK_FAILED;
   }
-  if (err instanceof UsageError) {
+  if (err instanceof UsageError || err instanceof UserInputError) {
     process.stderr.write(`planledger: ${err.message}\n`);
+    return EXIT_USAGE;
+  }
+  // A user's file that DuckDB or Node could not use: the path and the cause in plain words.
+  const problem = fileProblemOf(err);
+  if (problem !== null) {
+    process.stderr.write(`planledger: ${problem.message}\n`);
     return EXIT_USAGE;
   }
   const e = err as NodeJS.ErrnoException;
@@ -93,6 +133,20 @@ function exitCodeFor(err: unknown): number {
     process.stderr.write(`planledger: ${e.message}\n`);
     return EXIT_USAGE;
   }
-  process.stderr.write(`planledger: internal error: ${(err as Error)?.stack ?? String(err)}\n`);
+  return internalError(err);
+}
+
+/**
+ * Anything else is a bug: one line, and how to see the stack (PLANLEDGER_DEBUG=1 prints it).
+ */
+function internalError(err: unknown): number {
+  if (process.env.PLANLEDGER_DEBUG === '1') {
+    process.stderr.write(`planledger: internal error: ${(err as Error)?.stack ?? String(err)}\n`);
+    return EXIT_USAGE;
+  }
+  const first = String((err as Error)?.message ?? err).split('\n')[0];
+  process.stderr.write(
+    `planledger: internal error: ${first} (run again with PLANLEDGER_DEBUG=1 to see the stack)\n`,
+  );
   return EXIT_USAGE;
 }

@@ -75,8 +75,78 @@ function checkId(v: string): string | null {
   return null;
 }
 
-/** Parse a census CSV; every problem is a CensusError naming file, line and field. */
-export function parseCensusCsv(text: string, file: string): CensusPerson[] {
+/** The youngest age at hire a census row may show (docs/simulate.md, "Census"). */
+export const MIN_AGE_AT_HIRE = 14;
+/** The most years a birth may lie before the scenario's first year. */
+export const MAX_YEARS_BORN_BEFORE = 100;
+/** Digits before the decimal point of an annual compensation (the store's DECIMAL(18,6)). */
+export const MAX_COMPENSATION_DIGITS = 12;
+
+/** The scenario a census is read for: its rows must be plausible within these years. */
+export interface CensusYears {
+  firstYear: number;
+  lastYear: number;
+}
+
+/** The day `years` whole years after `date` (29 February + n: the same text, compared as text). */
+const yearsAfter = (date: string, years: number): string =>
+  `${String(Number(date.slice(0, 4)) + years).padStart(4, '0')}${date.slice(4)}`;
+
+/** Whole years from `birth` to `day`. */
+function ageOn(birth: string, day: string): number {
+  const years = Number(day.slice(0, 4)) - Number(birth.slice(0, 4));
+  return day.slice(5) < birth.slice(5) ? years - 1 : years;
+}
+
+/**
+ * Why an annual compensation is refused, naming what it breaks; null when it is a positive
+ * amount with at most 2 places and 12 digits before the point.
+ */
+function compensationProblem(text: string): string | null {
+  const m = /^\+?([0-9]+)(?:\.([0-9]+))?$/.exec(text);
+  if (m === null)
+    return `expected a positive amount such as 52000 or 52000.50, found ${JSON.stringify(text)}`;
+  if ((m[2] ?? '').length > 2) return `at most 2 decimal places (cents), found ${JSON.stringify(text)}`;
+  const whole = m[1].replace(/^0+(?=.)/, '');
+  if (whole.length > MAX_COMPENSATION_DIGITS)
+    return `at most ${MAX_COMPENSATION_DIGITS} digits before the decimal point, found ${JSON.stringify(text)} (${whole.length} digits)`;
+  if (/^[0.]+$/.test(text.replace('+', ''))) return `must be greater than 0, found ${JSON.stringify(text)}`;
+  return null;
+}
+
+/**
+ * A census row's dates are plausible (issue: a hire after the scenario, a child, a birth two
+ * lifetimes ago): at least 14 years old at hire; with the scenario's years, hired by its last
+ * day and born at most 100 years before its first year.
+ */
+function datesProblem(
+  birthDate: string,
+  hireDate: string,
+  years: CensusYears | undefined,
+): [field: string, reason: string] | null {
+  if (hireDate < yearsAfter(birthDate, MIN_AGE_AT_HIRE))
+    return [
+      'hire_date',
+      `hired ${hireDate} at age ${ageOn(birthDate, hireDate)} (born ${birthDate}): an employee is at least ${MIN_AGE_AT_HIRE} at hire`,
+    ];
+  if (years === undefined) return null;
+  const lastDay = `${years.lastYear}-12-31`;
+  if (hireDate > lastDay)
+    return ['hire_date', `hire date ${hireDate} is after the scenario's last day ${lastDay}`];
+  const earliest = `${String(years.firstYear - MAX_YEARS_BORN_BEFORE).padStart(4, '0')}-01-01`;
+  if (birthDate < earliest)
+    return [
+      'birth_date',
+      `born ${birthDate}, more than ${MAX_YEARS_BORN_BEFORE} years before the first year ${years.firstYear}: expected a birth date on or after ${earliest}`,
+    ];
+  return null;
+}
+
+/**
+ * Parse a census CSV; every problem is a CensusError naming file, line and field. With the
+ * scenario's `years`, rows implausible for it are refused too (datesProblem).
+ */
+export function parseCensusCsv(text: string, file: string, years?: CensusYears): CensusPerson[] {
   const lines = csvLines(text);
   if (lines.length === 0) throw new CensusError(file, 1, 'header', 'the file is empty');
   const header = splitCsvLine(lines[0].text).map((h) => h.trim());
@@ -109,12 +179,11 @@ export function parseCensusCsv(text: string, file: string): CensusPerson[] {
     if (!isValidDate(hireDate))
       fail('hire_date', `expected a date YYYY-MM-DD, found ${JSON.stringify(hireDate)}`);
     if (hireDate < birthDate) fail('hire_date', `hire date ${hireDate} is before birth date ${birthDate}`);
-    const annual = parseDecimal(comp, 2);
-    if (annual === undefined || annual <= 0n || annual >= 1_000_000_000_000n * ONE)
-      fail(
-        'annual_compensation',
-        `expected a positive amount with at most 2 places, found ${JSON.stringify(comp)}`,
-      );
+    const implausible = datesProblem(birthDate, hireDate, years);
+    if (implausible !== null) fail(...implausible);
+    const compProblem = compensationProblem(comp);
+    if (compProblem !== null) fail('annual_compensation', compProblem);
+    const annual = parseDecimal(comp.replace(/^\+/, ''), 2) as Decimal;
     if (!/^(10|[1-9])$/.test(level))
       fail('job_level', `expected a whole number 1–10, found ${JSON.stringify(level)}`);
     const deptProblem = checkId(department);
@@ -131,7 +200,7 @@ export function parseCensusCsv(text: string, file: string): CensusPerson[] {
       employeeId,
       birthDate,
       hireDate,
-      annualCompensation: annual as Decimal,
+      annualCompensation: annual,
       jobLevel: Number(level),
       department,
       preTaxRate,

@@ -16,6 +16,7 @@
  * queries refuse stale rows too (snapshots-state.ts). Versions are never mixed.
  */
 import { type DuckDBConnection, quotedString } from '@duckdb/node-api';
+import { faultPoint } from '../store/fault.js';
 import { BUCKETS, EMPLOYER_BUCKETS, LEDGER_VERSION } from './snapshot-ledger.js';
 import {
   aggregateNames,
@@ -220,6 +221,7 @@ async function buildScenario(
     result.participants_rebuilt = Number(participants);
     const inserted = await conn.run(insertSql(!full), { ...p, now, v: LEDGER_VERSION });
     result.rows_written = Number(inserted.rowsChanged);
+    faultPoint('snapshots-build');
     await conn.run('DROP TABLE temp.snap_work');
     const [{ n }] = await rows(conn, `SELECT count(*) AS n FROM ${SNAPSHOT_TABLE} WHERE scenario_id = $s`, {
       s: scenario,

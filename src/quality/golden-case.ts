@@ -134,7 +134,10 @@ export async function loadGoldenCase(dir: string, validate: EventValidator): Pro
   const censusFile = join(dir, 'census.csv');
   let census: CensusPerson[];
   try {
-    census = parseCensusCsv((await readText(censusFile)) as string, censusFile);
+    census = parseCensusCsv((await readText(censusFile)) as string, censusFile, {
+      firstYear: years[0],
+      lastYear: years[1],
+    });
   } catch (err) {
     if (err instanceof CensusError)
       throw new GoldenCaseError(censusFile, err.line, `${err.field}: ${err.reason}`);

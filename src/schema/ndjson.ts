@@ -26,14 +26,46 @@ export interface ReadOptions {
 const LF = 10;
 const CR = 13;
 
-/** The non-blank lines of an NDJSON file, one batch per chunk read. */
+/** What the reader needs of an open file: FileHandle's sequential `read`, and `close`. */
+interface Input {
+  read(buf: Buffer, offset: number, length: number, position: null): Promise<{ bytesRead: number }>;
+  close(): Promise<void>;
+}
+
+/**
+ * Standard input as an Input: each read fills the buffer (as a file's read does) unless the
+ * input ends. (Opening /dev/stdin fails when it is a socket, as a child process's often is.)
+ */
+function stdinInput(): Input {
+  const chunks = process.stdin[Symbol.asyncIterator]();
+  let pending = Buffer.alloc(0);
+  return {
+    async read(buf, offset, length) {
+      let n = 0;
+      while (n < length) {
+        if (pending.length === 0) {
+          const next = await chunks.next();
+          if (next.done) break;
+          pending = Buffer.isBuffer(next.value) ? next.value : Buffer.from(next.value);
+        }
+        const k = pending.copy(buf, offset + n, 0, Math.min(length - n, pending.length));
+        pending = pending.subarray(k);
+        n += k;
+      }
+      return { bytesRead: n };
+    },
+    async close() {},
+  };
+}
+
+/** The non-blank lines of an NDJSON file (`-`: standard input), one batch per chunk read. */
 export async function* readNdjsonBatches(
   path: string,
   options: ReadOptions = {},
 ): AsyncGenerator<NdjsonLine[]> {
   const chunkBytes = options.chunkBytes ?? 4 << 20;
   const maxLineBytes = options.maxLineBytes ?? 64 << 20;
-  const file = await open(path, 'r');
+  const file: Input = path === '-' ? stdinInput() : await open(path, 'r');
   try {
     const buf = Buffer.allocUnsafe(chunkBytes);
     let carry: Buffer | undefined; // start of a line continued in the next chunk

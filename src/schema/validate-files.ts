@@ -44,8 +44,10 @@ export async function validateFiles(
     errors_truncated: false,
   };
   let bytes = 0;
-  for (const file of files) {
-    for await (const batch of readNdjsonBatches(file)) {
+  for (const given of files) {
+    // `-`: standard input, named `stdin` in the problems.
+    const file = given === '-' ? 'stdin' : given;
+    for await (const batch of readNdjsonBatches(given)) {
       for (const l of batch) {
         report.total++;
         bytes += l.text.length + 1;

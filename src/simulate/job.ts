@@ -79,7 +79,7 @@ export function loadJob(spec: JobSpec): JobContext {
   const members: number[][] = Array.from({ length: PARTITIONS }, () => []);
   if (spec.censusFile !== null) {
     const text = readFileSync(spec.censusFile, 'utf8');
-    census = parseCensusCsv(text, spec.censusFile);
+    census = parseCensusCsv(text, spec.censusFile, { firstYear: spec.years[0], lastYear: spec.years[1] });
     censusHasRates = /^\uFEFF?[^\n]*pre_tax_rate/.test(text);
     for (let i = 0; i < census.length; i++) members[partitionOf(census[i].employeeId)].push(i);
   } else {

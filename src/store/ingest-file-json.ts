@@ -24,6 +24,7 @@ import { createHash } from 'node:crypto';
 import type { Stats } from 'node:fs';
 import { type FileHandle, open, stat } from 'node:fs/promises';
 import type { DuckDBConnection } from '@duckdb/node-api';
+import { faultPoint } from './fault.js';
 import { csvInsertSql, jsonInsertSql, PAYLOAD_CHARS_SQL, SCENARIOS_SQL } from './ingest-sql.js';
 import type { NativeRecogniser } from './native.js';
 import type { Recognition } from './recognise-chunk.js';
@@ -42,8 +43,10 @@ export interface JsonFileContext {
   conn: DuckDBConnection;
   writer: EventWriter;
   runId: string;
-  /** The file (absolute path). */
+  /** The name recorded for the file in ingest_batches (its absolute path, or e.g. `stdin`). */
   source: string;
+  /** The file to read (absolute path). */
+  file: string;
   /** Where a segment of a larger file is copied for DuckDB to read (the caller removes it). */
   tempPath: string;
   /** Bytes per segment (whole chunks); a file no larger is read in place (without a splitter). */
@@ -138,14 +141,21 @@ class Checks {
  * (with its chunks from the failed segment on) at the first segment that is not wholly canonical.
  */
 export async function ingestFileJson(ctx: JsonFileContext, chunksOf: Chunks): Promise<JsonFileOutcome> {
-  const before = await stat(ctx.source);
+  const before = await stat(ctx.file);
   if (before.size === 0) return { lines: 0 };
   const split = ctx.splitter !== null;
   const inPlace = !split && before.size <= ctx.segmentBytes;
-  const file = inPlace ? ctx.source : ctx.tempPath;
-  const chunks = chunksOf(ctx.source);
+  const file = inPlace ? ctx.file : ctx.tempPath;
+  const chunks = chunksOf(ctx.file);
   let line = 0; // lines of the file committed so far
   let offset = 0; // bytes of the file committed so far
+  // Done only when every byte of the file was committed here; else the other paths take the
+  // rest, so that every line is read, accepted, rejected or a duplicate (never skipped).
+  const handBack = async (): Promise<JsonFileOutcome> => {
+    if (offset >= before.size) return { lines: line };
+    await chunks.return(undefined);
+    return { lines: line, rest: chunksOf(ctx.file, offset) };
+  };
   for (;;) {
     const startedAt = new Date();
     // 1. The segment's first chunk is checked before DuckDB starts; a larger file's segment is
@@ -165,10 +175,13 @@ export async function ingestFileJson(ctx: JsonFileContext, chunksOf: Chunks): Pr
       }
     } else if (split) {
       ({ bytes, eof, splitted } = await splitSegment(ctx, ctx.splitter as NativeRecogniser, offset, hash));
+      faultPoint('ingest-split');
     } else {
       ({ bytes, eof, ranges } = await copySegment(ctx, chunks, hash));
     }
-    if (bytes === 0) return { lines: line };
+    // Nothing handed out: the file ended, or (split) its next line is longer than any canonical
+    // line, which the other paths then reject with its reason.
+    if (bytes === 0) return await handBack();
     const statement = { running: false };
     const checks = new Checks(ctx, () => {
       // Stop DuckDB's statement: the segment is not stored here. (An interrupt that arrives just
@@ -178,7 +191,10 @@ export async function ingestFileJson(ctx: JsonFileContext, chunksOf: Chunks): Pr
     let inserted: Promise<Rows | null> = Promise.resolve(null);
     if (split) {
       // 2'. Every line was recognised (and hashed) as it was split: DuckDB loads the rows.
-      if (splitted.ok) inserted = insertSegment(ctx, csvInsertSql(file), true, statement);
+      if (splitted.ok) {
+        inserted = insertSegment(ctx, csvInsertSql(file), true, statement);
+        faultPoint('ingest-statement');
+      }
     } else {
       await checks.add(ranges[0]);
       if (!checks.failed) await checks.all();
@@ -213,7 +229,7 @@ export async function ingestFileJson(ctx: JsonFileContext, chunksOf: Chunks): Pr
     const payloadChars = recognitions.reduce((n, r) => n + r.payloadChars, 0);
     let ok = rows !== null && !checks.failed && recognitions.every((r) => r.ok) && rows.count === lines;
     // What was checked in place was read from the file itself: it must not have changed since.
-    if (ok && inPlace) ok = sameFile(before, await stat(ctx.source));
+    if (ok && inPlace) ok = sameFile(before, await stat(ctx.file));
     // read_json writes the payload back from its parse: its text must be the line's own. The
     // CSV reader stores the row's bytes as they are (no quoting, no escapes).
     if (ok && !split) {
@@ -223,8 +239,8 @@ export async function ingestFileJson(ctx: JsonFileContext, chunksOf: Chunks): Pr
     if (!ok) {
       await ctx.writer.abort();
       await chunks.return(undefined);
-      if (inPlace || split) return { lines: line, rest: chunksOf(ctx.source, offset) };
-      return { lines: line, rest: concat(chunksOf(ctx.tempPath), chunksOf(ctx.source, offset + bytes)) };
+      if (inPlace || split) return { lines: line, rest: chunksOf(ctx.file, offset) };
+      return { lines: line, rest: concat(chunksOf(ctx.tempPath), chunksOf(ctx.file, offset + bytes)) };
     }
     const first = (rows as Rows).first;
     for (const [s] of (await ctx.conn.runAndReadAll(SCENARIOS_SQL, { base: first })).getRows()) {
@@ -243,7 +259,7 @@ export async function ingestFileJson(ctx: JsonFileContext, chunksOf: Chunks): Pr
     offset += bytes;
     ctx.onBytes(bytes, lines);
     ctx.onBatch(res, 0);
-    if (eof) return { lines: line };
+    if (eof) return await handBack();
   }
 }
 
@@ -334,7 +350,7 @@ async function splitSegment(
   const inFlight: Promise<void>[] = [];
   const freeIn: Uint8Array[] = [];
   const freeOut: Uint8Array[] = [];
-  const input = await open(ctx.source, 'r');
+  const input = await open(ctx.file, 'r');
   const output = await open(ctx.tempPath, 'w');
   // A block is read at the back of its buffer; the line carried from the block before is put
   // in front of it.

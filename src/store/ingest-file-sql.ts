@@ -12,6 +12,7 @@ import { createHash } from 'node:crypto';
 import { type DuckDBConnection, DuckDBDataChunk } from '@duckdb/node-api';
 import d from '@duckdb/node-bindings';
 import { type Contract, loadContract } from './contract-adapter.js';
+import { faultPoint } from './fault.js';
 import {
   CREATE_LINES_SQL,
   DROP_SQL,
@@ -152,6 +153,7 @@ export async function ingestFileSql(
       const base = await writer.reserve(lines);
       const params = { base, first: firstLine };
       fast = await writer.insertSelect(FAST_INSERT_SQL, params);
+      faultPoint('ingest-sql');
       read += fast;
       if (fast > 0) {
         for (const [s] of (await conn.runAndReadAll(SCENARIOS_SQL, { base })).getRows()) {

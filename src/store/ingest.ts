@@ -12,6 +12,7 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { type CanonicalEvent, type Contract, loadContract } from './contract-adapter.js';
+import { faultPoint } from './fault.js';
 import { type ChunkRange, ingestFileJson } from './ingest-file-json.js';
 import { ingestFileSql } from './ingest-file-sql.js';
 import { nativeRecogniser } from './native.js';
@@ -59,6 +60,11 @@ export interface IngestOptions {
   onBatch?: (b: BatchResult) => void;
   /** Called when a file (from `firstLine` on) takes one of the paths (docs/store.md, "Ingest path"). */
   onRoute?: (r: { source: string; path: 'csv' | 'json' | 'sql' | 'workers'; firstLine: number }) => void;
+  /**
+   * The name recorded for each file in ingest_batches and event_rejections, by position (default:
+   * its absolute path; the CLI's `-` is recorded as `stdin`).
+   */
+  sources?: string[];
   /** Identifies this run in ingest_batches (default: a random UUID). */
   runId?: string;
   /**
@@ -67,6 +73,12 @@ export interface IngestOptions {
    * canonical, the worker path), or always 'sql' or 'workers' (tests and benchmarks compare them).
    */
   path?: 'auto' | 'sql' | 'workers';
+  /**
+   * Stops the ingest when aborted (the CLI's SIGINT / SIGTERM): DuckDB's statement is interrupted,
+   * the open batch rolled back, the temporary file removed, and `IngestInterrupted` thrown with
+   * what was committed before (docs/store.md, "Interrupted").
+   */
+  signal?: AbortSignal;
   /**
    * On the 'auto' path, split canonical segments with the native splitter when it is built and
    * load them with DuckDB's CSV reader (default true); false keeps the read_json reader (tests
@@ -81,6 +93,29 @@ export interface IngestOptions {
  * "Ingest path: read_json"), and this path holds no rows in memory.
  */
 export const DEFAULT_SEGMENT_BYTES = 1 << 30;
+
+/**
+ * An ingest stopped by its `signal`: the batches committed before it stay (whole); nothing of
+ * the batch under way is stored. Running the same ingest again finishes it (what was committed
+ * counts as duplicates).
+ */
+export class IngestInterrupted extends Error {
+  override name = 'IngestInterrupted';
+  constructor(
+    /** The counts of the committed batches. */
+    readonly counts: IngestCounts,
+    /** Files committed whole. */
+    readonly filesDone: string[],
+    /** The file under way, and its lines committed (0: none), when it had started. */
+    readonly current: { source: string; linesCommitted: number } | null,
+    /** The files not started. */
+    readonly filesNotStarted: string[],
+  ) {
+    super(
+      `ingest interrupted: committed ${counts.batches} batches (read ${counts.read}: accepted ${counts.accepted}, rejected ${counts.rejected}, duplicates ${counts.duplicates})`,
+    );
+  }
+}
 
 function emptyCounts(): IngestCounts {
   return {
@@ -303,11 +338,28 @@ export async function ingestFiles(
     bytesDone += bytes;
     opts.onProgress?.({ bytesDone, bytesTotal, read: counts.read + readInBatch });
   };
+  // Stopping: DuckDB's statement is interrupted at once; every path reads its input through
+  // `chunksOf` (or reports each block through onChecked), where the stop is then thrown.
+  const signal = opts.signal;
+  const interrupt = () => store.connection.interrupt();
+  signal?.addEventListener('abort', interrupt, { once: true });
+  const stopIfAborted = () => {
+    if (signal?.aborted) throw new Error('ingest stopped');
+  };
+  async function* chunksOf(path: string, offset = 0): AsyncGenerator<Uint8Array> {
+    for await (const chunk of fileChunks(path, chunkBytes, offset)) {
+      stopIfAborted();
+      yield chunk;
+    }
+  }
+  let fileIndex = 0;
   try {
-    for (const file of files) {
-      const source = resolve(file);
+    for (; fileIndex < files.length; fileIndex++) {
+      stopIfAborted();
+      const file = files[fileIndex];
+      const source = sourceOf(opts, files, fileIndex);
       let startLine = 0;
-      let chunks: AsyncIterator<Uint8Array> = fileChunks(file, chunkBytes);
+      let chunks: AsyncIterator<Uint8Array> = chunksOf(file);
       if ((opts.path ?? 'auto') === 'auto') {
         if (pool === undefined && workerCount > 0 && recognisers > 1)
           pool = await ParserPool.start(workerCount);
@@ -320,6 +372,7 @@ export async function ingestFiles(
             writer,
             runId,
             source,
+            file: resolve(file),
             tempPath,
             segmentBytes,
             splitter,
@@ -333,11 +386,13 @@ export async function ingestFiles(
             storeThreads,
             onBatch,
             onBytes,
-            onChecked: (bytes) =>
-              opts.onProgress?.({ bytesDone: bytesDone + bytes, bytesTotal, read: counts.read }),
+            onChecked: (bytes) => {
+              stopIfAborted();
+              opts.onProgress?.({ bytesDone: bytesDone + bytes, bytesTotal, read: counts.read });
+            },
             scenarios,
           },
-          (path, offset) => fileChunks(path, chunkBytes, offset),
+          chunksOf,
         );
         if (outcome.rest === undefined) continue;
         startLine = outcome.lines;
@@ -407,6 +462,7 @@ export async function ingestFiles(
         if (head === undefined) break;
         const r = await head.result;
         await writer.stage(r.batch);
+        faultPoint('ingest-workers');
         if (r.rejections.length > 0) {
           for (const rej of r.rejections) rej.line += line;
           rejections = rejections.concat(r.rejections);
@@ -442,12 +498,43 @@ export async function ingestFiles(
     }
     counts.scenarios = [...scenarios].sort();
     await ensureScenarioRows(store.connection, counts.scenarios);
+  } catch (err) {
+    if (!signal?.aborted) throw err;
+    await writer.close(); // roll back the batch under way before reading what was committed
+    throw await interrupted(store, runId, files, fileIndex, finish(counts, t0), opts);
   } finally {
+    signal?.removeEventListener('abort', interrupt);
     await writer.close();
     await pool?.stop();
     await rm(tempPath, { force: true });
   }
   return finish(counts, t0);
+}
+
+/** What an interrupted run committed, file by file (from its ingest_batches rows). */
+async function interrupted(
+  store: Store,
+  runId: string,
+  files: string[],
+  at: number,
+  counts: IngestCounts,
+  opts: IngestOptions,
+): Promise<IngestInterrupted> {
+  const named = files.map((f, i) => opts.sources?.[i] ?? f);
+  let current: IngestInterrupted['current'] = null;
+  if (at < files.length) {
+    const r = await store.connection.runAndReadAll(
+      'SELECT coalesce(max(last_line), 0) FROM ingest_batches WHERE run_id = $run AND source = $source',
+      { run: runId, source: sourceOf(opts, files, at) },
+    );
+    current = { source: named[at], linesCommitted: Number(r.getRows()[0][0]) };
+  }
+  return new IngestInterrupted(counts, named.slice(0, at), current, named.slice(at + 1));
+}
+
+/** The name recorded for file `i` (ingest_batches.source). */
+function sourceOf(opts: IngestOptions, files: string[], i: number): string {
+  return opts.sources?.[i] ?? resolve(files[i]);
 }
 
 /** Scenario ids of a chunk's rows, read from the string images (short ids) or long strings. */

@@ -7,6 +7,7 @@
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import { fileProblemOf, storePathProblem, UserInputError } from '../errors/index.js';
 import { CORE_DDL } from './ddl.js';
 
 export interface OpenStoreOptions {
@@ -14,8 +15,13 @@ export interface OpenStoreOptions {
   path: string;
   /** Open for queries only: never creates the file or tables. */
   readOnly?: boolean;
-  /** Retry for up to this many seconds while another process holds the lock (`--wait`). */
+  /**
+   * Retry for up to this many seconds while another process holds the lock (`--wait`; default:
+   * the process's default, `setDefaultLockWait`, else 0).
+   */
   waitSeconds?: number;
+  /** Called when the open starts waiting for the lock, and again when its holder changes. */
+  onWaiting?: (holder: string, waitSeconds: number) => void;
   /** DuckDB `memory_limit` (default `PLANLEDGER_MEMORY_LIMIT` or 1GB: docs/store.md, "Settings"). */
   memoryLimit?: string;
   /** DuckDB `threads` (default `PLANLEDGER_THREADS` or the machine's available parallelism). */
@@ -35,7 +41,7 @@ export interface Store {
 }
 
 /** Another process holds the database file's lock. */
-export class StoreLockedError extends Error {
+export class StoreLockedError extends UserInputError {
   override name = 'StoreLockedError';
   constructor(
     readonly path: string,
@@ -50,7 +56,7 @@ export class StoreLockedError extends Error {
 }
 
 /** The store file does not exist (read-only open). */
-export class StoreMissingError extends Error {
+export class StoreMissingError extends UserInputError {
   override name = 'StoreMissingError';
   constructor(readonly path: string) {
     super(
@@ -61,6 +67,23 @@ export class StoreMissingError extends Error {
 
 export const DEFAULT_DB_PATH = './planledger.duckdb';
 export const DEFAULT_MEMORY_LIMIT = '1GB';
+
+/** How long openStore waits for a lock when not told (the CLI sets it from `--wait`). */
+export interface LockWait {
+  seconds: number;
+  onWaiting?: (holder: string, waitSeconds: number) => void;
+}
+
+let defaultLockWait: LockWait = { seconds: 0 };
+
+/**
+ * Every later `openStore` of this process that is not given `waitSeconds` waits this long for
+ * the lock, telling `onWaiting` who holds it: the CLI's `--wait SECONDS`, on every command that
+ * opens a store, set once before the command runs (docs/store.md, "Concurrency").
+ */
+export function setDefaultLockWait(wait: LockWait): void {
+  defaultLockWait = wait;
+}
 
 const LOCK_RE = /Could not set lock on file "([^"]*)": Conflicting lock is held in (.*?)(?:\. See also|$)/;
 
@@ -83,20 +106,28 @@ export function storeSettings(
 
 export async function openStore(opts: OpenStoreOptions): Promise<Store> {
   const readOnly = opts.readOnly ?? false;
+  // A path that cannot be a store is named with its cause in plain words (src/errors).
+  const problem = storePathProblem(opts.path);
+  if (problem !== null) throw problem;
   if (readOnly && !existsSync(opts.path)) throw new StoreMissingError(opts.path);
   const { DuckDBInstance } = await import('@duckdb/node-api');
   const settings: Record<string, string> = { ...storeSettings(opts) };
   if (readOnly) settings.access_mode = 'READ_ONLY';
-  const deadline = Date.now() + (opts.waitSeconds ?? 0) * 1000;
+  const waitSeconds = opts.waitSeconds ?? defaultLockWait.seconds;
+  const onWaiting = opts.onWaiting ?? defaultLockWait.onWaiting;
+  const deadline = Date.now() + waitSeconds * 1000;
   let instance: DuckDBInstance;
+  let holder = '';
   for (;;) {
     try {
       instance = await DuckDBInstance.create(opts.path, settings);
       break;
     } catch (err) {
       const m = LOCK_RE.exec((err as Error).message ?? '');
-      if (m === null) throw err;
+      if (m === null) throw fileProblemOf(err, opts.path, 'cannot open the store') ?? err;
       if (Date.now() >= deadline) throw new StoreLockedError(opts.path, m[2]);
+      if (m[2] !== holder) onWaiting?.(m[2], waitSeconds);
+      holder = m[2];
       await new Promise((r) => setTimeout(r, 200));
     }
   }
@@ -108,7 +139,13 @@ export async function openStore(opts: OpenStoreOptions): Promise<Store> {
   };
   const connection = await connect();
   if (!readOnly) {
-    for (const ddl of CORE_DDL) await connection.run(ddl);
+    try {
+      for (const ddl of CORE_DDL) await connection.run(ddl);
+    } catch (err) {
+      connection.closeSync();
+      instance.closeSync();
+      throw fileProblemOf(err, opts.path, 'cannot write the store') ?? err;
+    }
   }
   let closed = false;
   return {

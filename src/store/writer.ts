@@ -14,6 +14,7 @@ import {
 } from '@duckdb/node-api';
 import d from '@duckdb/node-bindings';
 import type { EventProblem } from './contract-adapter.js';
+import { faultPoint } from './fault.js';
 import type { Store } from './open.js';
 import type { RowBatch } from './row-batch.js';
 
@@ -243,6 +244,7 @@ export class EventWriter {
         duplicates = Number(del.rowsChanged);
         await c.run(`DROP TABLE temp.main.${BATCH_IDS}`);
       }
+      faultPoint('commit-staged');
       const accepted = staged - duplicates;
       if (accepted > 0 && first !== null) {
         // Keep each participant's seq range current, in the same transaction.
@@ -286,8 +288,11 @@ export class EventWriter {
           started: info.startedAt.toISOString(),
         },
       );
-      await c.run('COMMIT');
+      const committing = c.run('COMMIT');
+      faultPoint('commit');
+      await committing;
       this.inTransaction = false;
+      faultPoint('committed');
       return { batchId, read: info.read, accepted, rejected, duplicates };
     } catch (err) {
       await this.rollback();
@@ -308,8 +313,12 @@ export class EventWriter {
     this.inTransaction = false;
   }
 
-  /** Close the writer; a batch not committed is rolled back. */
+  private closed = false;
+
+  /** Close the writer (once; again is a no-op); a batch not committed is rolled back. */
   async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
     if (this.inTransaction || this.staged > 0) await this.rollback();
     this.appender.closeSync();
     this.rejectAppender.closeSync();

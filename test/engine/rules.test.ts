@@ -335,6 +335,46 @@ describe('census CSV', () => {
       /c\.csv:2: department/,
     );
   });
+  it('refuses implausible rows: a child at hire; a hire after the last day or a birth 100+ years before the first year', () => {
+    const years = { firstYear: 2024, lastYear: 2026 };
+    const one = (row: string) => () =>
+      parseCensusCsv(`${header}\nE0,1990-01-01,2020-01-01,1,1,X\n${row}\n`, 'c.csv', years);
+    expect(one('E1,2020-03-01,2023-06-01,50000,1,X')).toThrow(
+      'c.csv:3: hire_date: hired 2023-06-01 at age 3 (born 2020-03-01): an employee is at least 14 at hire',
+    );
+    expect(one('E1,2000-06-02,2014-06-01,50000,1,X')).toThrow(/hire_date: hired 2014-06-01 at age 13 /);
+    expect(one('E1,2000-06-01,2014-06-01,50000,1,X')).not.toThrow(); // 14 that day
+    expect(one('E1,1990-01-01,2027-01-01,50000,1,X')).toThrow(
+      "c.csv:3: hire_date: hire date 2027-01-01 is after the scenario's last day 2026-12-31",
+    );
+    expect(one('E1,1990-01-01,2026-12-31,50000,1,X')).not.toThrow();
+    expect(one('E1,1900-05-01,1930-01-01,50000,1,X')).toThrow(
+      'c.csv:3: birth_date: born 1900-05-01, more than 100 years before the first year 2024: expected a birth date on or after 1924-01-01',
+    );
+    expect(one('E1,1924-01-01,1950-01-01,50000,1,X')).not.toThrow();
+    // Without the scenario's years only the age at hire is checked (the golden cases pass them).
+    expect(() => parseCensusCsv(`${header}\nE1,1900-05-01,2030-01-01,1,1,X\n`, 'c.csv')).not.toThrow();
+  });
+  it('says what an annual compensation breaks', () => {
+    const comp = (v: string) => () =>
+      parseCensusCsv(`${header}\nE1,1990-01-01,2020-01-01,${v},1,X\n`, 'c.csv');
+    expect(comp('99999999999999')).toThrow(
+      'c.csv:2: annual_compensation: at most 12 digits before the decimal point, found "99999999999999" (14 digits)',
+    );
+    expect(comp('1.005')).toThrow('annual_compensation: at most 2 decimal places (cents), found "1.005"');
+    expect(comp('0.00')).toThrow('annual_compensation: must be greater than 0, found "0.00"');
+    expect(comp('-5')).toThrow(
+      /annual_compensation: expected a positive amount such as 52000 or 52000.50, found "-5"/,
+    );
+    expect(comp('52,000')).toThrow(/c\.csv:2: line: expected 6 fields/);
+    expect(
+      parseCensusCsv(`${header}\nE1,1990-01-01,2020-01-01,999999999999.99,1,X\n`, 'c.csv')[0]
+        .annualCompensation,
+    ).toBe(dec('999999999999.99'));
+    expect(
+      parseCensusCsv(`${header}\nE1,1990-01-01,2020-01-01,+007.5,1,X\n`, 'c.csv')[0].annualCompensation,
+    ).toBe(dec('7.5'));
+  });
 });
 
 it('day helpers agree with the calendar', () => {

@@ -227,6 +227,39 @@ describe.each([
     expect(json.counts).toMatchObject({ read: lines.length + 1, accepted: lines.length, duplicates: 1 });
   });
 
+  it('reads and rejects a line longer than any canonical line wherever it falls (nothing skipped)', async () => {
+    const dir = tempDir();
+    const lines = canonicalLines(1200);
+    const long = 'x'.repeat(100_000);
+    // Where the 100 KB line starts: the first byte, a chunk's last 16 KiB (it straddles the
+    // chunk boundary), the middle of the file, the last line (without its newline).
+    const chunkBytes = 256 << 10;
+    let before = 0;
+    let at = 0;
+    while (before < chunkBytes - (16 << 10)) before += lines[at++].length + 1;
+    const files = [
+      writeLines(join(dir, 'alone.ndjson'), ['x'.repeat(5_000_000)]),
+      writeLines(join(dir, 'first.ndjson'), [long, ...lines]),
+      writeLines(join(dir, 'straddle.ndjson'), [...lines.slice(0, at), long, ...lines.slice(at)]),
+      writeLines(join(dir, 'middle.ndjson'), [...lines.slice(0, 600), long, ...lines.slice(600)]),
+    ];
+    const last = join(dir, 'last.ndjson');
+    writeFileSync(last, `${lines.join('\n')}\n${long}`);
+    files.push(last);
+    for (const file of files) {
+      const json = await ingestOnce(file, { native, workers: 0, chunkBytes });
+      const workers = await ingestOnce(file, { workers: 0, chunkBytes, path: 'workers' });
+      const expected = file.endsWith('alone.ndjson') ? 1 : lines.length + 1;
+      expect(json.counts.read, file).toBe(expected);
+      expect(json.counts.rejected, file).toBe(1);
+      expect(json.counts.accepted, file).toBe(expected - 1);
+      expect(json.counts).toEqual(workers.counts);
+      expect(json.rows).toEqual(workers.rows);
+      expect(json.rejections).toEqual(workers.rejections);
+      expect(json.ranges).toBe(0);
+    }
+  });
+
   it("a stop that arrives after DuckDB's statement ended does not stop the next one", async () => {
     // ingest-file-json.ts relies on it: a chunk can fail just as the statement ends.
     const store = await newStore();

@@ -3,9 +3,11 @@
  * completes the store exactly once; a second writer gets the clear lock error (exit 2).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
+import { buildProgram } from '../../src/cli/main.js';
 import { ingestFiles } from '../../src/store/ingest.js';
 import { openStore } from '../../src/store/open.js';
 import { syntheticEventLines } from '../../src/store/synthetic-events.js';
@@ -55,7 +57,61 @@ async function writeSynthetic(path: string, employees: number): Promise<number> 
   return n;
 }
 
+/** A CLI run that waits for the lock `holder` holds: done, and when it has said who holds it. */
+function waitingRun(args: string[], holder: ChildProcess) {
+  const child = run('cli.ts', args);
+  let stderr = '';
+  const saysWho = new Promise<void>((resolve) =>
+    child.stderr!.on('data', (d: Buffer) => {
+      stderr += d.toString();
+      if (stderr.includes(`(PID ${holder.pid}))`)) resolve();
+    }),
+  );
+  return { done: finished(child), saysWho };
+}
+
+/** The CLI with `input` on its standard input. */
+async function withStdin(args: string[], input: string) {
+  const child = spawn(process.execPath, ['--import', 'tsx', fixture('cli.ts'), ...args], {
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  const done = finished(child);
+  child.stdin!.end(input);
+  return done;
+}
+
 describe('processes', () => {
+  it('ingest - and validate - read standard input (recorded as stdin; a re-run is exactly once)', async () => {
+    const dir = tempDir();
+    const db = join(dir, 'stdin.duckdb');
+    const file = join(dir, 'events.ndjson');
+    const total = await writeSynthetic(file, 2);
+    const input = `{"bad":1}\n${readFileSync(file, 'utf8')}`;
+    const v = await withStdin(['validate', '-', '--json'], input);
+    expect(v.code, v.stderr).toBe(1);
+    expect(JSON.parse(v.stdout)).toMatchObject({ total: total + 1, valid: total, invalid: 1 });
+    expect(JSON.parse(v.stdout).errors[0]).toMatchObject({ file: 'stdin', line: 1 });
+    const first = await withStdin(['ingest', '-', '--db', db, '--json'], input);
+    expect(first.code, first.stderr).toBe(0);
+    expect(JSON.parse(first.stdout)).toMatchObject({ read: total + 1, accepted: total, rejected: 1 });
+    const again = await withStdin(['ingest', file, '-', '--db', db, '--json'], input);
+    expect(JSON.parse(again.stdout)).toMatchObject({
+      read: 2 * total + 1,
+      accepted: 0,
+      duplicates: 2 * total,
+    });
+    expect(readdirSync(dir).sort()).toEqual(['events.ndjson', 'stdin.duckdb']);
+    const store = track(await openStore({ path: db, readOnly: true }));
+    expect(
+      await count(store, "SELECT count(*) FROM event_rejections WHERE source = 'stdin' AND line = 1"),
+    ).toBe(1);
+    expect(await count(store, "SELECT count(*) FROM ingest_batches WHERE source = 'stdin'")).toBe(2);
+    store.close();
+    const twice = await withStdin(['ingest', '-', '-', '--db', db], input);
+    expect(twice.code).toBe(2);
+    expect(twice.stderr).toBe('planledger: - (standard input) may be given once\n');
+  });
+
   it('a writer killed mid-ingest leaves whole batches; the re-run completes exactly once', async () => {
     const dir = tempDir();
     const db = join(dir, 'crash.duckdb');
@@ -107,11 +163,49 @@ describe('processes', () => {
     expect(second.stderr).not.toMatch(/^\s+at /m);
     expect(second.stdout).toBe('');
 
-    const waiter = finished(run('cli.ts', ['ingest', file, '--db', db, '--json', '--wait', '120']));
-    await new Promise((r) => setTimeout(r, 3000));
+    const waiter = waitingRun(['ingest', file, '--db', db, '--json', '--wait', '120'], holder);
+    await waiter.saysWho;
     holder.kill('SIGTERM');
-    const waiting = await waiter;
+    const waiting = await waiter.done;
     expect(waiting.code).toBe(0);
     expect(JSON.parse(waiting.stdout)).toMatchObject({ read: 220, accepted: 220, rejected: 0 });
+    expect(waiting.stderr).toMatch(
+      /waiting up to 120 s for the store .*: it is locked by another process \(.*PID \d+\)/,
+    );
+  });
+
+  it('--wait on every command that opens a store: it says who holds the lock while it waits', async () => {
+    const all = (c: Command): Command[] => c.commands.flatMap((s) => [s, ...all(s)]);
+    const withDb = all(buildProgram()).filter((c) => c.options.some((o) => o.long === '--db'));
+    expect(withDb.length).toBeGreaterThan(15);
+    for (const c of withDb)
+      expect(
+        c.options.map((o) => o.long),
+        c.name(),
+      ).toContain('--wait');
+
+    const dir = tempDir();
+    const db = join(dir, 'held.duckdb');
+    const file = join(dir, 'events.ndjson');
+    await writeSynthetic(file, 2);
+    expect((await finished(run('cli.ts', ['ingest', file, '--db', db]))).code).toBe(0);
+    const holder = run('hold-store.ts', [db, '600000']);
+    await waitForLine(holder, (l) => l === 'ready');
+    const now = await finished(run('cli.ts', ['snapshots', 'verify', '--all', '--db', db]));
+    expect(now.code).toBe(2);
+    expect(now.stderr).toContain(`PID ${holder.pid}`);
+    const readers = [
+      ['history', 'E0000001', '--db', db, '--wait', '120', '--json'],
+      ['dq', '--db', db, '--wait', '120', '--no-record', '--json'],
+    ].map((args) => waitingRun(args, holder));
+    await Promise.all(readers.map((r) => r.saysWho));
+    holder.kill('SIGTERM');
+    const [history, dq] = await Promise.all(readers.map((r) => r.done));
+    expect(history.code, history.stderr).toBe(0);
+    expect(JSON.parse(history.stdout).employee_id).toBe('E0000001');
+    expect(dq.stderr).toMatch(
+      /^planledger: waiting up to 120 s for the store .*held\.duckdb: it is locked by another process \(.*PID \d+\)\)$/m,
+    );
+    expect(JSON.parse(dq.stdout).results.length).toBeGreaterThan(0);
   });
 });

@@ -28,7 +28,7 @@ export function parseWait(text: string): number {
 }
 
 /** Open the store for a command; a locked or missing file is a usage error (exit 2). */
-export async function openForCommand(db: string, readOnly: boolean, waitSeconds = 0): Promise<Store> {
+export async function openForCommand(db: string, readOnly: boolean, waitSeconds?: number): Promise<Store> {
   const { openStore, StoreLockedError, StoreMissingError } = await import('../../store/open.js');
   try {
     return await openStore({ path: db, readOnly, waitSeconds });
@@ -43,7 +43,7 @@ export function register(program: Command): void {
   program
     .command('ingest')
     .description('validate NDJSON event files and store accepted events exactly once (rejections kept)')
-    .argument('<files...>', 'NDJSON files, one event per line')
+    .argument('<files...>', 'NDJSON files, one event per line (- reads standard input)')
     .option('--db <path>', 'DuckDB store', DEFAULT_DB)
     .option('--json', 'print the counts as JSON on stdout')
     .option('--max-reject-rate <rate>', 'fail (exit 1) when rejected / non-blank lines exceeds this share')
@@ -54,24 +54,53 @@ export function register(program: Command): void {
       const maxRate = flags.maxRejectRate === undefined ? undefined : parseRate(flags.maxRejectRate);
       const waitSeconds = parseWait(flags.wait);
       const workers = flags.workers === undefined ? undefined : parseCount(flags.workers);
-      const { stat } = await import('node:fs/promises');
-      for (const f of files) {
-        const s = await stat(f).catch((e: Error) => {
-          throw new UsageError(`cannot read ${f}: ${e.message}`);
-        });
-        if (!s.isFile()) throw new UsageError(`cannot read ${f}: not a file`);
-      }
+      await checkInputFiles(files);
       const store = await openForCommand(flags.db, false, waitSeconds);
-      let counts: import('../../store/ingest.js').IngestCounts;
+      let counts: import('../../store/ingest.js').IngestCounts | undefined;
+      const stop = stopOnSignals(store);
+      const { ingestFiles, IngestInterrupted } = await import('../../store/ingest.js');
+      const { resolve } = await import('node:path');
+      const { rm } = await import('node:fs/promises');
+      // Standard input is copied to a file beside the store first: every path reads a file.
+      const spool = files.includes('-') ? `${flags.db}.stdin-${process.pid}.tmp` : undefined;
+      const bar = await progressBar();
+      let snapshots = 'current';
       try {
-        const { ingestFiles } = await import('../../store/ingest.js');
-        const bar = await progressBar();
-        counts = await ingestFiles(store, files, { workers, onProgress: bar?.update });
+        if (spool !== undefined) await spoolStdin(spool, stop.signal);
+        counts = await ingestFiles(
+          store,
+          files.map((f) => (f === '-' ? (spool as string) : f)),
+          {
+            workers,
+            onProgress: bar?.update,
+            signal: stop.signal,
+            sources: files.map((f) => (f === '-' ? 'stdin' : resolve(f))),
+          },
+        );
         bar?.stop();
+        snapshots = 'not current (run `planledger snapshots build`)';
         if (flags.snapshots !== false && counts.accepted > 0) await refreshSnapshots(store);
+        snapshots = 'current';
+        if (stop.signal.aborted) throw stop.signal.reason;
+      } catch (err) {
+        if (!stop.signal.aborted) throw err;
+        bar?.stop();
+        const signal = stop.signal.reason as NodeJS.Signals;
+        log(
+          err instanceof IngestInterrupted
+            ? interruptedLine(signal, err)
+            : counts === undefined
+              ? `planledger: stopped by ${signal} while reading standard input: nothing committed`
+              : `planledger: stopped by ${signal}: every event of the run is committed (${countsText(counts)}); the snapshots are ${snapshots}`,
+        );
+        process.exitCode = signal === 'SIGINT' ? 130 : 143;
+        return;
       } finally {
+        stop.done();
         store.close();
+        if (spool !== undefined) await rm(spool, { force: true });
       }
+      if (counts === undefined) return;
       const result = {
         read: counts.read,
         accepted: counts.accepted,
@@ -94,6 +123,76 @@ export function register(program: Command): void {
         );
       }
     });
+}
+
+/**
+ * The input files of `ingest` and `validate` exist and are files; `-` (standard input, at most
+ * once) is not checked. A problem is named in plain words (exit 2).
+ */
+export async function checkInputFiles(files: string[]): Promise<void> {
+  const { stat } = await import('node:fs/promises');
+  const { plainCause } = await import('../../errors/index.js');
+  if (files.filter((f) => f === '-').length > 1) throw new UsageError('- (standard input) may be given once');
+  for (const f of files) {
+    if (f === '-') continue;
+    const s = await stat(f).catch((e: NodeJS.ErrnoException) => {
+      throw new UsageError(`cannot read ${f}: ${plainCause(f, e.code ?? e.message)}`);
+    });
+    if (!s.isFile())
+      throw new UsageError(`cannot read ${f}: ${s.isDirectory() ? 'is a directory' : 'not a file'}`);
+  }
+}
+
+/** Copy standard input to `path` (stopped by `signal`). */
+async function spoolStdin(path: string, signal: AbortSignal): Promise<void> {
+  const { createWriteStream } = await import('node:fs');
+  const { pipeline } = await import('node:stream/promises');
+  await pipeline(process.stdin, createWriteStream(path), { signal });
+}
+
+/**
+ * SIGINT / SIGTERM while the command runs: stop (DuckDB's statement is interrupted, the batch
+ * under way rolled back, temporary files removed) and report; a second signal ends the process
+ * at once (the default action).
+ */
+function stopOnSignals(store: Store): { signal: AbortSignal; done(): void } {
+  const controller = new AbortController();
+  const done = () => {
+    process.removeListener('SIGINT', onSignal);
+    process.removeListener('SIGTERM', onSignal);
+  };
+  const onSignal = (s: NodeJS.Signals) => {
+    done(); // the next signal takes the default action
+    controller.abort(s);
+    store.connection.interrupt(); // the snapshot build, when it is the statement running
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  return { signal: controller.signal, done };
+}
+
+const countsText = (c: import('../../store/ingest.js').IngestCounts): string =>
+  `read ${c.read}: accepted ${c.accepted}, rejected ${c.rejected}, duplicates ${c.duplicates}`;
+
+/** One line: what an interrupted ingest committed and what it did not. */
+export function interruptedLine(
+  signal: string,
+  e: import('../../store/ingest.js').IngestInterrupted,
+): string {
+  const c = e.counts;
+  const committed: string[] = e.filesDone.map((f) => `${f} (whole)`);
+  const notCommitted: string[] = [];
+  if (e.current !== null) {
+    const n = e.current.linesCommitted;
+    if (n > 0) committed.push(`${e.current.source} lines 1–${n}`);
+    notCommitted.push(n > 0 ? `${e.current.source} from line ${n + 1}` : e.current.source);
+  }
+  notCommitted.push(...e.filesNotStarted);
+  return (
+    `planledger: stopped by ${signal}: committed ${c.batches} batch${c.batches === 1 ? '' : 'es'} ` +
+    `(${committed.length > 0 ? committed.join(', ') : 'nothing'}; ${countsText(c)}); not committed: ${notCommitted.length > 0 ? notCommitted.join(', ') : 'nothing'}. ` +
+    'Run the same command again to finish (what was committed counts as duplicates).'
+  );
 }
 
 function parseRate(text: string): number {
@@ -121,6 +220,7 @@ async function progressBar(): Promise<
   );
   const t0 = performance.now();
   let started = false;
+  let stopped = false;
   return {
     update(p) {
       if (!started) {
@@ -131,6 +231,8 @@ async function progressBar(): Promise<
       bar.update(p.bytesDone, { read: p.read, rate: s > 0 ? Math.round(p.read / s) : 0 });
     },
     stop() {
+      if (stopped) return;
+      stopped = true;
       if (started) bar.stop();
       else log('');
     },

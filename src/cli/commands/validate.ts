@@ -18,7 +18,7 @@ export function register(program: Command): void {
   program
     .command('validate')
     .description('validate NDJSON event files against the event contract (streaming, any size)')
-    .argument('<files...>', 'NDJSON files, one event per line')
+    .argument('<files...>', 'NDJSON files, one event per line (- reads standard input)')
     .option('--json', 'print the report as JSON on stdout')
     .option('--min-success-rate <rate>', 'lowest share of valid events that passes, in [0, 1]', '1')
     .option('--max-errors <n>', 'most problems listed in the report (counts stay exact)', '1000')
@@ -31,14 +31,10 @@ export function register(program: Command): void {
         throw new UsageError(`--max-errors must be a whole number, got ${opts.maxErrors}`);
       }
       const { stat } = await import('node:fs/promises');
+      const { checkInputFiles } = await import('./ingest.js');
+      await checkInputFiles(files);
       let totalBytes = 0;
-      for (const f of files) {
-        const s = await stat(f).catch((e: Error) => {
-          throw new UsageError(`cannot read ${f}: ${e.message}`);
-        });
-        if (!s.isFile()) throw new UsageError(`cannot read ${f}: not a file`);
-        totalBytes += s.size;
-      }
+      for (const f of files) if (f !== '-') totalBytes += (await stat(f)).size;
       const bar = await progressBar(totalBytes);
       const report = await validateFiles(files, {
         maxErrors: Number(opts.maxErrors),
