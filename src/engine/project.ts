@@ -7,7 +7,7 @@
 
 import { vestedAmount } from '../ledger/ledger.js';
 import { COMPLIANCE_TYPES, CONTRIBUTION_SOURCES, type SimulationEvent } from '../schema/contract.js';
-import { civil, fromDay, isValidDate, jan1, toDay } from '../schema/dates.js';
+import { civil, dec31, fromDay, isValidDate, jan1, toDay } from '../schema/dates.js';
 import { type Decimal, dec, divIntRoundCents, minDec, mulRoundCents, ONE } from '../schema/decimal.js';
 import { canonicalDecision, money, TYPE_RANK } from './canonical.js';
 import type { CensusPerson } from './census.js';
@@ -54,6 +54,52 @@ const COMPLIANCE_SUB: Readonly<Record<string, number>> = Object.fromEntries(
   COMPLIANCE_TYPES.map((s, i) => [s, i]),
 );
 const FULL_VEST_REASONS = new Set(['retirement', 'death', 'disability']);
+
+const nonNegative = (x: Decimal): Decimal => (x < 0n ? 0n : x);
+
+interface CatchUp {
+  preTax: Decimal;
+  roth: Decimal;
+  preTaxLimited: boolean;
+  rothLimited: boolean;
+}
+const NO_CATCH_UP: CatchUp = { preTax: 0n, roth: 0n, preTaxLimited: false, rothLimited: false };
+
+/**
+ * calculations.md, Deferrals and limits, step 4: the cut deferral becomes catch-up, up to the
+ * room left under the year's catch-up limit, in the order pre-tax cut by 402(g), Roth cut by
+ * 402(g), pre-tax cut by 415(c), Roth cut by 415(c). Each part keeps its character, except that
+ * a Roth catch-up earner's catch-up is all Roth (SECURE 2.0 §603, deemed Roth election).
+ */
+function catchUpOfCuts(
+  room: Decimal,
+  rothEarner: boolean,
+  preTaxCut402g: Decimal,
+  rothCut402g: Decimal,
+  preTaxCut415c: Decimal,
+  rothCut415c: Decimal,
+): CatchUp {
+  const cu = { ...NO_CATCH_UP };
+  const parts: [Decimal, boolean][] = [
+    [preTaxCut402g, false],
+    [rothCut402g, true],
+    [preTaxCut415c, false],
+    [rothCut415c, true],
+  ];
+  for (const [cut, isRoth] of parts) {
+    if (cut <= 0n) continue;
+    const taken = minDec(cut, room);
+    room -= taken;
+    if (isRoth || rothEarner) {
+      cu.roth += taken;
+      if (taken < cut) cu.rothLimited = true;
+    } else {
+      cu.preTax += taken;
+      if (taken < cut) cu.preTaxLimited = true;
+    }
+  }
+  return cu;
+}
 
 function sortKey(day: number, type: string, sub: number): number {
   return (day * 16 + TYPE_RANK[type]) * 16 + sub;
@@ -274,11 +320,13 @@ export function projectPerson(input: ProjectPersonInput): SimulationEvent[] {
       const L = yc.limits;
 
       // ---- 1 January: HCE determination (calculations.md, HCE and compliance) ----
+      // Previous-year wages: also the §603 Roth catch-up test (calculations.md, Years, limits and tables).
+      let priorWages: Decimal | null = null;
       if (hire <= yc.jan1 && yc.jan1 <= termDay) {
         advanceComp(yc.jan1);
         const lookBack = yc.year - 1;
-        const ytdComp =
-          lookBack >= ctx.first ? prevYearGross : hire < jan1(lookBack) ? person.annualCompensation : 0n;
+        const ytdComp = lookBack >= ctx.first ? prevYearGross : lookBackPay(lookBack);
+        priorWages = ytdComp;
         const isHce = ytdComp > yc.hceThreshold;
         push(yc.jan1, yc.jan1Iso, 'hce_status', 0, {
           event_type: 'hce_status',
@@ -293,6 +341,8 @@ export function projectPerson(input: ProjectPersonInput): SimulationEvent[] {
         });
         prevHce = isHce;
       }
+      const rothCatchUpEarner =
+        L.rothCatchUpWages !== null && priorWages !== null && priorWages > L.rothCatchUpWages;
 
       // ---- catch-up eligibility: attains 50 by 31 December; 60–63 figure when the table has one ----
       const ageAtYearEnd = yc.year - birthYear;
@@ -319,7 +369,8 @@ export function projectPerson(input: ProjectPersonInput): SimulationEvent[] {
       let yGross = 0n;
       let yPlanComp = 0n;
       let yDeferral = 0n; // pre-tax + Roth (402(g))
-      let yCatchUp = 0n;
+      let yCatchUp = 0n; // employee_catch_up
+      let yRothCatchUp = 0n; // employee_roth_catch_up
       let yAdditions = 0n; // 415(c): every contribution except catch-up
       let yPreTax = 0n;
       let yRoth = 0n;
@@ -386,48 +437,41 @@ export function projectPerson(input: ProjectPersonInput): SimulationEvent[] {
         const reqRoth = el === null || el.roth === 0n ? 0n : mulRoundCents(comp, el.roth);
         const reqAfterTax = el === null || el.at === 0n ? 0n : mulRoundCents(comp, el.at);
         // 2. 402(g): pre-tax takes the room first, then Roth
-        let room = limit402g - yDeferral;
-        if (room < 0n) room = 0n;
-        let preTax = reqPreTax < room ? reqPreTax : room;
-        room -= preTax;
-        let roth = reqRoth < room ? reqRoth : room;
-        let preTaxLimited = preTax < reqPreTax;
-        let rothLimited = roth < reqRoth;
-        // 3. catch-up: what 402(g) cut, up to the catch-up limit
-        let catchUp = 0n;
-        let catchUpLimited = false;
-        if (catchUpEligible) {
-          const cut = reqPreTax - preTax + (reqRoth - roth);
-          let cuRoom = catchUpLimit - yCatchUp;
-          if (cuRoom < 0n) cuRoom = 0n;
-          catchUp = cut < cuRoom ? cut : cuRoom;
-          catchUpLimited = catchUp < cut;
-        }
-        // 5. 415(c): pre-tax, Roth, match, nonelective, after-tax take the remaining room in turn
-        let addRoom = limit415c - yAdditions;
-        if (addRoom < 0n) addRoom = 0n;
-        if (preTax > addRoom) {
-          preTax = addRoom;
-          preTaxLimited = true;
-        }
+        let room = nonNegative(limit402g - yDeferral);
+        const preTax402g = minDec(reqPreTax, room);
+        room -= preTax402g;
+        const roth402g = minDec(reqRoth, room);
+        // 3. 415(c): the smaller of the dollar limit and 100% of year-to-date gross pay
+        // (§415(c)(1)(B)); pre-tax, Roth, match, nonelective, after-tax take the room in turn.
+        let addRoom = nonNegative(minDec(limit415c, yGross) - yAdditions);
+        const preTax = minDec(preTax402g, addRoom);
         addRoom -= preTax;
-        if (roth > addRoom) {
-          roth = addRoom;
-          rothLimited = true;
-        }
+        const roth = minDec(roth402g, addRoom);
         addRoom -= roth;
         const matchable = preTax + roth;
         const reqMatch = tiers.length === 0 ? 0n : matchAmount(tiers, comp, matchable);
-        const match = reqMatch < addRoom ? reqMatch : addRoom;
+        const match = minDec(reqMatch, addRoom);
         addRoom -= match;
         const reqNe = neRate === 0n ? 0n : mulRoundCents(comp, neRate);
-        const ne = reqNe < addRoom ? reqNe : addRoom;
+        const ne = minDec(reqNe, addRoom);
         addRoom -= ne;
-        const afterTax = reqAfterTax < addRoom ? reqAfterTax : addRoom;
+        const afterTax = minDec(reqAfterTax, addRoom);
+        // 4. catch-up: deferral cut by 402(g) or 415(c) (Treas. Reg. §1.414(v)-1(b)(1))
+        const cu = catchUpEligible
+          ? catchUpOfCuts(
+              nonNegative(catchUpLimit - yCatchUp - yRothCatchUp),
+              rothCatchUpEarner,
+              reqPreTax - preTax402g,
+              reqRoth - roth402g,
+              preTax402g - preTax,
+              roth402g - roth,
+            )
+          : NO_CATCH_UP;
 
         yDeferral += matchable;
         yMatchableFromEntry += matchable;
-        yCatchUp += catchUp;
+        yCatchUp += cu.preTax;
+        yRothCatchUp += cu.roth;
         yAdditions += matchable + match + ne + afterTax;
         const iso = yc.payIso[i];
         const dep = yc.depositIso[i];
@@ -435,13 +479,16 @@ export function projectPerson(input: ProjectPersonInput): SimulationEvent[] {
         yPreTax += preTax;
         yRoth += roth;
         yAfterTax += afterTax;
-        if (preTax > 0n) contribution(pd, iso, 'employee_pre_tax', preTax, yPreTax, preTaxLimited, dep, pr);
-        if (roth > 0n) contribution(pd, iso, 'employee_roth', roth, yRoth, rothLimited, dep, pr);
+        if (preTax > 0n)
+          contribution(pd, iso, 'employee_pre_tax', preTax, yPreTax, preTax < reqPreTax, dep, pr);
+        if (roth > 0n) contribution(pd, iso, 'employee_roth', roth, yRoth, roth < reqRoth, dep, pr);
         if (afterTax > 0n) {
           contribution(pd, iso, 'employee_after_tax', afterTax, yAfterTax, afterTax < reqAfterTax, dep, pr);
         }
-        if (catchUp > 0n)
-          contribution(pd, iso, 'employee_catch_up', catchUp, yCatchUp, catchUpLimited, dep, pr);
+        if (cu.preTax > 0n)
+          contribution(pd, iso, 'employee_catch_up', cu.preTax, yCatchUp, cu.preTaxLimited, dep, pr);
+        if (cu.roth > 0n)
+          contribution(pd, iso, 'employee_roth_catch_up', cu.roth, yRothCatchUp, cu.rothLimited, dep, pr);
         if (match > 0n) {
           yMatch += match;
           balMatch += match;
@@ -470,9 +517,8 @@ export function projectPerson(input: ProjectPersonInput): SimulationEvent[] {
         const annualMatch = matchAmount(tiers, yCompFromEntry, yMatchableFromEntry);
         const due = annualMatch - yMatch;
         if (due > 0n) {
-          let addRoom = limit415c - yAdditions;
-          if (addRoom < 0n) addRoom = 0n;
-          const trueUp = minDec(due, addRoom);
+          // 415(c) room on 31 December, against the year's whole gross pay
+          const trueUp = minDec(due, nonNegative(minDec(limit415c, yGross) - yAdditions));
           if (trueUp > 0n) {
             yAdditions += trueUp;
             balMatch += trueUp;
@@ -512,6 +558,15 @@ export function projectPerson(input: ProjectPersonInput): SimulationEvent[] {
       }
       prevYearGross = yGross;
     }
+  }
+
+  /** HCE look-back pay for a look-back year before the simulated period (calculations.md, HCE). */
+  function lookBackPay(lookBack: number): Decimal {
+    if (hire < jan1(lookBack)) return person.annualCompensation;
+    if (hire > dec31(lookBack)) return 0n;
+    // hired during the look-back year: its pay dates from the hire date on, at the census rate
+    const paid = ctx.lookBackPayDays.filter((d) => d >= hire).length;
+    return BigInt(paid) * divIntRoundCents(person.annualCompensation, ctx.periods);
   }
 
   function pushEnrollment(day: number, rate: Decimal, optOut: string | null): void {

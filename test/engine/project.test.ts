@@ -201,7 +201,7 @@ describe('projectPerson', () => {
     ).toEqual([['415c_limit_approach', '2025-04-30', '70000']]);
   });
 
-  it('flags a 402(g) cut and turns it into catch-up for someone 50 or over', () => {
+  it('flags a 402(g) cut and turns it into catch-up of the same character for someone 50 or over', () => {
     const evs = run(plan(), person({ birthDate: '1975-12-31', annualCompensation: dec('240000') }), [
       election('E1', '2025-01-01', '0.1', '0.1'),
     ]);
@@ -218,7 +218,7 @@ describe('projectPerson', () => {
     ).toEqual([
       ['employee_pre_tax', '2000', false],
       ['employee_roth', '1500', true],
-      ['employee_catch_up', '500', false],
+      ['employee_roth_catch_up', '500', false], // the Roth cut stays Roth
       ['employer_match', '600', false],
     ]);
     expect(
@@ -245,8 +245,10 @@ describe('projectPerson', () => {
         h.prior_year_hce,
       ]),
     ).toEqual([
-      ['0', '155000', false, null],
-      ['200000.04', '160000', true, false], // 12 × round(200,000 / 12) = 12 × 16,666.67
+      // hired during the look-back year 2024: its pay dates from the hire date at the census rate,
+      // 10 × round(200,000 / 12) = 10 × 16,666.67 (calculations.md, HCE and compliance)
+      ['166666.7', '155000', true, null],
+      ['200000.04', '160000', true, true], // 12 × 16,666.67
     ]);
     const earlier = run(
       p,
