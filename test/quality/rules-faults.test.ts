@@ -3,6 +3,7 @@
  * rule's severity and the command's exit code (0 when only warnings fail, 1 otherwise).
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { IRS_LIMITS } from '../../src/engine/irs-limits.js';
 import { dqExitCode } from '../../src/quality/report.js';
 import { loadRules } from '../../src/quality/rules.js';
 import { runDataQuality } from '../../src/quality/run.js';
@@ -39,6 +40,13 @@ const contribution = (source: string, amount: string, ytd: string, date: string)
   payroll_id: `PR-${date}`,
   irs_limit_applied: false,
   inferred_value: false,
+});
+
+/** The first contribution of its source in the year (ytd = amount). */
+const contributionRow = (employee_id: string, date: string, source: string, amount: string) => ({
+  employee_id,
+  effective_date: date,
+  payload: contribution(source, amount, amount, date),
 });
 
 const lastOf = (where: string) => `(SELECT max(seq) FROM fct_yearly_events WHERE ${where})`;
@@ -108,15 +116,7 @@ const FAULTS: { rule: string; sql: string[]; alsoFails?: string[] }[] = [
       `UPDATE scenarios SET plan_design = '${JSON.stringify({
         ...JSON.parse(FIXTURE_PLAN),
         irs_limits: {
-          2025: {
-            '402g': '23500',
-            catch_up: '7500',
-            catch_up_60_63: '11250',
-            '415c': '70000',
-            '401a17': '350000',
-            hce: '160000',
-            roth_catch_up_wages: '90000',
-          },
+          2025: { ...IRS_LIMITS['2025'], roth_catch_up_wages: '90000' },
         },
       })}'`,
     ],
@@ -249,14 +249,7 @@ describe('default data-quality rules', () => {
   it('catch_up_exceeded counts pre-tax and Roth catch-up together', async () => {
     // E1's 2025 pre-tax catch-up is below 7,500 on its own; 7,000 of Roth catch-up on top is not.
     const r = await faultOnly(
-      extra(
-        {
-          employee_id: 'E1',
-          effective_date: '2025-12-19',
-          payload: contribution('employee_roth_catch_up', '7000', '7000', '2025-12-19'),
-        },
-        90010,
-      ),
+      extra(contributionRow('E1', '2025-12-19', 'employee_roth_catch_up', '7000'), 90010),
       'catch_up_exceeded',
     );
     expect(r.rows_failed).toBe(1);
@@ -266,14 +259,7 @@ describe('default data-quality rules', () => {
     // E2 earns 2,000 a pay date: 3,000 of profit sharing on the first pay date is within the
     // 415(c) dollar limit but above the year-to-date gross pay (2,000).
     const r = await faultOnly(
-      extra(
-        {
-          employee_id: 'E2',
-          effective_date: '2024-03-15',
-          payload: contribution('employer_profit_sharing', '3000', '3000', '2024-03-15'),
-        },
-        90011,
-      ),
+      extra(contributionRow('E2', '2024-03-15', 'employer_profit_sharing', '3000'), 90011),
       'limit_415c_exceeded',
     );
     expect(r.rows_failed).toBe(1);

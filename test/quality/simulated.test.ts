@@ -7,6 +7,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { IRS_LIMITS } from '../../src/engine/irs-limits.js';
 import { compareProfiles } from '../../src/quality/drift-compare.js';
 import { type Profile, recordProfile } from '../../src/quality/drift-profile.js';
 import { DEFAULT_THRESHOLDS } from '../../src/quality/drift-thresholds.js';
@@ -113,15 +114,7 @@ const FAULTS: { rule: string; sql: string[]; alsoFails?: string[] }[] = [
     sql: [
       `UPDATE scenarios SET plan_design = json_merge_patch(plan_design, '${JSON.stringify({
         irs_limits: {
-          2025: {
-            '402g': '23500',
-            catch_up: '7500',
-            catch_up_60_63: '11250',
-            '415c': '70000',
-            '401a17': '350000',
-            hce: '160000',
-            roth_catch_up_wages: '1',
-          },
+          2025: { ...IRS_LIMITS['2025'], roth_catch_up_wages: '1' },
         },
       })}')`,
       `INSERT INTO fct_yearly_events SELECT * REPLACE (${nextSeq} AS seq, uuid() AS event_id, 'employee_catch_up' AS source, 1 AS amount, 1 AS ytd_amount)
