@@ -167,6 +167,15 @@ describe('event ids', () => {
 });
 
 describe('plan designs', () => {
+  /** A complete year of limits for irs_limits. */
+  const LIMITS_2027 = {
+    '402g': '25000',
+    catch_up: '8000',
+    catch_up_60_63: '11250',
+    '415c': '73000',
+    '401a17': '365000',
+    hce: '165000',
+  };
   const bad = (patch: Record<string, unknown>, field: string, reason: RegExp) => {
     let err: unknown;
     try {
@@ -255,18 +264,7 @@ describe('plan designs', () => {
       /irs_limits\.2019: no IRS limits for 2019 \(the HCE look-back/,
     );
     expect(() => checkYears(p, [2025, 2027], 'x.json')).toThrow(/no IRS limits for 2027/);
-    const withLimits = plan({
-      irs_limits: {
-        2027: {
-          '402g': '25000',
-          catch_up: '8000',
-          catch_up_60_63: '11250',
-          '415c': '73000',
-          '401a17': '365000',
-          hce: '165000',
-        },
-      },
-    });
+    const withLimits = plan({ irs_limits: { 2027: LIMITS_2027 } });
     expect(() => checkYears(withLimits, [2025, 2027], 'x.json')).not.toThrow();
     const replaced = plan({
       irs_limits: {
@@ -287,14 +285,7 @@ describe('plan designs', () => {
     const p = plan();
     expect(p.irsLimits.get(2026)?.rothCatchUpWages).toBe(dec('150000'));
     expect(p.irsLimits.get(2025)?.rothCatchUpWages).toBeNull();
-    const year = {
-      '402g': '25000',
-      catch_up: '8000',
-      catch_up_60_63: '11250',
-      '415c': '73000',
-      '401a17': '365000',
-      hce: '165000',
-    };
+    const year = LIMITS_2027;
     const own = plan({
       irs_limits: {
         2026: year,
