@@ -34,6 +34,8 @@ export interface PlanContext {
   lastDay: number;
   /** Pay periods per year (the divisor of the annual rate). */
   periods: bigint;
+  /** Pay dates of the first year's look-back year (first − 1): HCE look-back before the period. */
+  lookBackPayDays: number[];
   years: YearContext[];
 }
 
@@ -88,6 +90,7 @@ function buildContext(plan: PlanDesign, first: number, last: number): PlanContex
     firstDay: jan1(first),
     lastDay: dec31(last),
     periods: BigInt(PERIODS[plan.payroll.frequency]),
+    lookBackPayDays: payDatesOfYear(plan.payroll.frequency, first - 1, anchor),
     years,
   };
 }

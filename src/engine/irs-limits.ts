@@ -2,6 +2,7 @@
  * IRS limits by calendar year: the table of calculations.md ("Years, limits and tables"),
  * held as data. This is the only place the figures live; plan files may add or replace
  * years with `irs_limits` (same shape). `catch_up_60_63` is null before 2025 (SECURE 2.0).
+ * `roth_catch_up_wages` is the SECURE 2.0 §603 wage figure: absent or null, the rule is not in force.
  */
 export interface IrsLimitsText {
   '402g': string;
@@ -10,6 +11,7 @@ export interface IrsLimitsText {
   '415c': string;
   '401a17': string;
   hce: string;
+  roth_catch_up_wages?: string | null;
 }
 
 export const IRS_LIMITS: Readonly<Record<string, IrsLimitsText>> = {
@@ -68,5 +70,6 @@ export const IRS_LIMITS: Readonly<Record<string, IrsLimitsText>> = {
     '415c': '72000',
     '401a17': '360000',
     hce: '160000',
+    roth_catch_up_wages: '150000',
   },
 };

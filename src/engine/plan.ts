@@ -24,6 +24,8 @@ export interface IrsLimits {
   additions415c: Decimal;
   comp401a17: Decimal;
   hce: Decimal;
+  /** SECURE 2.0 §603 prior-year wage figure; null: the Roth catch-up rule is not in force. */
+  rothCatchUpWages: Decimal | null;
 }
 
 export interface MatchTier {
@@ -215,8 +217,9 @@ export function parsePlan(
     escalation = { step, cap };
   }
 
+  // golden.md: `match` may be left out (no match, no true-up).
   const fM = join(p, 'match');
-  const m = r.object(r.required(o, p, 'match'), fM, ['tiers', 'true_up']);
+  const m = r.object(o.match === undefined ? { tiers: [] } : o.match, fM, ['tiers', 'true_up']);
   const tiersRaw = r.required(m, fM, 'tiers');
   if (!Array.isArray(tiersRaw))
     r.fail(join(fM, 'tiers'), `expected a list of {rate, up_to}, found ${show(tiersRaw)}`);
@@ -299,10 +302,19 @@ export function parsePlan(
 }
 
 function limitsFrom(r: Reader, v: unknown, field: string): IrsLimits {
-  const o = r.object(v, field, ['402g', 'catch_up', 'catch_up_60_63', '415c', '401a17', 'hce']);
+  const o = r.object(v, field, [
+    '402g',
+    'catch_up',
+    'catch_up_60_63',
+    '415c',
+    '401a17',
+    'hce',
+    'roth_catch_up_wages',
+  ]);
   const deferral402g = r.money(r.required(o, field, '402g'), join(field, '402g'));
   const catchUp = r.money(r.required(o, field, 'catch_up'), join(field, 'catch_up'));
   const c6063 = r.required(o, field, 'catch_up_60_63');
+  const rothWages = o.roth_catch_up_wages;
   return {
     deferral402g,
     catchUp,
@@ -310,6 +322,10 @@ function limitsFrom(r: Reader, v: unknown, field: string): IrsLimits {
     additions415c: r.money(r.required(o, field, '415c'), join(field, '415c')),
     comp401a17: r.money(r.required(o, field, '401a17'), join(field, '401a17')),
     hce: r.money(r.required(o, field, 'hce'), join(field, 'hce')),
+    rothCatchUpWages:
+      rothWages === undefined || rothWages === null
+        ? null
+        : r.money(rothWages, join(field, 'roth_catch_up_wages')),
   };
 }
 

@@ -26,8 +26,9 @@ export const VESTING_BUCKETS: readonly EmployerBucket[] = [
 
 export const SOURCE_BUCKET: Readonly<Record<ContributionSource, Bucket>> = {
   employee_pre_tax: 'employee_pre_tax',
-  employee_catch_up: 'employee_pre_tax', // catch-up is modelled as pre-tax
+  employee_catch_up: 'employee_pre_tax', // pre-tax catch-up
   employee_roth: 'employee_roth',
+  employee_roth_catch_up: 'employee_roth', // Roth catch-up (SECURE 2.0 §603)
   employee_after_tax: 'employee_after_tax',
   employer_match: 'employer_match',
   employer_match_true_up: 'employer_match',

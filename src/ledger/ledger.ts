@@ -13,7 +13,7 @@ import { type Decimal, dec, mulRoundCents } from '../schema/decimal.js';
 import { BUCKET_INDEX, BUCKETS, type Bucket, SOURCE_BUCKET } from './buckets.js';
 
 /** Version of these rules: bump when any figure's meaning changes (snapshots carry it). */
-export const LEDGER_VERSION = 'ledger-1';
+export const LEDGER_VERSION = 'ledger-2';
 
 /** An employer bucket's vested amount: min(balance, round(gross × v)). */
 export function vestedAmount(balance: Decimal, gross: Decimal, v: Decimal): Decimal {

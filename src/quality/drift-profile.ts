@@ -139,7 +139,7 @@ export async function recordProfile(store: ConnectionSource, opts: ProfileOption
       entry AS (SELECT employee_id, min(effective_date) AS d FROM drift_events
         WHERE event_type = 'eligibility' AND json_extract_string(payload, '$.eligible') = 'true' GROUP BY ALL),
       contributors AS (SELECT DISTINCT year(effective_date) AS y, employee_id FROM drift_events WHERE event_type = 'contribution'
-        AND source IN ('employee_pre_tax', 'employee_roth', 'employee_after_tax', 'employee_catch_up'))
+        AND source IN ('employee_pre_tax', 'employee_roth', 'employee_after_tax', 'employee_catch_up', 'employee_roth_catch_up'))
     SELECT a.y, count(*) AS active, count(e.employee_id) AS eligible,
       count(*) FILTER (WHERE c.employee_id IS NOT NULL) AS participants
     FROM active a LEFT JOIN entry e ON e.employee_id = a.employee_id AND year(e.d) <= a.y

@@ -88,6 +88,7 @@ export const CONTRIBUTION_SOURCES = [
   'employee_roth',
   'employee_after_tax',
   'employee_catch_up',
+  'employee_roth_catch_up',
   'employer_match',
   'employer_match_true_up',
   'employer_nonelective',

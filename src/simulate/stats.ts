@@ -41,6 +41,7 @@ const EMPLOYEE_SOURCES = new Set([
   'employee_roth',
   'employee_after_tax',
   'employee_catch_up',
+  'employee_roth_catch_up',
 ]);
 const EMPLOYER_SOURCES: ContributionSource[] = [
   'employer_match',

@@ -201,7 +201,7 @@ describe('projectPerson', () => {
     ).toEqual([['415c_limit_approach', '2025-04-30', '70000']]);
   });
 
-  it('flags a 402(g) cut and turns it into catch-up for someone 50 or over', () => {
+  it('flags a 402(g) cut and turns it into catch-up of the same character for someone 50 or over', () => {
     const evs = run(plan(), person({ birthDate: '1975-12-31', annualCompensation: dec('240000') }), [
       election('E1', '2025-01-01', '0.1', '0.1'),
     ]);
@@ -218,7 +218,7 @@ describe('projectPerson', () => {
     ).toEqual([
       ['employee_pre_tax', '2000', false],
       ['employee_roth', '1500', true],
-      ['employee_catch_up', '500', false],
+      ['employee_roth_catch_up', '500', false], // the Roth cut stays Roth
       ['employer_match', '600', false],
     ]);
     expect(
@@ -226,6 +226,43 @@ describe('projectPerson', () => {
     ).toEqual([
       ['catch_up_eligible', '2025-01-01', '7500'],
       ['402g_limit_approach', '2025-06-30', '23500'],
+    ]);
+  });
+
+  it('writes both catch-up sources on one pay date in the contract order, each flagged when the limit cut it', () => {
+    // 2025, 55 by 31 December (7,500); 10,000 a month: pre-tax 1,000 + Roth 2,000 requested
+    const evs = run(plan(), person({ birthDate: '1970-09-09', annualCompensation: dec('120000') }), [
+      election('E1', '2025-01-01', '0.1', '0.2'),
+    ]);
+    const catchUp = (date: string) =>
+      evs
+        .filter((e) => e.effective_date === date && e.payload.event_type === 'contribution')
+        .map((e) => e.payload as { source: string; amount: string; irs_limit_applied: boolean })
+        .filter((c) => c.source.endsWith('catch_up'))
+        .map((c) => [c.source, c.amount, c.irs_limit_applied]);
+    expect(catchUp('2025-09-30')).toEqual([
+      ['employee_catch_up', '1000', false],
+      ['employee_roth_catch_up', '2000', false],
+    ]);
+    // 11-30: room 1,000 left: the pre-tax part first; the Roth part is dropped (no event)
+    expect(catchUp('2025-11-30')).toEqual([['employee_catch_up', '1000', false]]);
+    expect(catchUp('2025-12-31')).toEqual([]);
+  });
+
+  it("makes a Roth catch-up earner's whole catch-up Roth in 2026, flagged when the limit cuts it", () => {
+    const evs = run(
+      plan(),
+      person({ birthDate: '1970-09-09', annualCompensation: dec('240000') }),
+      [election('E1', '2026-01-01', '0.2')],
+      [2026, 2026],
+    );
+    const rothCu = contributions(evs, 'employee_roth_catch_up');
+    expect(contributions(evs, 'employee_catch_up')).toEqual([]);
+    // 4,000 a month; 402(g) 24,500 reached in July (500 cut), catch-up 8,000 by 09-30
+    expect(rothCu.map((c) => [c.date, c.amount, c.p.irs_limit_applied])).toEqual([
+      ['2026-07-31', '3500', false],
+      ['2026-08-31', '4000', false],
+      ['2026-09-30', '500', true],
     ]);
   });
 
@@ -245,8 +282,10 @@ describe('projectPerson', () => {
         h.prior_year_hce,
       ]),
     ).toEqual([
-      ['0', '155000', false, null],
-      ['200000.04', '160000', true, false], // 12 × round(200,000 / 12) = 12 × 16,666.67
+      // hired during the look-back year 2024: its pay dates from the hire date at the census rate,
+      // 10 × round(200,000 / 12) = 10 × 16,666.67 (calculations.md, HCE and compliance)
+      ['166666.7', '155000', true, null],
+      ['200000.04', '160000', true, true], // 12 × 16,666.67
     ]);
     const earlier = run(
       p,

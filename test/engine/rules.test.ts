@@ -167,6 +167,15 @@ describe('event ids', () => {
 });
 
 describe('plan designs', () => {
+  /** A complete year of limits for irs_limits. */
+  const LIMITS_2027 = {
+    '402g': '25000',
+    catch_up: '8000',
+    catch_up_60_63: '11250',
+    '415c': '73000',
+    '401a17': '365000',
+    hce: '165000',
+  };
   const bad = (patch: Record<string, unknown>, field: string, reason: RegExp) => {
     let err: unknown;
     try {
@@ -255,18 +264,7 @@ describe('plan designs', () => {
       /irs_limits\.2019: no IRS limits for 2019 \(the HCE look-back/,
     );
     expect(() => checkYears(p, [2025, 2027], 'x.json')).toThrow(/no IRS limits for 2027/);
-    const withLimits = plan({
-      irs_limits: {
-        2027: {
-          '402g': '25000',
-          catch_up: '8000',
-          catch_up_60_63: '11250',
-          '415c': '73000',
-          '401a17': '365000',
-          hce: '165000',
-        },
-      },
-    });
+    const withLimits = plan({ irs_limits: { 2027: LIMITS_2027 } });
     expect(() => checkYears(withLimits, [2025, 2027], 'x.json')).not.toThrow();
     const replaced = plan({
       irs_limits: {
@@ -282,6 +280,32 @@ describe('plan designs', () => {
     });
     expect(replaced.irsLimits.get(2025)?.deferral402g).toBe(dec('1000'));
     expect(replaced.irsLimits.get(2025)?.catchUp6063).toBeNull();
+  });
+  it('reads the §603 Roth catch-up wage figure: built in for 2026, optional in irs_limits', () => {
+    const p = plan();
+    expect(p.irsLimits.get(2026)?.rothCatchUpWages).toBe(dec('150000'));
+    expect(p.irsLimits.get(2025)?.rothCatchUpWages).toBeNull();
+    const year = LIMITS_2027;
+    const own = plan({
+      irs_limits: {
+        2026: year,
+        2027: { ...year, roth_catch_up_wages: '155000' },
+        2028: { ...year, roth_catch_up_wages: null },
+      },
+    });
+    // a replaced year without the figure: the rule is not in force that year
+    expect(own.irsLimits.get(2026)?.rothCatchUpWages).toBeNull();
+    expect(own.irsLimits.get(2027)?.rothCatchUpWages).toBe(dec('155000'));
+    expect(own.irsLimits.get(2028)?.rothCatchUpWages).toBeNull();
+    bad(
+      { irs_limits: { 2027: { ...year, roth_catch_up_wages: 150000 } } },
+      'irs_limits.2027.roth_catch_up_wages',
+      /decimal string/,
+    );
+  });
+  it('may leave out match: no match, no true-up (golden.md)', () => {
+    const p = plan({ match: undefined });
+    expect(p.match).toEqual({ tiers: [], trueUp: false });
   });
 });
 

@@ -10,6 +10,11 @@ import { dec, divIntRoundCents, formatDecimal, minDec, mulRoundCents } from '../
 import { CORE_DDL } from '../../src/store/ddl.js';
 
 export const SCENARIO = 'dq-fixture';
+/** The fixture's plan design: its payroll is the calendar of the pay dates below. */
+export const FIXTURE_PLAN = JSON.stringify({
+  plan_id: 'P401K',
+  payroll: { frequency: 'biweekly', anchor_pay_date: '2024-01-05' },
+});
 export const CREATED_AT = '2025-11-01T00:00:00Z';
 
 export interface Row {
@@ -224,7 +229,7 @@ export async function cleanStore(
   const conn = await instance.connect();
   for (const ddl of CORE_DDL) await conn.run(ddl);
   await conn.run(
-    `INSERT INTO scenarios VALUES ('${SCENARIO}', 2024, 2025, 'fixture-plan', '{"plan_id":"P401K"}', 1, TIMESTAMP '2025-11-01 00:00:00', 'test', 'test', 'complete')`,
+    `INSERT INTO scenarios VALUES ('${SCENARIO}', 2024, 2025, 'fixture-plan', '${FIXTURE_PLAN}', 1, TIMESTAMP '2025-11-01 00:00:00', 'test', 'test', 'complete')`,
   );
   await conn.run(
     `INSERT INTO dim_participants VALUES ('${SCENARIO}', 'E1', '1972-05-10', '2010-01-01', 100000, 4, 'FIN'),

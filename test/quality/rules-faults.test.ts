@@ -3,10 +3,11 @@
  * rule's severity and the command's exit code (0 when only warnings fail, 1 otherwise).
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { IRS_LIMITS } from '../../src/engine/irs-limits.js';
 import { dqExitCode } from '../../src/quality/report.js';
 import { loadRules } from '../../src/quality/rules.js';
 import { runDataQuality } from '../../src/quality/run.js';
-import { buildCleanRows, cleanStore, type Row, rowValues } from './fixture.js';
+import { buildCleanRows, cleanStore, FIXTURE_PLAN, type Row, rowValues } from './fixture.js';
 
 const extra = (
   r: Partial<Row> & Pick<Row, 'employee_id' | 'effective_date' | 'payload'>,
@@ -39,6 +40,13 @@ const contribution = (source: string, amount: string, ytd: string, date: string)
   payroll_id: `PR-${date}`,
   irs_limit_applied: false,
   inferred_value: false,
+});
+
+/** The first contribution of its source in the year (ytd = amount). */
+const contributionRow = (employee_id: string, date: string, source: string, amount: string) => ({
+  employee_id,
+  effective_date: date,
+  payload: contribution(source, amount, amount, date),
 });
 
 const lastOf = (where: string) => `(SELECT max(seq) FROM fct_yearly_events WHERE ${where})`;
@@ -98,6 +106,19 @@ const FAULTS: { rule: string; sql: string[]; alsoFails?: string[] }[] = [
     rule: 'catch_up_exceeded',
     sql: [
       `UPDATE fct_yearly_events SET amount = amount + 6100, ytd_amount = ytd_amount + 6100 WHERE seq = ${lastOf("employee_id = 'E1' AND source = 'employee_catch_up'")}`,
+    ],
+  },
+  {
+    // 2025 given a §603 Roth catch-up wage figure below E1's 2025 look-back wages (99,999.90):
+    // E1's 2025 catch-up, written pre-tax, should have been Roth.
+    rule: 'catch_up_not_roth_for_roth_earner',
+    sql: [
+      `UPDATE scenarios SET plan_design = '${JSON.stringify({
+        ...JSON.parse(FIXTURE_PLAN),
+        irs_limits: {
+          2025: { ...IRS_LIMITS['2025'], roth_catch_up_wages: '90000' },
+        },
+      })}'`,
     ],
   },
   {
@@ -213,6 +234,36 @@ describe('default data-quality rules', () => {
       .rules.map((r) => r.id)
       .sort();
     expect(FAULTS.map((f) => f.rule).sort()).toEqual(ids);
+  });
+
+  /** Faults that only the 2026 rules (calculations.md, Deferrals and limits) catch. */
+  const faultOnly = async (sql: string, rule: string) => {
+    const store = await cleanStore(buildCleanRows());
+    close = store.close;
+    await store.conn.run(sql);
+    const report = await runDataQuality(store.conn, { record: false });
+    expect(report.results.filter((r) => r.status !== 'pass').map((r) => r.rule_id)).toEqual([rule]);
+    return report.results.find((r) => r.rule_id === rule)!;
+  };
+
+  it('catch_up_exceeded counts pre-tax and Roth catch-up together', async () => {
+    // E1's 2025 pre-tax catch-up is below 7,500 on its own; 7,000 of Roth catch-up on top is not.
+    const r = await faultOnly(
+      extra(contributionRow('E1', '2025-12-19', 'employee_roth_catch_up', '7000'), 90010),
+      'catch_up_exceeded',
+    );
+    expect(r.rows_failed).toBe(1);
+  });
+
+  it('limit_415c_exceeded holds annual additions to 100% of year-to-date gross pay', async () => {
+    // E2 earns 2,000 a pay date: 3,000 of profit sharing on the first pay date is within the
+    // 415(c) dollar limit but above the year-to-date gross pay (2,000).
+    const r = await faultOnly(
+      extra(contributionRow('E2', '2024-03-15', 'employer_profit_sharing', '3000'), 90011),
+      'limit_415c_exceeded',
+    );
+    expect(r.rows_failed).toBe(1);
+    expect(r.sample[0]).toMatchObject({ employee_id: 'E2', ytd_gross_pay: '2000.00' });
   });
 
   const severities = new Map(loadRules().rules.map((r) => [r.id, r.severity]));

@@ -7,6 +7,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { IRS_LIMITS } from '../../src/engine/irs-limits.js';
 import { compareProfiles } from '../../src/quality/drift-compare.js';
 import { type Profile, recordProfile } from '../../src/quality/drift-profile.js';
 import { DEFAULT_THRESHOLDS } from '../../src/quality/drift-thresholds.js';
@@ -104,6 +105,25 @@ const FAULTS: { rule: string; sql: string[]; alsoFails?: string[] }[] = [
       `INSERT INTO fct_yearly_events SELECT * REPLACE (${nextSeq} AS seq, uuid() AS event_id, 'employee_catch_up' AS source, 20000 AS amount, 20000 AS ytd_amount)
        FROM fct_yearly_events WHERE seq = (SELECT min(seq) FROM fct_yearly_events c WHERE source = 'employee_pre_tax'
          AND NOT EXISTS (SELECT 1 FROM fct_yearly_events a WHERE a.employee_id = c.employee_id AND a.source = 'employee_catch_up'))`,
+    ],
+  },
+  {
+    rule: 'catch_up_not_roth_for_roth_earner',
+    // 2025 given a §603 Roth catch-up wage figure of $1, and $1 of pre-tax catch-up for someone
+    // aged 50+ with a 2025 hce_status (look-back wages above $1): it should have been Roth.
+    sql: [
+      `UPDATE scenarios SET plan_design = json_merge_patch(plan_design, '${JSON.stringify({
+        irs_limits: {
+          2025: { ...IRS_LIMITS['2025'], roth_catch_up_wages: '1' },
+        },
+      })}')`,
+      `INSERT INTO fct_yearly_events SELECT * REPLACE (${nextSeq} AS seq, uuid() AS event_id, 'employee_catch_up' AS source, 1 AS amount, 1 AS ytd_amount)
+       FROM fct_yearly_events WHERE seq = (SELECT min(c.seq) FROM fct_yearly_events c JOIN dim_participants p USING (scenario_id, employee_id)
+         WHERE c.source = 'employee_pre_tax' AND year(c.effective_date) = 2025 AND year(p.birth_date) <= 1975
+         AND EXISTS (SELECT 1 FROM fct_yearly_events h WHERE h.employee_id = c.employee_id AND h.event_type = 'hce_status'
+           AND year(h.effective_date) = 2025 AND payload NOT LIKE '%"ytd_compensation":"0"%')
+         AND NOT EXISTS (SELECT 1 FROM fct_yearly_events a WHERE a.employee_id = c.employee_id AND a.source = 'employee_catch_up'
+           AND year(a.effective_date) = 2025))`,
     ],
   },
   {
