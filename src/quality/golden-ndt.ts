@@ -10,6 +10,7 @@ import { type NdtReport, runNdt } from '../ndt/run.js';
 import type { SimulationEvent } from '../schema/contract.js';
 import { type Decimal, formatDecimal, ONE } from '../schema/decimal.js';
 import type { CanonicalEvent } from '../schema/index.js';
+import type { ParticipantRow } from '../store/scenarios.js';
 
 export const NDT_FIGURES = [
   'hce_average',
@@ -37,6 +38,19 @@ export function parseNdtMetric(
   return { kind: 'ndt', test: head, figure: tail as NdtFigure };
 }
 
+/** A case's census as dim_participants rows of a scenario. */
+export function participantRows(census: readonly CensusPerson[], scenarioId: string): ParticipantRow[] {
+  return census.map((p) => ({
+    scenario_id: scenarioId,
+    employee_id: p.employeeId,
+    birth_date: p.birthDate,
+    hire_date: p.hireDate,
+    annual_compensation: formatDecimal(p.annualCompensation),
+    job_level: p.jobLevel,
+    department: p.department,
+  }));
+}
+
 /** Run both tests over a case's engine output, in a throw-away in-memory store. */
 export async function ndtOfCase(
   plan: PlanDesign,
@@ -50,18 +64,7 @@ export async function ndtOfCase(
   const { ingestEvents } = await import('../store/ingest.js');
   const store = await openStore({ path: ':memory:', threads: 1 });
   try {
-    await writeParticipants(
-      store.connection,
-      census.map((p) => ({
-        scenario_id: scenarioId,
-        employee_id: p.employeeId,
-        birth_date: p.birthDate,
-        hire_date: p.hireDate,
-        annual_compensation: formatDecimal(p.annualCompensation),
-        job_level: p.jobLevel,
-        department: p.department,
-      })),
-    );
+    await writeParticipants(store.connection, participantRows(census, scenarioId));
     // Engine events are contract events; validating puts them in canonical form on the way in.
     await ingestEvents(store, events as unknown as Iterable<CanonicalEvent>, { source: 'golden' });
     return await runNdt(store.connection, scenarioId, plan, years);
