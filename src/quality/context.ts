@@ -3,6 +3,7 @@
  *   dq_events, dq_participants, dq_scenarios  the store's tables, limited to the scenario checked
  *   dq_limits(scenario_id, year, limit_402g, catch_up, catch_up_60_63, limit_415c, limit_401a17, hce)
  *   dq_buckets(source, bucket)                contribution source → ledger bucket
+ *   dq_ndt_tests                              `planledger ndt` results (ndt_tests; empty before a run)
  *   dq_now()                                  the run's clock (UTC timestamp)
  * They are temporary objects of the connection: nothing is written to the store.
  * The figures come from their one source: IRS limits from src/engine/irs-limits.ts (plus each
@@ -10,6 +11,7 @@
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { IRS_LIMITS, type IrsLimitsText } from '../engine/irs-limits.js';
+import { NDT_DDL } from '../ndt/run.js';
 import { SOURCE_BUCKETS } from './reference.js';
 
 export interface ContextOptions {
@@ -74,4 +76,20 @@ export async function createRuleContext(conn: DuckDBConnection, opts: ContextOpt
   await conn.run(`INSERT INTO dq_buckets VALUES ${buckets.join(', ')}`);
   const now = new Date(opts.now).toISOString().replace('T', ' ').replace('Z', '');
   await conn.run(`CREATE OR REPLACE TEMP MACRO dq_now() AS TIMESTAMP ${lit(now)}`);
+  await createNdtView(conn, where);
+}
+
+/** dq_ndt_tests: the stored ADP/ACP results (docs/ndt.md), or an empty table of that shape. */
+async function createNdtView(conn: DuckDBConnection, where: string): Promise<void> {
+  const found = await conn.runAndReadAll(
+    "SELECT 1 FROM information_schema.tables WHERE table_schema = 'main' AND table_name = 'ndt_tests'",
+  );
+  if (found.getRows().length > 0) {
+    await conn.run(`CREATE OR REPLACE TEMP VIEW dq_ndt_tests AS SELECT * FROM ndt_tests ${where}`);
+    return;
+  }
+  await conn.run('DROP VIEW IF EXISTS temp.main.dq_ndt_tests');
+  await conn.run(
+    NDT_DDL[0].replace('CREATE TABLE IF NOT EXISTS ndt_tests', 'CREATE OR REPLACE TEMP TABLE dq_ndt_tests'),
+  );
 }
