@@ -11,7 +11,6 @@
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { IRS_LIMITS, type IrsLimitsText } from '../engine/irs-limits.js';
-import { NDT_DDL } from '../ndt/run.js';
 import { SOURCE_BUCKETS } from './reference.js';
 
 export interface ContextOptions {
@@ -79,17 +78,17 @@ export async function createRuleContext(conn: DuckDBConnection, opts: ContextOpt
   await createNdtView(conn, where);
 }
 
-/** dq_ndt_tests: the stored ADP/ACP results (docs/ndt.md), or an empty table of that shape. */
+/** dq_ndt_tests: the stored ADP/ACP results (docs/ndt.md), or an empty view of that shape. */
 async function createNdtView(conn: DuckDBConnection, where: string): Promise<void> {
   const found = await conn.runAndReadAll(
     "SELECT 1 FROM information_schema.tables WHERE table_schema = 'main' AND table_name = 'ndt_tests'",
   );
-  if (found.getRows().length > 0) {
-    await conn.run(`CREATE OR REPLACE TEMP VIEW dq_ndt_tests AS SELECT * FROM ndt_tests ${where}`);
-    return;
-  }
-  await conn.run('DROP VIEW IF EXISTS temp.main.dq_ndt_tests');
-  await conn.run(
-    NDT_DDL[0].replace('CREATE TABLE IF NOT EXISTS ndt_tests', 'CREATE OR REPLACE TEMP TABLE dq_ndt_tests'),
-  );
+  const source =
+    found.getRows().length > 0
+      ? `ndt_tests ${where}`
+      : `(SELECT NULL::VARCHAR AS scenario_id, NULL::INTEGER AS plan_year, NULL::VARCHAR AS test,
+          NULL::VARCHAR AS method, NULL::INTEGER AS hce_count, NULL::INTEGER AS nhce_count,
+          NULL::DECIMAL(9,4) AS hce_average, NULL::DECIMAL(9,4) AS nhce_average,
+          NULL::DECIMAL(9,4) AS test_limit, NULL::VARCHAR AS result, NULL::DECIMAL(18,6) AS excess) WHERE false`;
+  await conn.run(`CREATE OR REPLACE TEMP VIEW dq_ndt_tests AS SELECT * FROM ${source}`);
 }
