@@ -249,7 +249,7 @@ export async function loadNdtScenario(
   const { parsePlan } = await import('../engine/plan.js');
   const { PlanError } = await import('../engine/errors.js');
   try {
-    return { scenarioId: id, years, plan: parsePlan(json, `scenario ${id} plan_design`) };
+    return { scenarioId: id, years, plan: parsePlan(json, `scenario ${id} plan_design`, { years }) };
   } catch (err) {
     if (err instanceof PlanError) throw new NdtInputError(err.message);
     throw err;

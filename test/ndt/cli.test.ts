@@ -115,5 +115,14 @@ describe('planledger ndt', () => {
       /scenario prior plan_design: nonelective\.rate: safe_harbor "nonelective" needs/,
     );
     expect(r.stderr).not.toMatch(/internal error|at .*\.ts/);
+    const s = await openStore({ path: db });
+    try {
+      await s.connection.run("UPDATE scenarios SET last_year = 2030 WHERE scenario_id = 'levelling'");
+    } finally {
+      s.close();
+    }
+    const y = runCli(['ndt', '--db', db, '--scenario', 'levelling']);
+    expect(y.code).toBe(2);
+    expect(y.stderr).toMatch(/scenario levelling plan_design: irs_limits\.2027: no IRS limits for 2027/);
   }, 120_000);
 });
