@@ -16,6 +16,7 @@ import { register as registerGolden } from './commands/golden.js';
 import { register as registerHistory } from './commands/history.js';
 import { register as registerIngest } from './commands/ingest.js';
 import { register as registerMainJob } from './commands/main-job.js';
+import { register as registerNdt } from './commands/ndt.js';
 import { register as registerReport } from './commands/report.js';
 import { register as registerScenario } from './commands/scenario.js';
 import { register as registerSchema } from './commands/schema.js';
@@ -47,6 +48,7 @@ export function buildProgram(): Command {
     registerGolden,
     registerDq,
     registerDrift,
+    registerNdt,
     registerBench,
     registerReport,
     registerExport,

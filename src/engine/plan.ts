@@ -4,6 +4,7 @@
  * Money and rates become bigint micro-units (src/schema/decimal.ts).
  */
 
+import { checkSafeHarbor } from '../ndt/safe-harbor.js';
 import { isValidDate, toDay } from '../schema/dates.js';
 import { type Decimal, ONE, parseDecimal } from '../schema/decimal.js';
 import { PlanError } from './errors.js';
@@ -15,6 +16,10 @@ export const ENTRY_SCHEDULES = ['immediate', 'monthly', 'quarterly'] as const;
 export type EntrySchedule = (typeof ENTRY_SCHEDULES)[number];
 export const VESTING_SCHEDULES = ['immediate', 'cliff', 'graded'] as const;
 export type VestingSchedule = (typeof VESTING_SCHEDULES)[number];
+export const SAFE_HARBORS = ['match', 'nonelective'] as const;
+export type SafeHarbor = (typeof SAFE_HARBORS)[number];
+export const NDT_METHODS = ['current_year', 'prior_year'] as const;
+export type NdtMethod = (typeof NDT_METHODS)[number];
 
 /** One year's IRS limits in micro-units. `catchUp6063` null: no separate 60–63 figure that year. */
 export interface IrsLimits {
@@ -51,6 +56,10 @@ export interface PlanDesign {
   match: { tiers: MatchTier[]; trueUp: boolean };
   nonelective: { rate: Decimal };
   vesting: { schedule: VestingSchedule; cliffYears: number; graded: Decimal[] };
+  /** nondiscrimination.md, Safe harbor: null when the plan claims none. */
+  safeHarbor: SafeHarbor | null;
+  /** nondiscrimination.md, The ratios: the ADP/ACP testing method (default current_year). */
+  nondiscrimination: { method: NdtMethod };
   /** The built-in table merged with the plan's `irs_limits`, by year. */
   irsLimits: ReadonlyMap<number, IrsLimits>;
 }
@@ -163,6 +172,8 @@ export function parsePlan(
     'nonelective',
     'vesting',
     'irs_limits',
+    'safe_harbor',
+    'nondiscrimination',
   ]);
   const planId = r.id(r.required(o, p, 'plan_id'), join(p, 'plan_id'));
 
@@ -295,10 +306,37 @@ export function parsePlan(
     match: { tiers, trueUp },
     nonelective: { rate: neRate },
     vesting: { schedule, cliffYears, graded },
+    ...nondiscriminationOf(r, o, p, tiers, neRate),
     irsLimits,
   };
   if (opts.years) checkYears(plan, opts.years, file, join(p, 'irs_limits'));
   return plan;
+}
+
+/**
+ * `safe_harbor` and `nondiscrimination.method` (nondiscrimination.md). A safe-harbor claim the
+ * match or nonelective rate does not meet is an error naming that field.
+ */
+function nondiscriminationOf(
+  r: Reader,
+  o: Obj,
+  p: string,
+  tiers: MatchTier[],
+  neRate: Decimal,
+): Pick<PlanDesign, 'safeHarbor' | 'nondiscrimination'> {
+  let safeHarbor: SafeHarbor | null = null;
+  if (o.safe_harbor !== undefined && o.safe_harbor !== null) {
+    safeHarbor = r.oneOf(o.safe_harbor, join(p, 'safe_harbor'), SAFE_HARBORS);
+    const bad = checkSafeHarbor(safeHarbor, tiers, neRate);
+    if (bad !== null) r.fail(join(p, bad.field), bad.reason);
+  }
+  let method: NdtMethod = 'current_year';
+  if (o.nondiscrimination !== undefined && o.nondiscrimination !== null) {
+    const fN = join(p, 'nondiscrimination');
+    const nd = r.object(o.nondiscrimination, fN, ['method']);
+    if (nd.method !== undefined) method = r.oneOf(nd.method, join(fN, 'method'), NDT_METHODS);
+  }
+  return { safeHarbor, nondiscrimination: { method } };
 }
 
 function limitsFrom(r: Reader, v: unknown, field: string): IrsLimits {

@@ -40,6 +40,7 @@ export const SUITE: readonly SuiteEntry[] = [
   moduleEntry('ingest', 'ingest events/s next to DuckDB read_json on the same file (ratio)'),
   moduleEntry('history', 'participant history latency p50/p95/p99'),
   moduleEntry('snapshots', 'snapshot build time; balance via snapshots vs replay p50/p99; plan-wide ratio'),
+  moduleEntry('ndt', 'ADP/ACP tests of a 5-year scenario, set-wise in DuckDB, next to one scan (ratio)'),
   moduleEntry('simulate', 'simulation events/s and peak RSS (child process)'),
 ];
 

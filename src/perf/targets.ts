@@ -153,6 +153,17 @@ export const TARGETS: readonly Target[] = [
     line: { metric: 'snapshots.build_s', value: 60 },
   },
   {
+    id: 'goal.ndt_time',
+    source: 'goal',
+    description: 'ADP and ACP tests at 100K × 5 years ≤ 10 s',
+    figure: (m) => m('ndt.run_s'),
+    unit: 's',
+    comparator: '<=',
+    limit: 10,
+    fullOnly: true,
+    line: { metric: 'ndt.run_s', value: 10 },
+  },
+  {
     id: 'goal.simulate_time',
     source: 'goal',
     description: 'simulate 100K employees × 5 years ≤ 180 s',

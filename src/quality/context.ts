@@ -5,6 +5,7 @@
  *             roth_catch_up_wages)
  *   dq_pay_dates(scenario_id, pay_date, periods)  each scenario's payroll calendar (its plan design)
  *   dq_buckets(source, bucket)                contribution source → ledger bucket
+ *   dq_ndt_tests                              `planledger ndt` results (ndt_tests; empty before a run)
  *   dq_now()                                  the run's clock (UTC timestamp)
  * They are temporary objects of the connection: nothing is written to the store.
  * The figures come from their one source: IRS limits from src/engine/irs-limits.ts (plus each
@@ -129,4 +130,20 @@ export async function createRuleContext(conn: DuckDBConnection, opts: ContextOpt
   await conn.run(`INSERT INTO dq_buckets VALUES ${buckets.join(', ')}`);
   const now = new Date(opts.now).toISOString().replace('T', ' ').replace('Z', '');
   await conn.run(`CREATE OR REPLACE TEMP MACRO dq_now() AS TIMESTAMP ${lit(now)}`);
+  await createNdtView(conn, where);
+}
+
+/** dq_ndt_tests: the stored ADP/ACP results (docs/ndt.md), or an empty view of that shape. */
+async function createNdtView(conn: DuckDBConnection, where: string): Promise<void> {
+  const found = await conn.runAndReadAll(
+    "SELECT 1 FROM information_schema.tables WHERE table_schema = 'main' AND table_name = 'ndt_tests'",
+  );
+  const source =
+    found.getRows().length > 0
+      ? `ndt_tests ${where}`
+      : `(SELECT NULL::VARCHAR AS scenario_id, NULL::INTEGER AS plan_year, NULL::VARCHAR AS test,
+          NULL::VARCHAR AS method, NULL::INTEGER AS hce_count, NULL::INTEGER AS nhce_count,
+          NULL::DECIMAL(9,4) AS hce_average, NULL::DECIMAL(9,4) AS nhce_average,
+          NULL::DECIMAL(9,4) AS test_limit, NULL::VARCHAR AS result, NULL::DECIMAL(18,6) AS excess) WHERE false`;
+  await conn.run(`CREATE OR REPLACE TEMP VIEW dq_ndt_tests AS SELECT * FROM ${source}`);
 }

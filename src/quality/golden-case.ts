@@ -11,6 +11,7 @@ import type { SimulationEvent } from '../schema/contract.js';
 import { isValidDate } from '../schema/dates.js';
 import { type Decimal, parseDecimal } from '../schema/decimal.js';
 import { type Metric, parseMetric } from './golden-metrics.js';
+import { PLAN_FIGURES } from './golden-ndt.js';
 import type { EventValidator } from './golden-validate.js';
 
 export class GoldenCaseError extends Error {
@@ -222,13 +223,23 @@ function parseExpected(file: string, text: string, people: Set<string>): Expecte
     const f = splitCsvLine(t);
     if (f.length !== 4) throw new GoldenCaseError(file, line, `expected 4 fields, found ${f.length}`);
     const [employeeId, date, metricName, value] = f;
-    if (!people.has(employeeId))
-      throw new GoldenCaseError(file, line, `employee ${employeeId} is not in census.csv`);
     if (!isValidDate(date))
       throw new GoldenCaseError(file, line, `date: expected YYYY-MM-DD, found ${JSON.stringify(date)}`);
     const metric = parseMetric(metricName);
     if (metric === null)
       throw new GoldenCaseError(file, line, `unknown metric ${JSON.stringify(metricName)}`);
+    // golden.md: a test's plan-level figures name employee `*`; every other row a census person.
+    const planLevel = metric.kind === 'ndt' && PLAN_FIGURES.has(metric.figure);
+    if (planLevel !== (employeeId === '*'))
+      throw new GoldenCaseError(
+        file,
+        line,
+        planLevel
+          ? `${metricName} is a plan-level figure: employee_id must be *, found ${employeeId}`
+          : `${metricName} needs an employee of census.csv, found *`,
+      );
+    if (!planLevel && !people.has(employeeId))
+      throw new GoldenCaseError(file, line, `employee ${employeeId} is not in census.csv`);
     const expected = parseDecimal(value);
     if (expected === undefined)
       throw new GoldenCaseError(file, line, `expected: not a decimal number: ${JSON.stringify(value)}`);

@@ -7,11 +7,13 @@ import { BUCKETS, type Bucket, VESTING_BUCKETS } from '../ledger/buckets.js';
 import { type CensusBase, participantStateAsOf } from '../ledger/participant.js';
 import { CONTRIBUTION_SOURCES, EVENT_TYPES, type SimulationEvent } from '../schema/contract.js';
 import { type Decimal, dec, ONE } from '../schema/decimal.js';
+import { type NdtFigure, parseNdtMetric } from './golden-ndt.js';
 
 export type Metric =
   | { kind: 'contribution' | 'ytd'; source: string }
   | { kind: 'balance' | 'forfeiture'; bucket: Bucket }
   | { kind: 'event_count'; eventType: string }
+  | { kind: 'ndt'; test: 'adp' | 'acp'; figure: NdtFigure }
   | {
       kind:
         | 'vested_percentage'
@@ -49,7 +51,7 @@ export function parseMetric(name: string): Metric | null {
     return { kind: 'forfeiture', bucket: tail as Bucket };
   if (head === 'event_count' && (EVENT_TYPES as readonly string[]).includes(tail))
     return { kind: 'event_count', eventType: tail };
-  return null;
+  return parseNdtMetric(head, tail);
 }
 
 const flag = (b: boolean): Decimal => (b ? ONE : 0n);
@@ -110,6 +112,8 @@ export function computeMetric(
       for (const e of events) if (e.effective_date <= date && e.payload.event_type === metric.eventType) n++;
       return n * ONE;
     }
+    case 'ndt':
+      return null; // plan-level: golden-ndt.ts
     default:
       break;
   }

@@ -8,11 +8,13 @@
 import { basename } from 'node:path';
 import { EngineInputError } from '../engine/errors.js';
 import { projectPerson } from '../engine/project.js';
+import type { NdtReport } from '../ndt/run.js';
 import type { SimulationEvent } from '../schema/contract.js';
 import { formatDecimal } from '../schema/decimal.js';
 import { serializeEvent } from '../schema/index.js';
 import { type GoldenCase, GoldenCaseError, loadGoldenCase } from './golden-case.js';
 import { computeMetric } from './golden-metrics.js';
+import { ndtFigure, ndtOfCase } from './golden-ndt.js';
 import { type EventValidator, loadEventValidator } from './golden-validate.js';
 
 export const GOLDEN_SCENARIO_ID = 'golden';
@@ -81,18 +83,28 @@ export function projectCase(c: GoldenCase): Map<string, SimulationEvent[]> {
 }
 
 /** Compare every expected row of a loaded case with the engine's figures. */
-export function checkCase(c: GoldenCase, byPerson: Map<string, SimulationEvent[]>): GoldenCaseReport {
+export function checkCase(
+  c: GoldenCase,
+  byPerson: Map<string, SimulationEvent[]>,
+  ndt: NdtReport | null = null,
+): GoldenCaseReport {
   const census = new Map(c.census.map((p) => [p.employeeId, p]));
   let matched = 0;
   let maxVariance = 0n;
   const discrepancies: GoldenDiscrepancy[] = [];
   for (const row of c.expected) {
-    const person = census.get(row.employeeId)!;
-    const actual = computeMetric(row.metric, byPerson.get(row.employeeId) ?? [], row.date, {
-      hireDate: person.hireDate,
-      annualCompensation: person.annualCompensation,
-      jobLevel: person.jobLevel,
-    });
+    const m = row.metric;
+    const person = census.get(row.employeeId);
+    const actual =
+      m.kind === 'ndt'
+        ? ndt === null
+          ? null
+          : ndtFigure(ndt, m.test, m.figure, row.employeeId, row.date)
+        : computeMetric(m, byPerson.get(row.employeeId) ?? [], row.date, {
+            hireDate: person!.hireDate,
+            annualCompensation: person!.annualCompensation,
+            jobLevel: person!.jobLevel,
+          });
     const base = {
       employee_id: row.employeeId,
       date: row.date,
@@ -144,7 +156,11 @@ export async function runGoldenCase(dir: string, validator?: EventValidator): Pr
   }
   const events = [...byPerson.values()].flat();
   const ndjson = events.map((e) => serializeEvent(e) + '\n').join('');
-  return { report: checkCase(c, byPerson), events, ndjson };
+  // adp.* / acp.* rows: both tests over the case's events, as `planledger ndt` computes them.
+  const ndt = c.expected.some((r) => r.metric.kind === 'ndt')
+    ? await ndtOfCase(c.plan, c.years, c.census, events, GOLDEN_SCENARIO_ID)
+    : null;
+  return { report: checkCase(c, byPerson, ndt), events, ndjson };
 }
 
 /** Run several case folders; `all_matched` only when every row of every case matched. */

@@ -25,6 +25,7 @@ import {
 import { esc } from './format.js';
 import { glance } from './glance.js';
 import type { Section } from './html.js';
+import { ndtResults, ndtSection } from './ndt.js';
 import { page } from './page.js';
 import { balancesSection, summarySection } from './summary.js';
 
@@ -92,6 +93,7 @@ export async function buildReport(
   const balances = scenarioId === null ? null : await weeklyBalances(conn, scenarioId);
   const quality = await qualityRuns(conn, scenarioId ?? '');
   const golden = await goldenRuns(conn);
+  const ndt = scenarioId === null ? null : await ndtResults(conn, scenarioId);
   const drift = await driftRuns(conn, scenarioId ?? '');
   const benchDir = opts.benchDir ?? DEFAULT_HISTORY_DIR;
   const runs = opts.benchRuns ?? (await readBenchHistory(benchDir));
@@ -99,6 +101,7 @@ export async function buildReport(
   const sections = [
     summarySection(summary, hint),
     balancesSection(balances),
+    ndtSection(ndt),
     qualitySection(quality),
     goldenSection(golden),
     driftSection(drift),

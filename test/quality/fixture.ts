@@ -5,6 +5,7 @@
  * written straight into the core tables so that faults can be injected the same way.
  */
 import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import { NDT_DDL } from '../../src/ndt/run.js';
 import { fromDay, toDay } from '../../src/schema/dates.js';
 import { dec, divIntRoundCents, formatDecimal, minDec, mulRoundCents } from '../../src/schema/decimal.js';
 import { CORE_DDL } from '../../src/store/ddl.js';
@@ -236,6 +237,11 @@ export async function cleanStore(
       ('${SCENARIO}', 'E2', '1995-07-01', '2024-03-04', 52000, 2, 'OPS')`,
   );
   await conn.run(`INSERT INTO fct_yearly_events VALUES ${rows.map((r) => rowValues(r)).join(',\n')}`);
+  for (const ddl of NDT_DDL) await conn.run(ddl);
+  await conn.run(
+    `INSERT INTO ndt_tests SELECT '${SCENARIO}', y, t, 'current_year', 1, 1, 0.06, 0.05, 0.07, 'pass', 0
+     FROM (VALUES (2024), (2025)) a(y), (VALUES ('adp'), ('acp')) b(t)`,
+  );
   return {
     conn,
     close: () => {

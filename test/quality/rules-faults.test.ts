@@ -204,6 +204,10 @@ const FAULTS: { rule: string; sql: string[]; alsoFails?: string[] }[] = [
     rule: 'contributions_without_participant',
     sql: ["DELETE FROM dim_participants WHERE employee_id = 'E1'"],
   },
+  {
+    rule: 'ndt_test_failed',
+    sql: ["UPDATE ndt_tests SET result = 'fail', excess = 1234.5 WHERE plan_year = 2025 AND test = 'adp'"],
+  },
 ];
 
 let close: (() => void) | undefined;

@@ -3,11 +3,13 @@
  * each rule catches its own injected fault with its severity and exit code; an identical re-run
  * shows exactly zero drift; a richer match (4% → 6% of pay) drifts on the match figures only.
  */
+
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IRS_LIMITS } from '../../src/engine/irs-limits.js';
+import { NDT_DDL } from '../../src/ndt/run.js';
 import { compareProfiles } from '../../src/quality/drift-compare.js';
 import { type Profile, recordProfile } from '../../src/quality/drift-profile.js';
 import { DEFAULT_THRESHOLDS } from '../../src/quality/drift-thresholds.js';
@@ -191,6 +193,14 @@ const FAULTS: { rule: string; sql: string[]; alsoFails?: string[] }[] = [
     sql: [
       `DELETE FROM dim_participants WHERE employee_id = (SELECT min(c.employee_id) FROM fct_yearly_events c WHERE c.event_type = 'contribution'
          AND NOT EXISTS (SELECT 1 FROM fct_yearly_events h WHERE h.employee_id = c.employee_id AND h.event_type = 'hire'))`,
+    ],
+  },
+  {
+    rule: 'ndt_test_failed',
+    // A stored ACP result that failed (as `planledger ndt` writes one).
+    sql: [
+      ...NDT_DDL,
+      `INSERT INTO ndt_tests SELECT scenario_id, first_year, 'acp', 'current_year', 3, 90, 0.05, 0.03, 0.045, 'fail', 812.4 FROM scenarios`,
     ],
   },
 ];

@@ -7,6 +7,7 @@
  */
 import { DuckDBInstance } from '@duckdb/node-api';
 import { snapshotDdl } from '../../src/ledger/snapshots-ddl.js';
+import { NDT_DDL } from '../../src/ndt/run.js';
 import type { ResultsFile } from '../../src/perf/results.js';
 import { QUALITY_DDL } from '../../src/quality/ddl.js';
 import { GOLDEN_DDL } from '../../src/quality/golden-ddl.js';
@@ -123,6 +124,13 @@ const sql = [
      ('d-1', 'scenario', 'baseline', 'baseline-2025.json', TIMESTAMP '2025-11-21 09:10:00', 64, 0, '[]', '{}', 'passed'),
      ('d-2', 'scenario', 'baseline', 'baseline-2025.json', TIMESTAMP '2025-11-22 09:10:00', 64, 2,
       '["contributions.employer_match.sum", "contributions.employer_match.mean"]', '{}', 'drifted')`,
+  `INSERT INTO ndt_tests VALUES
+     ('baseline', 2023, 'adp', 'current_year', 40, 180, 0.0612, 0.0455, 0.0655, 'pass', 0),
+     ('baseline', 2023, 'acp', 'current_year', 40, 180, 0.0300, 0.0230, 0.0430, 'pass', 0),
+     ('baseline', 2024, 'adp', 'current_year', 42, 175, 0.0702, 0.0451, 0.0651, 'fail', 5120.35),
+     ('baseline', 2024, 'acp', 'current_year', 42, 175, 0.0300, 0.0231, 0.0431, 'pass', 0),
+     ('baseline', 2025, 'adp', 'current_year', 41, 170, 0.0640, 0.0460, 0.0660, 'pass', 0),
+     ('baseline', 2025, 'acp', 'current_year', 41, 170, 0.0300, 0.0229, 0.0429, 'pass', 0)`,
 ];
 
 /** Builds the fixture store in a DuckDB file at `path` (it must not exist). */
@@ -130,7 +138,8 @@ export async function buildFixtureStore(path: string): Promise<void> {
   const instance = await DuckDBInstance.create(path);
   const conn = await instance.connect();
   try {
-    for (const ddl of [...CORE_DDL, ...snapshotDdl(), ...QUALITY_DDL, ...GOLDEN_DDL]) await conn.run(ddl);
+    for (const ddl of [...CORE_DDL, ...snapshotDdl(), ...QUALITY_DDL, ...GOLDEN_DDL, ...NDT_DDL])
+      await conn.run(ddl);
     for (const statement of sql) await conn.run(statement);
     await conn.run('DROP TABLE people; DROP TABLE paydays; DROP TABLE raw');
   } finally {

@@ -24,7 +24,7 @@ const ARGS = [
   '--disable-component-update',
   '--disable-sync',
 ];
-const SECTIONS = ['summary', 'balances', 'quality', 'golden', 'drift', 'bench', 'environment'];
+const SECTIONS = ['summary', 'balances', 'ndt', 'quality', 'golden', 'drift', 'bench', 'environment'];
 
 let dir: string;
 let browser: Browser;
@@ -148,6 +148,7 @@ describe('HTML report in Chromium', () => {
       store.close(),
     );
     expect(result.sections.map((s) => s.state)).toEqual([
+      'empty',
       'empty',
       'empty',
       'empty',
