@@ -32,9 +32,9 @@ describe('planledger dq', () => {
     const r = runCli(['dq', '--db', db]);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^rule +severity +status +failed +checked +pass +mostly$/m);
-    expect(r.stdout).toContain('16/16 rules passed; 0 error rule(s) failed, 0 warning(s)');
+    expect(r.stdout).toContain('17/17 rules passed; 0 error rule(s) failed, 0 warning(s)');
     expect(await count(db, 'dq_runs')).toBe(1);
-    expect(await count(db, 'dq_results')).toBe(16);
+    expect(await count(db, 'dq_results')).toBe(17);
   });
 
   it('a failing error rule: exit 1, JSON report, alerts to a file and a Prometheus textfile', async () => {
@@ -102,7 +102,7 @@ describe('planledger dq', () => {
     expect(r.stdout).toMatch(/^big_match +warn +pass +25 +85 +0\.705882 +0\.5$/m);
     expect(r.stdout).not.toContain('duplicate_event_id');
     expect(r.stdout).toContain(
-      '15/16 rules passed; 0 error rule(s) failed, 1 warning(s) (scenario dq-fixture)',
+      '16/17 rules passed; 0 error rule(s) failed, 1 warning(s) (scenario dq-fixture)',
     );
     expect(await count(db, "information_schema.tables WHERE table_name = 'dq_runs'")).toBe(0);
   });
