@@ -57,7 +57,7 @@ export function buildProgram(): Command {
 }
 
 export async function main(argv: string[]): Promise<void> {
-  const rerun = rerunWithOneArena(argv);
+  const rerun = await rerunWithOneArena(argv);
   if (rerun !== null) {
     process.exitCode = rerun;
     return;
@@ -87,6 +87,13 @@ function exitCodeFor(err: unknown): number {
   if (err instanceof UsageError) {
     process.stderr.write(`planledger: ${err.message}\n`);
     return EXIT_USAGE;
+  }
+  // Library errors that carry their exit code (ScenarioStateError, ShardMismatchError: 2;
+  // SimulateInterrupted: 130/143): one line, no stack.
+  const coded = err as { exitCode?: unknown; message?: string };
+  if (err instanceof Error && typeof coded.exitCode === 'number') {
+    process.stderr.write(`planledger: ${err.message}\n`);
+    return coded.exitCode;
   }
   const e = err as NodeJS.ErrnoException;
   if (e && typeof e.code === 'string' && /^E[A-Z]+$/.test(e.code)) {

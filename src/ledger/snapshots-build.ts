@@ -15,7 +15,10 @@
  * incremental build refuses (status `stale`) and `--rebuild` (option `rebuild`) is required; the
  * queries refuse stale rows too (snapshots-state.ts). Versions are never mixed.
  */
+
 import type { DuckDBConnection } from '@duckdb/node-api';
+import { faultPoint } from '../store/fault.js';
+import { isPendingScenarioId } from '../store/scenario-runs.js';
 import { BUCKETS, EMPLOYER_BUCKETS, LEDGER_VERSION } from './snapshot-ledger.js';
 import {
   aggregateNames,
@@ -83,7 +86,9 @@ export async function buildSnapshots(conn: DuckDBConnection, opts: BuildOptions 
             conn,
             `SELECT DISTINCT scenario_id FROM fct_yearly_events UNION SELECT scenario_id FROM ${BUILD_STATE_TABLE} ORDER BY 1`,
           )
-        ).map((r) => String(r.scenario_id));
+        )
+          .map((r) => String(r.scenario_id))
+          .filter((id) => !isPendingScenarioId(id)); // unfinished runs: not scenarios
   const out: ScenarioBuild[] = [];
   for (const s of scenarios) out.push(await buildScenario(conn, s, opts));
   return { scenarios: out, seconds: (performance.now() - t0) / 1000 };
@@ -200,6 +205,7 @@ async function buildScenario(
       `INSERT OR REPLACE INTO ${BUILD_STATE_TABLE} VALUES ($s, $v, $seq, CAST($e1 AS DATE), $n, CAST($now AS TIMESTAMP))`,
       { ...p, v: LEDGER_VERSION, seq: maxSeq, n: toBigInt(n), now },
     );
+    await faultPoint('snapshots'); // tests: a kill inside the build's transaction
     await conn.run('COMMIT');
     result.status = 'built';
     result.mode = full ? 'full' : 'incremental';

@@ -1,0 +1,64 @@
+/**
+ * Stopping a run cleanly (docs/simulate.md, "Interrupting a run"). While a simulation runs, SIGINT
+ * and SIGTERM do not kill the process: they abort the run's AbortSignal, the run undoes what is
+ * not complete (rolls back the open transaction, removes its pending rows and a partial --out
+ * file), prints one line saying what was kept, and the command exits 130 (SIGINT) or 143
+ * (SIGTERM). Repeated signals are ignored; SIGKILL always works.
+ *
+ * A process started by the one-arena re-run (malloc-arena.ts) also watches its parent through
+ * the IPC channel: when the parent dies, even by SIGKILL, the channel closes and Node emits
+ * 'disconnect' at once. That is used rather than polling process.ppid (which lags by the poll
+ * interval and is racy). The child then aborts as for SIGTERM, and kills itself if the clean
+ * stop takes more than PARENT_GONE_GRACE_MS, so that it is gone within a second.
+ */
+
+export const PARENT_GONE_GRACE_MS = 700;
+
+const EXIT_CODES: Record<string, number> = { SIGINT: 130, SIGTERM: 143, 'parent gone': 143 };
+
+export interface RunInterrupt {
+  signal: AbortSignal;
+  /** The exit code for the way the run was stopped (130 for SIGINT, 143 for SIGTERM). */
+  exitCode(): number;
+  /** Restore the default signal behaviour. */
+  dispose(): void;
+}
+
+export function watchInterrupts(): RunInterrupt {
+  const controller = new AbortController();
+  const stop = (why: string) => {
+    if (!controller.signal.aborted) controller.abort(why);
+  };
+  const onInt = () => stop('SIGINT');
+  const onTerm = () => stop('SIGTERM');
+  const onParentGone = () => {
+    stop('parent gone');
+    setTimeout(() => process.kill(process.pid, 'SIGKILL'), PARENT_GONE_GRACE_MS);
+  };
+  process.on('SIGINT', onInt);
+  process.on('SIGTERM', onTerm);
+  if (process.channel !== undefined) {
+    if (!process.connected) onParentGone();
+    else process.on('disconnect', onParentGone);
+  }
+  return {
+    signal: controller.signal,
+    exitCode: () => EXIT_CODES[String(controller.signal.reason)] ?? 130,
+    dispose() {
+      process.off('SIGINT', onInt);
+      process.off('SIGTERM', onTerm);
+      process.off('disconnect', onParentGone);
+    },
+  };
+}
+
+/** A run stopped by a signal: one line, and the signal's exit code. */
+export class Interrupted extends Error {
+  override name = 'Interrupted';
+  constructor(
+    message: string,
+    readonly exitCode: number,
+  ) {
+    super(message);
+  }
+}
