@@ -72,6 +72,11 @@ export async function main(argv: string[]): Promise<void> {
     await program.parseAsync(argv);
   } catch (err) {
     process.exitCode = exitCodeFor(err);
+  } finally {
+    // Started by the one-arena re-run: the IPC channel to the parent is watched for the parent's
+    // death while the command runs (src/cli/interrupt.ts). An unref'd channel never reports it,
+    // so it stays referenced until here, and is closed so that this process can end.
+    if (process.connected) process.disconnect();
   }
 }
 

@@ -74,8 +74,12 @@ export interface SimulateResult {
   store: StoreSinkCounts | null;
   /** The scenario's shards in the store after this run (null without a store). */
   shards: { in: number; of: number; missing: number[] } | null;
-  /** The scenario's status after the run: `complete`, or `staged` while shards are missing. */
-  status: 'complete' | 'staged' | null;
+  /**
+   * The scenario's status after the run: `complete`; `partial` while shards are missing from a
+   * scenario that holds only shards; `staged` while shards of a re-run are missing (the previous
+   * complete run is still the scenario).
+   */
+  status: 'complete' | 'partial' | 'staged' | null;
   snapshots: 'built' | 'skipped' | 'unavailable' | null;
   seconds: number;
   eventsPerSecond: number;
@@ -181,7 +185,8 @@ export async function simulate(opts: SimulateOptions): Promise<SimulateResult> {
     }
     if (opts.out != null) out = createWriteStream(opts.out);
     interrupted();
-    if (sink?.resume) log(`every shard of scenario ${spec.scenarioId} is in already: finishing it`);
+    if (sink?.resume === 'merged')
+      log(`every shard of scenario ${spec.scenarioId} is in already: finishing it`);
     const pool = sink?.resume ? [] : runPool({ spec, partitions, workers });
     for await (const item of pool) {
       interrupted();
@@ -213,7 +218,15 @@ export async function simulate(opts: SimulateOptions): Promise<SimulateResult> {
     if (sink && store) {
       interrupted();
       await sink.finish();
-      const done = await completeIfAllShards(store, spec.scenarioId, opts, log, interrupted, sink.resume);
+      const done = await completeIfAllShards(
+        store,
+        spec.scenarioId,
+        sink.pendingId,
+        opts,
+        log,
+        interrupted,
+        sink.resume,
+      );
       shards = done.shards;
       status = done.status;
       snapshots = done.snapshots;
@@ -301,38 +314,61 @@ async function discardOwn(store: import('../store/open.js').Store, pendingId: st
 }
 
 /**
- * After this run's shard is staged: when every shard of the build is in, gather them, build the
- * snapshots on the pending build, and swap it in (one transaction). Otherwise report the shards
- * still missing; the previous complete scenario, if any, stays as it is.
+ * After this run's shard is staged. Unsharded, or shards over a previous complete run: when every
+ * shard is in, gather them, build the snapshots on the pending build and swap it in (one
+ * transaction); until then the previous scenario stays as it is. Shards into a store without the
+ * scenario (or with a partial one of the same build) go straight into it, status `partial` until
+ * the last one is in (docs/store.md, "Re-runs and shards").
  */
 async function completeIfAllShards(
   store: import('../store/open.js').Store,
   scenarioId: string,
+  ownId: string,
   opts: SimulateOptions,
   log: (m: string) => void,
   interrupted: () => void,
-  merged: boolean,
+  resume: 'merged' | 'shard-in' | null,
 ): Promise<
   Pick<SimulateResult, 'shards' | 'status' | 'snapshots'> & { replaced: Record<string, number> | null }
 > {
-  const { mergeShards, missingShards, pendingId, swapIn } = await import('../store/scenario-runs.js');
+  const runs = await import('../store/scenario-runs.js');
   const { faultPoint } = await import('../store/fault.js');
+  const conn = store.connection;
   const n = opts.shard?.count ?? 1;
-  const missing = merged ? [] : await missingShards(store.connection, scenarioId, n);
+  const snapshotsOf = async (id: string) =>
+    opts.snapshots === false ? ('skipped' as const) : await buildSnapshots(store, id, log);
+  if (
+    n > 1 &&
+    resume !== 'merged' &&
+    (resume === 'shard-in' || (await runs.takesShardsDirectly(conn, scenarioId)))
+  ) {
+    if (resume === 'shard-in') log(`shard ${opts.shard?.index}/${n} of scenario ${scenarioId} is in already`);
+    else await runs.addShard(conn, scenarioId, ownId);
+    const missing = await runs.missingShards(conn, scenarioId, n, runs.STATUS.in);
+    const shards = { in: n - missing.length, of: n, missing };
+    interrupted();
+    const snapshots = await snapshotsOf(scenarioId);
+    if (missing.length > 0) return { shards, status: 'partial', snapshots, replaced: null };
+    await faultPoint('swap');
+    await runs.markComplete(conn, scenarioId);
+    return { shards, status: 'complete', snapshots, replaced: null };
+  }
+  const missing = resume === 'merged' ? [] : await runs.missingShards(conn, scenarioId, n);
   const shards = { in: n - missing.length, of: n, missing };
   if (missing.length > 0) {
     log(
-      `shard ${opts.shard?.index}/${n} of scenario ${scenarioId} stored; waiting for shard(s) ${missing.join(', ')} ` +
-        'before the scenario is complete',
+      `shard ${opts.shard?.index}/${n} of scenario ${scenarioId} stored; the previous complete run stays ` +
+        `until shard(s) ${missing.join(', ')} are in too`,
     );
     return { shards, status: 'staged', snapshots: null, replaced: null };
   }
-  const pending = merged ? pendingId(scenarioId) : await mergeShards(store.connection, scenarioId, n);
+  const pending =
+    resume === 'merged' ? runs.pendingId(scenarioId) : await runs.mergeShards(conn, scenarioId, n);
   interrupted();
-  const snapshots = opts.snapshots === false ? 'skipped' : await buildSnapshots(store, pending, log);
+  const snapshots = await snapshotsOf(pending);
   interrupted();
   await faultPoint('swap');
-  const replaced = await swapIn(store.connection, scenarioId);
+  const replaced = await runs.swapIn(conn, scenarioId);
   return { shards, status: 'complete', snapshots, replaced };
 }
 

@@ -58,8 +58,8 @@ export class StoreSink {
   };
   /** The id this run's rows are written under (never the scenario readers see). */
   pendingId = '';
-  /** Every shard is in already (a run stopped before its swap): only the swap is left to do. */
-  resume = false;
+  /** Nothing to simulate: every shard is in already, or this one is (scenario-runs.ts, RunPlan). */
+  resume: 'merged' | 'shard-in' | null = null;
 
   private constructor(
     private readonly store: Store,
@@ -137,7 +137,7 @@ export class StoreSink {
 
   /** Commit what is left and mark this run's shard staged (all its rows are in). */
   async finish(): Promise<void> {
-    if (this.resume) return;
+    if (this.resume !== null) return;
     await this.commit();
     await this.flushParticipants();
     await this.writer.close();

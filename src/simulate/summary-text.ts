@@ -63,8 +63,8 @@ export function summaryText(r: SimulateResult): string {
   if (r.store) {
     const replaced = r.store.replaced ? ' (replaced the previous run of this scenario)' : '';
     const state =
-      r.status === 'staged' && r.shards
-        ? `; scenario ${r.scenarioId} not complete yet: ${r.shards.in} of ${r.shards.of} shards in, waiting for ${r.shards.missing.join(', ')}`
+      (r.status === 'staged' || r.status === 'partial') && r.shards
+        ? `; scenario ${r.scenarioId} not complete yet (${r.status}): ${r.shards.in} of ${r.shards.of} shards in, waiting for ${r.shards.missing.join(', ')}`
         : `; snapshots ${r.snapshots}`;
     out.push(
       `store: ${r.db}: ${r.store.accepted} events in ${r.store.batches} batch(es), ${r.store.participants} participants${replaced}${state}`,

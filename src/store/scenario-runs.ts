@@ -51,6 +51,10 @@ export const STATUS = {
   running: 'running',
   staged: 'staged',
   merged: 'merged',
+  /** A scenario that holds some of its shards (no previous complete run was in the way). */
+  partial: 'partial',
+  /** scenario_pending: this shard's rows are in the partial scenario. */
+  in: 'in',
   complete: 'complete',
 } as const;
 
@@ -140,9 +144,10 @@ export interface RunPlan {
   discarded: string[];
   /**
    * Every shard of this build is already in, gathered under `X~pending` by a run that stopped
-   * before the swap: nothing to simulate; the caller finishes (snapshots, swap).
+   * before the swap (`merged`), or this shard is in the partial scenario already (`shard-in`):
+   * nothing to simulate (the rows would be the same); the caller finishes what is left.
    */
-  resume: boolean;
+  resume: 'merged' | 'shard-in' | null;
 }
 
 /**
@@ -161,7 +166,9 @@ export async function beginRun(
   const pending = await pendingRuns(conn, scenarioId);
   const merged = pending.find((p) => p.pending_id === pendingId(scenarioId) && p.status === STATUS.merged);
   if (shard.count > 1 && merged?.shard_count === shard.count && merged.build_key === buildKey)
-    return { pendingId: merged.pending_id, discarded: [], resume: true };
+    return { pendingId: merged.pending_id, discarded: [], resume: 'merged' };
+  if (shard.count > 1 && pending.some((p) => p.pending_id === mine && p.status === STATUS.in))
+    return { pendingId: mine, discarded: [], resume: 'shard-in' };
   if (shard.count > 1) {
     const other = pending.find(
       (p) =>
@@ -188,7 +195,7 @@ export async function beginRun(
     `INSERT INTO scenario_pending VALUES ($p, $s, $i, $n, $k, '${STATUS.running}', now()::TIMESTAMP)`,
     { p: mine, s: scenarioId, i: shard.index, n: shard.count, k: buildKey },
   );
-  return { pendingId: mine, discarded, resume: false };
+  return { pendingId: mine, discarded, resume: null };
 }
 
 async function hasRows(conn: DuckDBConnection, id: string): Promise<boolean> {
@@ -212,10 +219,11 @@ export async function missingShards(
   conn: DuckDBConnection,
   scenarioId: string,
   shardCount: number,
+  status: string = STATUS.staged,
 ): Promise<number[]> {
   const staged = new Set(
     (await pendingRuns(conn, scenarioId))
-      .filter((p) => p.status === STATUS.staged && p.shard_count === shardCount)
+      .filter((p) => p.status === status && p.shard_count === shardCount)
       .map((p) => p.shard_index),
   );
   const missing: number[] = [];
@@ -291,6 +299,46 @@ export async function swapIn(
     await conn.run('DELETE FROM scenarios WHERE scenario_id = $from', { from });
     await conn.run('DELETE FROM scenario_pending WHERE scenario_id = $s', { s: scenarioId });
     return total === 0 ? null : deleted;
+  });
+}
+
+/** The scenario has no row yet, or holds some shards of a build (`partial`): shards go straight in. */
+export async function takesShardsDirectly(conn: DuckDBConnection, scenarioId: string): Promise<boolean> {
+  const r = await conn.runAndReadAll('SELECT status FROM scenarios WHERE scenario_id = $s', {
+    s: scenarioId,
+  });
+  const row = r.getRows()[0];
+  return row === undefined || String(row[0]) === STATUS.partial;
+}
+
+/**
+ * Add a staged shard to the partial scenario, in one transaction: its rows are renamed to the
+ * scenario (status `partial` until every shard is in) and its scenario_pending row says `in`.
+ */
+export async function addShard(conn: DuckDBConnection, scenarioId: string, shardId: string): Promise<void> {
+  const tables = await scenarioTables(conn);
+  await inTransaction(conn, async () => {
+    await renameRows(conn, tables, shardId, scenarioId);
+    await conn.run(
+      `INSERT INTO scenarios SELECT $to, first_year, last_year, plan_design_id, plan_design, seed, created_at,
+         engine_version, ledger_version, '${STATUS.partial}' FROM scenarios WHERE scenario_id = $from
+       ON CONFLICT (scenario_id) DO NOTHING`,
+      { from: shardId, to: scenarioId },
+    );
+    await conn.run('DELETE FROM scenarios WHERE scenario_id = $id', { id: shardId });
+    await conn.run(`UPDATE scenario_pending SET status = '${STATUS.in}' WHERE pending_id = $id`, {
+      id: shardId,
+    });
+  });
+}
+
+/** Every shard is in the partial scenario: mark it complete (one transaction). */
+export async function markComplete(conn: DuckDBConnection, scenarioId: string): Promise<void> {
+  await inTransaction(conn, async () => {
+    await conn.run(`UPDATE scenarios SET status = '${STATUS.complete}' WHERE scenario_id = $s`, {
+      s: scenarioId,
+    });
+    await conn.run('DELETE FROM scenario_pending WHERE scenario_id = $s', { s: scenarioId });
   });
 }
 

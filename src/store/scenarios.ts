@@ -244,7 +244,7 @@ export const READABLE_STATUSES: ReadonlySet<string> = new Set(['complete', INGES
 
 /** Why a status is not readable, in words a user can act on. */
 function incompleteReason(scenarioId: string, status: string): string {
-  if (status === 'staged')
+  if (status === 'staged' || status === 'partial')
     return 'the shards of a simulate run are not all in yet; run the missing --shard i/n';
   if (/~pending/.test(scenarioId))
     return 'it holds the rows of a simulate run that was never finished (the next run of the scenario removes them)';

@@ -110,8 +110,26 @@ beforeAll(async () => {
   ]);
   await Promise.all([
     planledger('export', '--db', db('single'), '--to', join(dir, 'lake-single')),
-    planledger('export', '--db', db('shard1'), '--to', join(dir, 'lake'), '--scenario', 'shards'),
-    planledger('export', '--db', db('shard2'), '--to', join(dir, 'lake'), '--scenario', 'shards'),
+    planledger(
+      'export',
+      '--db',
+      db('shard1'),
+      '--to',
+      join(dir, 'lake'),
+      '--scenario',
+      'shards',
+      '--allow-incomplete',
+    ),
+    planledger(
+      'export',
+      '--db',
+      db('shard2'),
+      '--to',
+      join(dir, 'lake'),
+      '--scenario',
+      'shards',
+      '--allow-incomplete',
+    ),
   ]);
 }, 900_000);
 

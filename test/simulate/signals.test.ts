@@ -6,7 +6,7 @@
  * is held at a known point by PLANLEDGER_FAULT=<point>:<n>:hold (src/store/fault.ts).
  */
 import type { ChildProcess } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -53,10 +53,10 @@ interface Ended {
   stderr: string;
 }
 
+/** Running (not gone, not a zombie waiting for PID 1 to reap it). */
 function alive(pid: number): boolean {
   try {
-    process.kill(pid, 0);
-    return true;
+    return readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.[0] !== 'Z';
   } catch {
     return false;
   }
@@ -88,16 +88,18 @@ describe('signals to the PID the user started', () => {
     });
   }
 
-  it('SIGKILL: the child stops within a second', async () => {
+  it('SIGKILL: the child removes its --out file and stops within a second', async () => {
     const db = join(dir, 'kill.duckdb');
     copyFileSync(base, db);
-    const run = startHeld(db, join(dir, 'kill.ndjson'));
+    const out = join(dir, 'kill.ndjson');
+    const run = startHeld(db, out);
     const child = await run.held;
     run.proc.kill('SIGKILL');
     await run.done;
     const t0 = performance.now();
     while (alive(child) && performance.now() - t0 < 1000) await new Promise((r) => setTimeout(r, 20));
     expect(alive(child)).toBe(false);
+    expect(existsSync(out)).toBe(false);
     const after = await fingerprint(db, 'S');
     expect({ ...after, scenarios: after.scenarios.S }).toEqual({ ...before, scenarios: 'complete' });
   });

@@ -83,9 +83,16 @@ export async function runSimulation(opts: SimulateOptions): Promise<SimulateResu
   const { isInputError } = await import('../../simulate/errors.js');
   const { Interrupted, watchInterrupts } = await import('../interrupt.js');
   const bar = await progressBar();
-  const interrupt = watchInterrupts();
+  const { rmSync } = await import('node:fs');
+  let finished = false;
+  // The parent is gone: an unfinished --out file is removed before this process ends.
+  const interrupt = watchInterrupts(() => {
+    if (!finished && opts.out != null) rmSync(opts.out, { force: true });
+  });
   try {
-    return await lib.simulate({ ...opts, onProgress: bar?.update, log, signal: interrupt.signal });
+    const result = await lib.simulate({ ...opts, onProgress: bar?.update, log, signal: interrupt.signal });
+    finished = true;
+    return result;
   } catch (err) {
     if (err instanceof lib.SimulateInterrupted) {
       bar?.stop();
