@@ -12,6 +12,7 @@ import { canonicalTimestamp } from '../engine/canonical.js';
 import { ENGINE_VERSION } from '../engine/version.js';
 import { LEDGER_VERSION } from '../ledger/ledger.js';
 import { isId } from '../schema/scalars.js';
+import { isPendingScenarioId } from '../store/scenario-runs.js';
 import { DEFAULT_PLAN_URL, type JobSpec, loadJob, planDesignIdOf } from './job.js';
 import { partitionsOfShard, type Shard } from './partition.js';
 import { defaultWorkers, runPool } from './pool.js';
@@ -102,6 +103,10 @@ export function prepare(opts: SimulateOptions): JobSpec {
     throw new UsageError(`--seed: expected a whole number ≥ 0, found ${opts.seed}`);
   if (!isId(opts.scenarioId))
     throw new UsageError(`--scenario: not a valid id: ${JSON.stringify(opts.scenarioId)}`);
+  if (isPendingScenarioId(opts.scenarioId))
+    throw new UsageError(
+      `--scenario: ${JSON.stringify(opts.scenarioId)} ends like the id of an unfinished run (~pending…), which is reserved`,
+    );
   let createdAt: string;
   try {
     createdAt = canonicalTimestamp(opts.createdAt ?? new Date().toISOString());

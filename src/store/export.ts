@@ -144,7 +144,7 @@ async function alreadyInLake(
   const id = quoteIdent(idColumn);
   const only = (alias: string) =>
     scenario === undefined
-      ? ` WHERE ${alias}.${PENDING_SQL_FILTER.replace('(scenario_id', `(${alias}.scenario_id`)}`
+      ? ` WHERE ${PENDING_SQL_FILTER.replace('(scenario_id', `(${alias}.scenario_id`)}`
       : ` WHERE ${alias}.scenario_id = ${sqlString(scenario)}`;
   const [r] = await rows(
     conn,

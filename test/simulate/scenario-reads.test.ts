@@ -115,5 +115,8 @@ describe('the same mistake, the same answer', () => {
     const range = cli(['history', employee, '--from', '2025-06-01', '--to', '2025-01-01', '--db', db]);
     expect(range.code).toBe(2);
     expect(range.stderr).toContain('--from 2025-06-01 is after --to 2025-01-01');
+    const reserved = cli(['simulate', '--scenario', 'S~pending', '--out', join(dir, 'x.ndjson')]);
+    expect(reserved.code).toBe(2);
+    expect(reserved.stderr).toContain('reserved');
   });
 });
