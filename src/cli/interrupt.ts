@@ -17,6 +17,20 @@
 
 const EXIT_CODES: Record<string, number> = { SIGINT: 130, SIGTERM: 143, 'parent gone': 143 };
 
+/** The environment variable that tells the one-arena child it was started by the re-run. */
+export const ARENA_CHILD_ENV = 'PLANLEDGER_ARENA_CHILD';
+
+/**
+ * True in a process started by the one-arena re-run (read once; the variable is removed so that
+ * nothing this process starts inherits it). Only then is the IPC channel the parent's: a process
+ * started by anything else (a test runner's fork) leaves its channel alone.
+ */
+export const startedByRerun: boolean = (() => {
+  const set = process.env[ARENA_CHILD_ENV] === '1';
+  delete process.env[ARENA_CHILD_ENV];
+  return set;
+})();
+
 export interface RunInterrupt {
   signal: AbortSignal;
   /** The exit code for the way the run was stopped (130 for SIGINT, 143 for SIGTERM). */
@@ -42,7 +56,7 @@ export function watchInterrupts(cleanup: () => void = () => undefined): RunInter
   };
   process.on('SIGINT', onInt);
   process.on('SIGTERM', onTerm);
-  if (process.channel !== undefined) {
+  if (startedByRerun && process.channel) {
     if (!process.connected) onParentGone();
     else process.on('disconnect', onParentGone);
   }

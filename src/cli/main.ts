@@ -22,6 +22,7 @@ import { register as registerSimulate } from './commands/simulate.js';
 import { register as registerSnapshots } from './commands/snapshots.js';
 import { register as registerValidate } from './commands/validate.js';
 import { CheckFailed, EXIT_CHECK_FAILED, EXIT_USAGE, UsageError } from './exit.js';
+import { startedByRerun } from './interrupt.js';
 import { rerunWithOneArena } from './malloc-arena.js';
 import { VERSION } from './version.js';
 
@@ -76,7 +77,7 @@ export async function main(argv: string[]): Promise<void> {
     // Started by the one-arena re-run: the IPC channel to the parent is watched for the parent's
     // death while the command runs (src/cli/interrupt.ts). An unref'd channel never reports it,
     // so it stays referenced until here, and is closed so that this process can end.
-    if (process.connected) process.disconnect();
+    if (startedByRerun && process.connected) process.disconnect();
   }
 }
 

@@ -8,6 +8,7 @@
  */
 import { spawn } from 'node:child_process';
 import { constants } from 'node:os';
+import { ARENA_CHILD_ENV } from './interrupt.js';
 
 /** The commands whose peak memory the setting bounds. */
 const SIMULATING = new Set(['simulate', 'main']);
@@ -27,7 +28,7 @@ export async function rerunWithOneArena(argv: string[]): Promise<number | null> 
   if (!SIMULATING.has(args[0] ?? '') || args.some((a) => a === '--help' || a === '-h')) return null;
   const child = spawn(process.execPath, [...process.execArgv, ...argv.slice(1)], {
     stdio: ['inherit', 'inherit', 'inherit', 'ipc'],
-    env: { ...process.env, MALLOC_ARENA_MAX: '1' },
+    env: { ...process.env, MALLOC_ARENA_MAX: '1', [ARENA_CHILD_ENV]: '1' },
   });
   const forward = (sig: NodeJS.Signals) => {
     if (child.exitCode === null && child.signalCode === null) child.kill(sig);
