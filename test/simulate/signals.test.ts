@@ -53,10 +53,16 @@ interface Ended {
   stderr: string;
 }
 
-/** Running (not gone, not a zombie waiting for PID 1 to reap it). */
+/**
+ * Running: not gone, and not a zombie waiting for PID 1 to reap it. A killed process whose main
+ * thread is a zombie while its other threads (DuckDB's, the workers) still exit is running.
+ */
 function alive(pid: number): boolean {
   try {
-    return readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.[0] !== 'Z';
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const state = /^State:\s+(\S)/m.exec(status)?.[1];
+    const threads = Number(/^Threads:\s+(\d+)/m.exec(status)?.[1] ?? 1);
+    return state !== 'Z' || threads > 1;
   } catch {
     return false;
   }
