@@ -24,6 +24,7 @@ import { register as registerSimulate } from './commands/simulate.js';
 import { register as registerSnapshots } from './commands/snapshots.js';
 import { register as registerValidate } from './commands/validate.js';
 import { CheckFailed, EXIT_CHECK_FAILED, EXIT_USAGE, UsageError } from './exit.js';
+import { startedByRerun } from './interrupt.js';
 import { rerunWithOneArena } from './malloc-arena.js';
 import { VERSION } from './version.js';
 
@@ -95,7 +96,7 @@ function onStdoutError(err: NodeJS.ErrnoException): void {
 }
 
 export async function main(argv: string[]): Promise<void> {
-  const rerun = rerunWithOneArena(argv);
+  const rerun = await rerunWithOneArena(argv);
   if (rerun !== null) {
     process.exitCode = rerun;
     return;
@@ -108,6 +109,11 @@ export async function main(argv: string[]): Promise<void> {
     await program.parseAsync(argv);
   } catch (err) {
     process.exitCode = exitCodeFor(err);
+  } finally {
+    // Started by the one-arena re-run: the IPC channel to the parent is watched for the parent's
+    // death while the command runs (src/cli/interrupt.ts). An unref'd channel never reports it,
+    // so it stays referenced until here, and is closed so that this process can end.
+    if (startedByRerun && process.connected) process.disconnect();
   }
 }
 
@@ -123,6 +129,13 @@ export function exitCodeFor(err: unknown): number {
   if (err instanceof UsageError || err instanceof UserInputError) {
     process.stderr.write(`planledger: ${err.message}\n`);
     return EXIT_USAGE;
+  }
+  // Library errors that carry their exit code (ScenarioStateError, ShardMismatchError: 2;
+  // SimulateInterrupted: 130/143): one line, no stack.
+  const coded = err as { exitCode?: unknown; message?: string };
+  if (err instanceof Error && typeof coded.exitCode === 'number') {
+    process.stderr.write(`planledger: ${err.message}\n`);
+    return coded.exitCode;
   }
   // A user's file that DuckDB or Node could not use: the path and the cause in plain words.
   const problem = fileProblemOf(err);

@@ -3,6 +3,8 @@
  * leaves them out: the only one there is, or a clear error listing the choices.
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
+import { isPendingScenarioId } from '../store/scenario-runs.js';
+import { requireReadableScenario } from '../store/scenarios.js';
 import { PLAN_EVENT_FILTER } from './snapshot-sql.js';
 import { rows } from './snapshot-values.js';
 import { seqRange } from './snapshots-query.js';
@@ -35,10 +37,25 @@ async function scenariosWithEvents(conn: DuckDBConnection): Promise<string[]> {
   return all.length > 0 ? all : names('SELECT DISTINCT scenario_id FROM fct_yearly_events ORDER BY 1');
 }
 
-export async function resolveScenario(conn: DuckDBConnection, scenario: string | undefined): Promise<string> {
-  const all = await scenariosWithEvents(conn);
+/**
+ * The scenario asked about, or the store's only one (pending runs are not scenarios); it must be
+ * complete unless `allowIncomplete` (docs/store.md, "Reading a scenario").
+ */
+export async function resolveScenario(
+  conn: DuckDBConnection,
+  scenario: string | undefined,
+  opts: { allowIncomplete?: boolean } = {},
+): Promise<string> {
+  const chosen = await chooseScenario(conn, scenario);
+  await requireReadableScenario(conn, chosen, opts);
+  return chosen;
+}
+
+async function chooseScenario(conn: DuckDBConnection, scenario: string | undefined): Promise<string> {
+  const all = (await scenariosWithEvents(conn)).filter((id) => id === scenario || !isPendingScenarioId(id));
   if (scenario !== undefined) {
     if (!all.includes(scenario)) {
+      await requireReadableScenario(conn, scenario); // unknown: exit 2 naming the scenarios
       throw new AmbiguousQuery(
         `no events of scenario ${scenario} in the store${all.length ? ` (scenarios: ${list(all)})` : ''}`,
       );
@@ -76,7 +93,28 @@ export async function resolvePlan(
   if (!known) {
     throw new UnknownParticipant(`employee ${employee} has no events in scenario ${scenario}`);
   }
-  if (plan !== undefined) return plan;
+  if (plan !== undefined) {
+    const [{ n }] = await rows(
+      conn,
+      'SELECT count(*) AS n FROM (SELECT 1 FROM fct_yearly_events WHERE scenario_id = $s AND plan_id = $p LIMIT 1)',
+      { s: scenario, p: plan },
+    );
+    if (Number(n) === 0) {
+      const known = (
+        await rows(
+          conn,
+          'SELECT DISTINCT plan_id FROM fct_yearly_events WHERE scenario_id = $s AND plan_id IS NOT NULL ORDER BY 1',
+          {
+            s: scenario,
+          },
+        )
+      ).map((r) => String(r.plan_id));
+      throw new AmbiguousQuery(
+        `unknown plan ${plan} in scenario ${scenario}${known.length ? ` (plans: ${list(known)})` : ''}`,
+      );
+    }
+    return plan;
+  }
   const own = (
     await rows(
       conn,

@@ -17,6 +17,7 @@
  */
 import { type DuckDBConnection, quotedString } from '@duckdb/node-api';
 import { faultPoint } from '../store/fault.js';
+import { isPendingScenarioId } from '../store/scenario-runs.js';
 import { BUCKETS, EMPLOYER_BUCKETS, LEDGER_VERSION } from './snapshot-ledger.js';
 import {
   aggregateNames,
@@ -112,7 +113,9 @@ async function buildEveryScenario(
             conn,
             `SELECT DISTINCT scenario_id FROM fct_yearly_events UNION SELECT scenario_id FROM ${BUILD_STATE_TABLE} ORDER BY 1`,
           )
-        ).map((r) => String(r.scenario_id));
+        )
+          .map((r) => String(r.scenario_id))
+          .filter((id) => !isPendingScenarioId(id)); // unfinished runs: not scenarios
   const out: ScenarioBuild[] = [];
   for (const s of scenarios) out.push(await buildScenario(conn, s, opts));
   return { scenarios: out, seconds: (performance.now() - t0) / 1000 };

@@ -4,9 +4,11 @@
  * whose stored figure is not the recomputed one. The events compared are those the build covered
  * (seq ≤ the build's max_seq); events stored since are the next build's.
  */
+
 import type { DuckDBConnection, DuckDBDateValue, DuckDBValue } from '@duckdb/node-api';
 import { fromDay, weekday } from '../schema/dates.js';
 import { formatDecimal } from '../schema/decimal.js';
+import { isPendingScenarioId } from '../store/scenario-runs.js';
 import { BUCKETS, EMPLOYER_BUCKETS, LEDGER_VERSION, LedgerState } from './snapshot-ledger.js';
 import { grossColumn, LEDGER_EVENT_TYPES, PLAN_EVENT_FILTER, SNAPSHOT_TABLE } from './snapshot-sql.js';
 import { micro, rows } from './snapshot-values.js';
@@ -67,9 +69,9 @@ export async function verifySnapshots(
   const scenarios =
     opts.scenario !== undefined
       ? [opts.scenario]
-      : (await rows(conn, `SELECT scenario_id FROM snapshot_builds ORDER BY 1`).catch(() => [])).map((r) =>
-          String(r.scenario_id),
-        );
+      : (await rows(conn, `SELECT scenario_id FROM snapshot_builds ORDER BY 1`).catch(() => []))
+          .map((r) => String(r.scenario_id))
+          .filter((id) => !isPendingScenarioId(id)); // unfinished runs: not scenarios
   if (scenarios.length === 0) {
     throw new VerifyUnavailable('no snapshots to verify: run `planledger snapshots build` first');
   }

@@ -17,6 +17,7 @@ import { PERIODS, payDatesOfYear } from '../engine/calendar.js';
 import { IRS_LIMITS, type IrsLimitsText } from '../engine/irs-limits.js';
 import type { Frequency } from '../engine/plan.js';
 import { fromDay, isValidDate, toDay } from '../schema/dates.js';
+import { PENDING_SQL_FILTER } from '../store/scenario-runs.js';
 import { SOURCE_BUCKETS } from './reference.js';
 
 export interface ContextOptions {
@@ -107,7 +108,9 @@ function payDateRows(scenarios: ScenarioRow[]): string[] {
 
 /** Create (or replace) the rule context on this connection. */
 export async function createRuleContext(conn: DuckDBConnection, opts: ContextOptions): Promise<void> {
-  const where = opts.scenario === undefined ? '' : `WHERE scenario_id = ${lit(opts.scenario)}`;
+  // Every scenario: pending runs (src/store/scenario-runs.ts) are not scenarios and are left out.
+  const where =
+    opts.scenario === undefined ? `WHERE ${PENDING_SQL_FILTER}` : `WHERE scenario_id = ${lit(opts.scenario)}`;
   await conn.run(`CREATE OR REPLACE TEMP VIEW dq_events AS SELECT * FROM fct_yearly_events ${where}`);
   await conn.run(`CREATE OR REPLACE TEMP VIEW dq_participants AS SELECT * FROM dim_participants ${where}`);
   await conn.run(`CREATE OR REPLACE TEMP VIEW dq_scenarios AS SELECT * FROM scenarios ${where}`);

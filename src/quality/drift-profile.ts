@@ -4,10 +4,13 @@
  * share, forfeitures) and deterministic distribution samples. Computed inside DuckDB. The file
  * is canonical: same store, same bytes (apart from `recorded_at`).
  */
+
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { UsageError } from '../cli/exit.js';
 import { VERSION } from '../cli/version.js';
 import { dec, divRoundHalfAway, formatDecimal, ONE } from '../schema/decimal.js';
+import { isPendingScenarioId } from '../store/scenario-runs.js';
+import { requireReadableScenario } from '../store/scenarios.js';
 import { type ConnectionSource, connectionOf } from './connection.js';
 import { lit } from './context.js';
 import { parseJsonObject } from './json-file.js';
@@ -45,6 +48,8 @@ export interface ProfileOptions {
   /** Values kept per numeric distribution (default 5000), chosen by a hash of the row, not at random. */
   sampleSize?: number;
   now?: string;
+  /** Profile a scenario that is not complete (`--allow-incomplete`). */
+  allowIncomplete?: boolean;
 }
 
 const QUANTILES = [
@@ -70,10 +75,11 @@ export async function resolveScenario(
   scenario?: string,
   prefer?: string,
 ): Promise<string> {
-  const ids = (await rows(conn, 'SELECT DISTINCT scenario_id FROM fct_yearly_events ORDER BY 1')).map((r) =>
-    String(r.scenario_id),
-  );
+  const ids = (await rows(conn, 'SELECT DISTINCT scenario_id FROM fct_yearly_events ORDER BY 1'))
+    .map((r) => String(r.scenario_id))
+    .filter((id) => id === scenario || !isPendingScenarioId(id));
   if (scenario !== undefined) {
+    if (!ids.includes(scenario)) await requireReadableScenario(conn, scenario); // unknown: exit 2
     if (!ids.includes(scenario)) throw new UsageError(`scenario ${scenario}: no events in the store`);
     return scenario;
   }
@@ -99,6 +105,7 @@ function ratio(num: number, den: number): string {
 export async function recordProfile(store: ConnectionSource, opts: ProfileOptions = {}): Promise<Profile> {
   const conn = connectionOf(store);
   const scenario = await resolveScenario(conn, opts.scenario, opts.preferScenario);
+  await requireReadableScenario(conn, scenario, { allowIncomplete: opts.allowIncomplete });
   const n = opts.sampleSize ?? 5000;
   await conn.run(
     `CREATE OR REPLACE TEMP VIEW drift_events AS SELECT * FROM fct_yearly_events WHERE scenario_id = ${lit(scenario)}`,

@@ -7,6 +7,8 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { UsageError } from '../cli/exit.js';
 import { VERSION } from '../cli/version.js';
 import { formatDecimal, ONE } from '../schema/decimal.js';
+import { isPendingScenarioId } from '../store/scenario-runs.js';
+import { requireReadableScenario } from '../store/scenarios.js';
 import { type ConnectionSource, connectionOf } from './connection.js';
 import { createRuleContext, lit } from './context.js';
 import { QUALITY_DDL } from './ddl.js';
@@ -55,6 +57,8 @@ export interface DqOptions {
   record?: boolean;
   /** Failing rows kept per rule (default 5). */
   sampleSize?: number;
+  /** Check scenarios that are not complete too (`--allow-incomplete`). */
+  allowIncomplete?: boolean;
 }
 
 /** Pass fraction in micro-units, rounded down (never shows a failing rule as passing). */
@@ -167,12 +171,20 @@ async function requireScenario(conn: DuckDBConnection, scenario: string): Promis
   if (found === 0) throw new UsageError(`scenario ${scenario}: not in the store`);
 }
 
+/** Every scenario of the store with a scenarios row, pending runs left out (they are not scenarios). */
+async function visibleScenarios(conn: DuckDBConnection): Promise<string[]> {
+  const r = await conn.runAndReadAll('SELECT scenario_id FROM scenarios ORDER BY 1').catch(() => null);
+  return (r?.getRows() ?? []).map((x) => String(x[0])).filter((id) => !isPendingScenarioId(id));
+}
+
 /** Run every enabled rule over the store (optionally one scenario); record the run unless told not to. */
 export async function runDataQuality(store: ConnectionSource, opts: DqOptions = {}): Promise<DqReport> {
   const conn = connectionOf(store);
   const loaded = opts.rules ? { rules: opts.rules, source: 'given' } : loadRules(opts.rulesFile);
   const startedAt = new Date(opts.now ?? Date.now()).toISOString();
   if (opts.scenario !== undefined) await requireScenario(conn, opts.scenario);
+  for (const id of opts.scenario !== undefined ? [opts.scenario] : await visibleScenarios(conn))
+    await requireReadableScenario(conn, id, { allowIncomplete: opts.allowIncomplete });
   await createRuleContext(conn, { scenario: opts.scenario, now: startedAt });
   const results: RuleResult[] = [];
   for (const rule of loaded.rules) {

@@ -3,10 +3,12 @@
  * Each section is null when its tables are absent or empty; the page then says which command
  * produces it. Money and rates stay exact (decimal strings → bigint micro-units).
  */
+
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { BUCKETS as LEDGER_BUCKETS } from '../ledger/buckets.js';
 import { CONTRIBUTION_SOURCES } from '../schema/contract.js';
 import { dec } from '../schema/decimal.js';
+import { isPendingScenarioId } from '../store/scenario-runs.js';
 import { ratio } from './format.js';
 
 export type Row = Record<string, unknown>;
@@ -96,7 +98,9 @@ export async function pickScenario(
      FROM scenarios ORDER BY created_at DESC, scenario_id`,
   );
   if (wanted !== undefined) return { chosen: all.find((r) => r.scenario_id === wanted) ?? null, all };
-  return { chosen: all[0] ?? null, all };
+  // The default is the newest scenario; pending runs (src/store/scenario-runs.ts) are not scenarios.
+  const shown = all.filter((r) => !isPendingScenarioId(String(r.scenario_id)));
+  return { chosen: shown[0] ?? null, all: shown };
 }
 
 export async function scenarioSummary(

@@ -2,6 +2,7 @@
  * `writeReport`: the HTML dashboard of one scenario (docs/report.md). It reads a store — the
  * DuckDB file or a lake's views — and the benchmark history, and writes one self-contained file.
  */
+
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { arch, cpus, platform, release } from 'node:os';
 import { dirname, resolve } from 'node:path';
@@ -10,6 +11,7 @@ import { VERSION } from '../cli/version.js';
 import { DEFAULT_HISTORY_DIR, readBenchHistory } from '../perf/history.js';
 import type { ResultsFile } from '../perf/results.js';
 import { TARGETS, type Target } from '../perf/targets.js';
+import { requireReadableScenario } from '../store/scenarios.js';
 import { benchSection } from './bench.js';
 import { driftSection, goldenSection, qualitySection } from './checks.js';
 import {
@@ -50,6 +52,8 @@ export interface ReportOptions {
   targets?: readonly Target[];
   /** Fixed generation time (tests; default now). */
   generatedAt?: Date;
+  /** Show a scenario that is not complete (`--allow-incomplete`). */
+  allowIncomplete?: boolean;
 }
 
 export interface ReportResult {
@@ -85,6 +89,8 @@ export async function buildReport(
     });
   }
   const scenarioId = chosen === null ? null : String(chosen.scenario_id);
+  if (scenarioId !== null)
+    await requireReadableScenario(conn, scenarioId, { allowIncomplete: opts.allowIncomplete });
   const hint =
     all.length === 0
       ? 'No scenario in this store — run `planledger simulate` (or `npm start`) first.'

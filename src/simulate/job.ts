@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { basename, extname } from 'node:path';
 import { payDatesOfYear } from '../engine/calendar.js';
 import { type CensusPerson, parseCensusCsv } from '../engine/census.js';
-import { PlanError } from '../engine/errors.js';
+import { CensusError, PlanError } from '../engine/errors.js';
 import { anchorDay, type PlanDesign, parsePlan } from '../engine/plan.js';
 import { fromDay, toDay } from '../schema/dates.js';
 import { loadWorkforceConfig, type WorkforceConfig } from './config.js';
@@ -24,6 +24,8 @@ export interface JobSpec {
   configFile: string | null;
   planFile: string;
   scenarioId: string;
+  /** The scenario_id stored rows carry (the run's pending id); default scenarioId. */
+  storeScenarioId?: string;
   planDesignId: string;
   /** Canonical RFC 3339 UTC timestamp: one value for the whole scenario. */
   createdAt: string;
@@ -80,6 +82,9 @@ export function loadJob(spec: JobSpec): JobContext {
   if (spec.censusFile !== null) {
     const text = readFileSync(spec.censusFile, 'utf8');
     census = parseCensusCsv(text, spec.censusFile, { firstYear: spec.years[0], lastYear: spec.years[1] });
+    // A census without a row would replace a scenario with an empty one (docs/simulate.md).
+    if (census.length === 0)
+      throw new CensusError(spec.censusFile, 1, 'census', 'the census has no employee rows (only a header)');
     censusHasRates = /^\uFEFF?[^\n]*pre_tax_rate/.test(text);
     for (let i = 0; i < census.length; i++) members[partitionOf(census[i].employeeId)].push(i);
   } else {

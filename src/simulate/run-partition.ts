@@ -58,7 +58,7 @@ export async function runPartition(
     planId: ctx.plan.planId,
     createdAt: spec.createdAt,
   };
-  let rows = new RowBatchBuilder(ROWS_INITIAL_CAPACITY);
+  let rows = new RowBatchBuilder(ROWS_INITIAL_CAPACITY, spec.storeScenarioId);
   let lines: string[] = [];
   let participants: ParticipantRow[] = [];
   let count = 0;
@@ -70,7 +70,7 @@ export async function runPartition(
       count,
       participants,
     };
-    rows = new RowBatchBuilder(ROWS_INITIAL_CAPACITY);
+    rows = new RowBatchBuilder(ROWS_INITIAL_CAPACITY, spec.storeScenarioId);
     lines = [];
     participants = [];
     count = 0;

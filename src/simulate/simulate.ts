@@ -4,13 +4,15 @@
  * any work starts (docs/simulate.md, "Bad input").
  */
 
+import { createHash } from 'node:crypto';
 import { once } from 'node:events';
-import { closeSync, createWriteStream, openSync, type WriteStream } from 'node:fs';
+import { closeSync, createWriteStream, openSync, readFileSync, rmSync, type WriteStream } from 'node:fs';
 import { UsageError } from '../cli/exit.js';
 import { canonicalTimestamp } from '../engine/canonical.js';
 import { ENGINE_VERSION } from '../engine/version.js';
 import { LEDGER_VERSION } from '../ledger/ledger.js';
 import { isId } from '../schema/scalars.js';
+import { isPendingScenarioId } from '../store/scenario-runs.js';
 import { DEFAULT_PLAN_URL, type JobSpec, loadJob, planDesignIdOf } from './job.js';
 import { partitionsOfShard, type Shard } from './partition.js';
 import { defaultWorkers, runPool } from './pool.js';
@@ -41,6 +43,13 @@ export interface SimulateOptions {
   commitEvents?: number;
   onProgress?: (p: Progress) => void;
   log?: (message: string) => void;
+  /** Stop early (SIGINT/SIGTERM): the run throws SimulateInterrupted after undoing its work. */
+  signal?: AbortSignal;
+}
+
+/** The run was stopped by its AbortSignal; `message` says what was kept and what was not. */
+export class SimulateInterrupted extends Error {
+  override name = 'SimulateInterrupted';
 }
 
 export interface Progress {
@@ -64,6 +73,14 @@ export interface SimulateResult {
   stats: Stats;
   events: number;
   store: StoreSinkCounts | null;
+  /** The scenario's shards in the store after this run (null without a store). */
+  shards: { in: number; of: number; missing: number[] } | null;
+  /**
+   * The scenario's status after the run: `complete`; `partial` while shards are missing from a
+   * scenario that holds only shards; `staged` while shards of a re-run are missing (the previous
+   * complete run is still the scenario).
+   */
+  status: 'complete' | 'partial' | 'staged' | null;
   snapshots: 'built' | 'skipped' | 'unavailable' | null;
   seconds: number;
   eventsPerSecond: number;
@@ -86,6 +103,10 @@ export function prepare(opts: SimulateOptions): JobSpec {
     throw new UsageError(`--seed: expected a whole number ≥ 0, found ${opts.seed}`);
   if (!isId(opts.scenarioId))
     throw new UsageError(`--scenario: not a valid id: ${JSON.stringify(opts.scenarioId)}`);
+  if (isPendingScenarioId(opts.scenarioId))
+    throw new UsageError(
+      `--scenario: ${JSON.stringify(opts.scenarioId)} ends like the id of an unfinished run (~pending…), which is reserved`,
+    );
   let createdAt: string;
   try {
     createdAt = canonicalTimestamp(opts.createdAt ?? new Date().toISOString());
@@ -125,7 +146,13 @@ export async function simulate(opts: SimulateOptions): Promise<SimulateResult> {
   if (opts.out != null) closeSync(openSync(opts.out, 'w')); // an unwritable path fails now, not at the end
 
   let out: WriteStream | null = null;
+  let outDone = false;
   let sink: StoreSink | null = null;
+  let shards: SimulateResult['shards'] = null;
+  let status: SimulateResult['status'] = null;
+  const interrupted = () => {
+    if (opts.signal?.aborted) throw new SimulateInterrupted(String(opts.signal.reason ?? 'interrupted'));
+  };
   let store: import('../store/open.js').Store | null = null;
   const stats = emptyStats(spec.years);
   let events = 0;
@@ -150,12 +177,24 @@ export async function simulate(opts: SimulateOptions): Promise<SimulateResult> {
           createdAt: spec.createdAt,
           engineVersion: ENGINE_VERSION,
           ledgerVersion: LEDGER_VERSION,
+          shard: opts.shard ?? { index: 1, count: 1 },
+          buildKey: buildKey(spec, ctx.planJson, opts.shard?.count ?? 1),
         },
         opts.commitEvents ?? Number(process.env.PLANLEDGER_COMMIT_EVENTS ?? COMMIT_EVENTS),
       );
     }
+    if (sink) {
+      if (sink.counts.discarded.length > 0)
+        log(`removed unfinished runs of scenario ${spec.scenarioId}: ${sink.counts.discarded.join(', ')}`);
+      spec.storeScenarioId = sink.pendingId;
+    }
     if (opts.out != null) out = createWriteStream(opts.out);
-    for await (const item of runPool({ spec, partitions, workers })) {
+    interrupted();
+    if (sink?.resume === 'merged')
+      log(`every shard of scenario ${spec.scenarioId} is in already: finishing it`);
+    const pool = sink?.resume ? [] : runPool({ spec, partitions, workers });
+    for await (const item of pool) {
+      interrupted();
       if (item.kind === 'done') {
         mergeStats(stats, item.stats);
         done++;
@@ -179,13 +218,42 @@ export async function simulate(opts: SimulateOptions): Promise<SimulateResult> {
       out.end();
       await once(out, 'finish');
       out = null;
+      outDone = true;
     }
     if (sink && store) {
+      interrupted();
       await sink.finish();
-      snapshots = opts.snapshots === false ? 'skipped' : await buildSnapshots(store, spec.scenarioId, log);
+      const done = await completeIfAllShards(
+        store,
+        spec.scenarioId,
+        sink.pendingId,
+        opts,
+        log,
+        interrupted,
+        sink.resume,
+      );
+      shards = done.shards;
+      status = done.status;
+      snapshots = done.snapshots;
+      sink.counts.replaced = done.replaced;
     }
   } catch (err) {
     await sink?.abort();
+    if (err instanceof SimulateInterrupted) {
+      const kept =
+        status === 'complete' ? 'the new run was swapped in whole' : 'nothing of this run is visible';
+      let what = `${kept}; scenario ${spec.scenarioId} is as it was before the run`;
+      if (status === 'complete') what = `${kept}; scenario ${spec.scenarioId} is complete`;
+      else if (store && sink && !(await discardOwn(store, sink.pendingId)))
+        what += ` (its unfinished rows under ${sink.pendingId} are removed by the next run)`;
+      if (out !== null || (opts.out != null && !outDone)) {
+        out?.destroy();
+        out = null;
+        rmSync(opts.out as string, { force: true });
+        what += `; removed the unfinished ${opts.out}`;
+      }
+      throw new SimulateInterrupted(`interrupted (${err.message}): ${what}`);
+    }
     throw err;
   } finally {
     out?.destroy();
@@ -206,11 +274,107 @@ export async function simulate(opts: SimulateOptions): Promise<SimulateResult> {
     stats,
     events,
     store: sink?.counts ?? null,
+    shards,
+    status,
     snapshots,
     seconds,
     eventsPerSecond: seconds > 0 ? events / seconds : 0,
     peakRssMb: process.resourceUsage().maxRSS / 1024,
   };
+}
+
+/**
+ * Everything that determines a run's rows, hashed: shards of one scenario must agree on it
+ * (docs/simulate.md, "Sharding"). created_at is left out: it is metadata, not a result.
+ */
+function buildKey(spec: JobSpec, planJson: unknown, shardCount: number): string {
+  const h = createHash('sha256');
+  h.update(
+    JSON.stringify({
+      seed: spec.seed,
+      years: spec.years,
+      employees: spec.censusFile === null ? spec.employees : null,
+      planDesignId: spec.planDesignId,
+      plan: planJson,
+      engine: ENGINE_VERSION,
+      shards: shardCount,
+    }),
+  );
+  for (const f of [spec.censusFile, spec.configFile])
+    h.update('\0').update(f === null ? '' : readFileSync(f));
+  return h.digest('hex');
+}
+
+/** Remove this run's pending rows after an interruption (false when that failed). */
+async function discardOwn(store: import('../store/open.js').Store, pendingId: string): Promise<boolean> {
+  try {
+    const { discardPending, pendingRuns } = await import('../store/scenario-runs.js');
+    const base = pendingId.replace(/~pending.*$/, '');
+    const own = (await pendingRuns(store.connection, base)).find((p) => p.pending_id === pendingId);
+    if (own?.status === 'running') await discardPending(store.connection, [pendingId]);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * After this run's shard is staged. Unsharded, or shards over a previous complete run: when every
+ * shard is in, gather them, build the snapshots on the pending build and swap it in (one
+ * transaction); until then the previous scenario stays as it is. Shards into a store without the
+ * scenario (or with a partial one of the same build) go straight into it, status `partial` until
+ * the last one is in (docs/store.md, "Re-runs and shards").
+ */
+async function completeIfAllShards(
+  store: import('../store/open.js').Store,
+  scenarioId: string,
+  ownId: string,
+  opts: SimulateOptions,
+  log: (m: string) => void,
+  interrupted: () => void,
+  resume: 'merged' | 'shard-in' | null,
+): Promise<
+  Pick<SimulateResult, 'shards' | 'status' | 'snapshots'> & { replaced: Record<string, number> | null }
+> {
+  const runs = await import('../store/scenario-runs.js');
+  const { faultPoint } = await import('../store/fault.js');
+  const conn = store.connection;
+  const n = opts.shard?.count ?? 1;
+  const snapshotsOf = async (id: string) =>
+    opts.snapshots === false ? ('skipped' as const) : await buildSnapshots(store, id, log);
+  if (
+    n > 1 &&
+    resume !== 'merged' &&
+    (resume === 'shard-in' || (await runs.takesShardsDirectly(conn, scenarioId)))
+  ) {
+    if (resume === 'shard-in') log(`shard ${opts.shard?.index}/${n} of scenario ${scenarioId} is in already`);
+    else await runs.addShard(conn, scenarioId, ownId);
+    const missing = await runs.missingShards(conn, scenarioId, n, runs.STATUS.in);
+    const shards = { in: n - missing.length, of: n, missing };
+    interrupted();
+    const snapshots = await snapshotsOf(scenarioId);
+    if (missing.length > 0) return { shards, status: 'partial', snapshots, replaced: null };
+    await faultPoint('swap');
+    await runs.markComplete(conn, scenarioId);
+    return { shards, status: 'complete', snapshots, replaced: null };
+  }
+  const missing = resume === 'merged' ? [] : await runs.missingShards(conn, scenarioId, n);
+  const shards = { in: n - missing.length, of: n, missing };
+  if (missing.length > 0) {
+    log(
+      `shard ${opts.shard?.index}/${n} of scenario ${scenarioId} stored; the previous complete run stays ` +
+        `until shard(s) ${missing.join(', ')} are in too`,
+    );
+    return { shards, status: 'staged', snapshots: null, replaced: null };
+  }
+  const pending =
+    resume === 'merged' ? runs.pendingId(scenarioId) : await runs.mergeShards(conn, scenarioId, n);
+  interrupted();
+  const snapshots = await snapshotsOf(pending);
+  interrupted();
+  await faultPoint('swap');
+  const replaced = await runs.swapIn(conn, scenarioId);
+  return { shards, status: 'complete', snapshots, replaced };
 }
 
 /** The snapshot build of the ledger area, when it is present (issue on weekly snapshots). */

@@ -1,19 +1,16 @@
 /**
  * The simulation's writer into the store (main thread only). Rows arrive as the store's
  * columnar RowBatches, built and checked by the workers, and go through the store's single
- * EventWriter (exactly-once commits, `ingest_batches` bookkeeping: docs/store.md). The scenario
- * row goes from `running` to `complete`; `dim_participants` receives the census and the hires.
+ * EventWriter (`ingest_batches` bookkeeping: docs/store.md). Everything is written under the
+ * run's pending id (src/store/scenario-runs.ts); `finish` marks the shard staged, and when the
+ * build's every shard is in, the caller swaps it in (`complete`) in one transaction.
  */
 import { randomUUID } from 'node:crypto';
+import { faultPoint } from '../store/fault.js';
 import type { Store } from '../store/open.js';
 import type { RowBatch } from '../store/row-batch.js';
-import {
-  deleteScenario,
-  type ParticipantRow,
-  setScenarioStatus,
-  writeParticipants,
-  writeScenario,
-} from '../store/scenarios.js';
+import { beginRun, markStaged, STATUS } from '../store/scenario-runs.js';
+import { type ParticipantRow, writeParticipants, writeScenario } from '../store/scenarios.js';
 import { EventWriter } from '../store/writer.js';
 import type { ParticipantRow as CensusRow } from './run-partition.js';
 
@@ -26,6 +23,10 @@ export interface ScenarioInfo {
   createdAt: string;
   engineVersion: string;
   ledgerVersion: string;
+  /** Shard i of n (1/1 for an unsharded run). */
+  shard: { index: number; count: number };
+  /** Everything that determines the rows (shards of different keys are never combined). */
+  buildKey: string;
 }
 
 export interface StoreSinkCounts {
@@ -33,8 +34,10 @@ export interface StoreSinkCounts {
   duplicates: number;
   batches: number;
   participants: number;
-  /** Rows of other runs deleted when the scenario was replaced. */
+  /** Rows of the previous scenario deleted when the new one was swapped in. */
   replaced: Record<string, number> | null;
+  /** Pending runs of the scenario removed before this run (leftovers of interrupted runs). */
+  discarded: string[];
 }
 
 export class StoreSink {
@@ -51,21 +54,31 @@ export class StoreSink {
     batches: 0,
     participants: 0,
     replaced: null,
+    discarded: [],
   };
+  /** The id this run's rows are written under (never the scenario readers see). */
+  pendingId = '';
+  /** Nothing to simulate: every shard is in already, or this one is (scenario-runs.ts, RunPlan). */
+  resume: 'merged' | 'shard-in' | null = null;
 
   private constructor(
     private readonly store: Store,
-    private readonly info: ScenarioInfo,
     private readonly commitEvents: number,
   ) {}
 
-  /** Replace the scenario (delete what a previous run stored) and mark it running. */
+  /**
+   * Register the run under its pending id (removing leftovers of earlier runs) and write its
+   * scenario row, status `running`. The scenario readers see is not touched.
+   */
   static async open(store: Store, info: ScenarioInfo, commitEvents = 250_000): Promise<StoreSink> {
-    const sink = new StoreSink(store, info, commitEvents);
-    const removed = await deleteScenario(store, info.scenarioId);
-    sink.counts.replaced = removed?.deleted ?? null;
+    const sink = new StoreSink(store, commitEvents);
+    const plan = await beginRun(store.connection, info.scenarioId, info.shard, info.buildKey);
+    sink.pendingId = plan.pendingId;
+    sink.counts.discarded = plan.discarded;
+    sink.resume = plan.resume;
+    if (plan.resume) return sink;
     await writeScenario(store.connection, {
-      scenario_id: info.scenarioId,
+      scenario_id: plan.pendingId,
       first_year: info.years[0],
       last_year: info.years[1],
       plan_design_id: info.planDesignId,
@@ -74,21 +87,25 @@ export class StoreSink {
       created_at: info.createdAt,
       engine_version: info.engineVersion,
       ledger_version: info.ledgerVersion,
-      status: 'running',
+      status: STATUS.running,
     });
-    sink.writer = await EventWriter.create(store);
+    // Rows of a pending id share their event ids with the scenario they will replace: no
+    // duplicate check against the store (a run never produces the same event twice).
+    sink.writer = await EventWriter.create(store, { checkDuplicates: false });
+    await faultPoint('registered');
     return sink;
   }
 
   async rows(batch: RowBatch): Promise<void> {
     await this.writer.stage(batch);
+    await faultPoint('append');
     this.staged += batch.count;
     this.read += batch.count;
     if (this.staged >= this.commitEvents) await this.commit();
   }
 
   async census(rows: CensusRow[]): Promise<void> {
-    for (const r of rows) this.participants.push({ scenario_id: this.info.scenarioId, ...r });
+    for (const r of rows) this.participants.push({ ...r, scenario_id: this.pendingId });
     if (this.participants.length >= 20_000) await this.flushParticipants();
   }
 
@@ -100,9 +117,10 @@ export class StoreSink {
 
   private async commit(): Promise<void> {
     if (this.staged === 0) return;
+    await faultPoint('batch');
     const r = await this.writer.commit({
       runId: this.runId,
-      source: `simulate:${this.info.scenarioId}`,
+      source: `simulate:${this.pendingId}`,
       sha256: null,
       firstLine: this.firstLine,
       lastLine: this.read,
@@ -117,21 +135,26 @@ export class StoreSink {
     this.startedAt = new Date();
   }
 
-  /** Commit what is left and mark the scenario complete. */
+  /** Commit what is left and mark this run's shard staged (all its rows are in). */
   async finish(): Promise<void> {
+    if (this.resume !== null) return;
     await this.commit();
     await this.flushParticipants();
     await this.writer.close();
-    await setScenarioStatus(this.store.connection, this.info.scenarioId, 'complete');
+    await faultPoint('staged');
+    await markStaged(this.store.connection, this.pendingId);
   }
 
-  /** After a failure: leave the scenario marked failed (a re-run replaces it). */
+  /**
+   * After a failure or an interruption: close the writer (the open batch is rolled back). The
+   * pending rows stay marked `running` under the pending id; no reader sees them and the next
+   * run of the scenario removes them.
+   */
   async abort(): Promise<void> {
     try {
       await this.writer?.close();
     } catch {
       /* already closed */
     }
-    await setScenarioStatus(this.store.connection, this.info.scenarioId, 'failed').catch(() => undefined);
   }
 }

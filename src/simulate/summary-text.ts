@@ -62,8 +62,12 @@ export function summaryText(r: SimulateResult): string {
   out.push(`people: ${s.people}; events written: ${r.events} (${kinds})`);
   if (r.store) {
     const replaced = r.store.replaced ? ' (replaced the previous run of this scenario)' : '';
+    const state =
+      (r.status === 'staged' || r.status === 'partial') && r.shards
+        ? `; scenario ${r.scenarioId} not complete yet (${r.status}): ${r.shards.in} of ${r.shards.of} shards in, waiting for ${r.shards.missing.join(', ')}`
+        : `; snapshots ${r.snapshots}`;
     out.push(
-      `store: ${r.db}: ${r.store.accepted} events in ${r.store.batches} batch(es), ${r.store.participants} participants${replaced}; snapshots ${r.snapshots}`,
+      `store: ${r.db}: ${r.store.accepted} events in ${r.store.batches} batch(es), ${r.store.participants} participants${replaced}${state}`,
     );
   }
   if (r.out) out.push(`NDJSON: ${r.out}`);
@@ -87,6 +91,8 @@ export function summaryJson(r: SimulateResult) {
     out: r.out,
     events: r.events,
     store: r.store,
+    status: r.status,
+    shards: r.shards,
     snapshots: r.snapshots,
     seconds: Number(r.seconds.toFixed(3)),
     events_per_second: Math.round(r.eventsPerSecond),

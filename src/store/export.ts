@@ -12,6 +12,7 @@
  * - Column types: the store's types, except UUID and JSON written as text (not every Parquet
  *   reader knows them); `_columns.json` records the store's types and the lake views cast back.
  */
+
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, renameSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -29,10 +30,14 @@ import {
   readTableSchema,
   sqlString,
 } from './lake.js';
+import { PENDING_SQL_FILTER } from './scenario-runs.js';
+import { requireReadableScenario } from './scenarios.js';
 
 export interface ExportOptions {
   /** Export one scenario only (default: every scenario in the store). */
   scenario?: string;
+  /** Export scenarios that are not complete too (`--allow-incomplete`). */
+  allowIncomplete?: boolean;
 }
 
 export interface ExportedTable {
@@ -49,6 +54,15 @@ export interface ExportResult {
 }
 
 /** A problem that stops the export before anything is written (exit 2 in the CLI). */
+/** The scenarios with a row in `scenarios`, pending runs left out. */
+async function visibleScenarioIds(conn: DuckDBConnection): Promise<string[]> {
+  const r = await rows(
+    conn,
+    `SELECT scenario_id FROM scenarios WHERE ${PENDING_SQL_FILTER} ORDER BY 1`,
+  ).catch(() => []);
+  return r.map((x) => String(x.scenario_id));
+}
+
 export class ExportRefused extends Error {
   override name = 'ExportRefused';
 }
@@ -129,7 +143,9 @@ async function alreadyInLake(
 ): Promise<bigint> {
   const id = quoteIdent(idColumn);
   const only = (alias: string) =>
-    scenario === undefined ? '' : ` WHERE ${alias}.scenario_id = ${sqlString(scenario)}`;
+    scenario === undefined
+      ? ` WHERE ${PENDING_SQL_FILTER.replace('(scenario_id', `(${alias}.scenario_id`)}`
+      : ` WHERE ${alias}.scenario_id = ${sqlString(scenario)}`;
   const [r] = await rows(
     conn,
     `SELECT count(*) AS n FROM ${quoteIdent(t.name)} s
@@ -150,7 +166,11 @@ export async function exportToLake(
   opts: ExportOptions = {},
 ): Promise<ExportResult> {
   const dir = resolve(to);
-  const where = opts.scenario === undefined ? '' : ` WHERE scenario_id = ${sqlString(opts.scenario)}`;
+  // Every scenario: pending runs (scenario-runs.ts) are not scenarios and are not exported.
+  const where =
+    opts.scenario === undefined
+      ? ` WHERE ${PENDING_SQL_FILTER}`
+      : ` WHERE scenario_id = ${sqlString(opts.scenario)}`;
   const plan: { t: LakeTable; columns: LakeColumn[] | null }[] = [];
   for (const t of LAKE_TABLES) plan.push({ t, columns: await storeColumns(conn, t.name) });
   if (!plan[0].columns)
@@ -163,6 +183,9 @@ export async function exportToLake(
     );
     if (found.n === 0n) throw new ExportRefused(`scenario ${opts.scenario} is not in the database`);
   }
+  const visible = opts.scenario !== undefined ? [opts.scenario] : await visibleScenarioIds(conn);
+  for (const id of visible)
+    await requireReadableScenario(conn, id, { allowIncomplete: opts.allowIncomplete });
 
   mkdirSync(dir, { recursive: true });
   for (const { t, columns } of plan) {

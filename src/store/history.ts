@@ -4,6 +4,7 @@
  * definition of balances and vested fraction). Used by `planledger history`, the ledger and
  * the report.
  */
+
 import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
 import { BUCKETS } from '../ledger/buckets.js';
 import { type CensusBase, participantStateAsOf } from '../ledger/index.js';
@@ -11,6 +12,7 @@ import { fromDay } from '../schema/dates.js';
 import { dec, formatDecimal } from '../schema/decimal.js';
 import type { CanonicalEvent } from '../schema/index.js';
 import { readEvents } from './read.js';
+import { isPendingScenarioId } from './scenario-runs.js';
 
 export interface HistoryOptions {
   scenario?: string;
@@ -133,7 +135,7 @@ async function locate(conn: DuckDBConnection, employeeId: string, scenario?: str
     } else lastYears.set(id, row[2]);
   }
   const ids = [...new Set([...ranges.keys(), ...census.keys()])]
-    .filter((id) => scenario === undefined || id === scenario)
+    .filter((id) => (scenario === undefined ? !isPendingScenarioId(id) : id === scenario))
     .sort();
   if (ids.length === 0) throw new UnknownEmployeeError(employeeId, scenario);
   if (ids.length > 1) throw new AmbiguousScenarioError(employeeId, ids);

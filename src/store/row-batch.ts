@@ -139,7 +139,14 @@ export class RowBatchBuilder {
   private lastCreated = '';
   private lastCreatedMicros = 0n;
 
-  constructor(capacity = 4096) {
+  /**
+   * @param storeScenarioId the scenario_id column's value for every row, when it differs from
+   * the events' (a simulation writes under its pending id: src/store/scenario-runs.ts).
+   */
+  constructor(
+    capacity = 4096,
+    private readonly storeScenarioId?: string,
+  ) {
     this.cap = capacity;
     this.b = RowBatchBuilder.alloc(capacity, capacity * 256);
   }
@@ -297,7 +304,7 @@ export class RowBatchBuilder {
       b.vested[row] = Number(scaledOf(p.vested_percentage as string, 4));
       b.vestedValid[row] = 1;
     }
-    this.putString(S.scenario_id, row, e.scenario_id);
+    this.putString(S.scenario_id, row, this.storeScenarioId ?? e.scenario_id);
     this.putString(S.plan_design_id, row, e.plan_design_id);
     this.putString(S.employee_id, row, e.employee_id);
     this.putString(S.source_system, row, e.source_system);

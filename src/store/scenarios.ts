@@ -171,11 +171,10 @@ export interface DeleteResult {
 }
 
 /**
- * Delete a scenario and everything stored for it, in one transaction. Returns undefined when
- * nothing is stored for it.
+ * The tables holding rows of a scenario (a scenario_id column), in the order to delete from:
+ * known tables first (children before parents), then any other, `scenarios` last.
  */
-export async function deleteScenario(store: Store, scenarioId: string): Promise<DeleteResult | undefined> {
-  const conn = store.connection;
+export async function scenarioTablesInOrder(conn: DuckDBConnection): Promise<string[]> {
   const tables = await existingTables(conn);
   const withColumn = new Set(
     (
@@ -186,20 +185,41 @@ export async function deleteScenario(store: Store, scenarioId: string): Promise<
       .getRows()
       .map((r) => String(r[0])),
   );
-  // Known tables first (children before parents), then any other table with a scenario_id.
-  const order = [
+  return [
     ...SCENARIO_TABLES.filter((t) => tables.has(t) && withColumn.has(t) && t !== 'scenarios'),
     ...[...withColumn]
       .filter((t) => tables.has(t) && !(SCENARIO_TABLES as readonly string[]).includes(t))
       .sort(),
     'scenarios',
   ];
+}
+
+/**
+ * Delete a scenario and everything stored for it, in one transaction, with its pending runs
+ * (unfinished simulate runs and shards: scenario-runs.ts). Returns undefined when nothing is
+ * stored for it.
+ */
+export async function deleteScenario(store: Store, scenarioId: string): Promise<DeleteResult | undefined> {
+  const conn = store.connection;
+  const tables = await existingTables(conn);
+  const order = await scenarioTablesInOrder(conn);
+  const ids = [scenarioId];
+  if (tables.has('scenario_pending')) {
+    const r = await conn.runAndReadAll('SELECT pending_id FROM scenario_pending WHERE scenario_id = $id', {
+      id: scenarioId,
+    });
+    for (const row of r.getRows()) ids.push(String(row[0]));
+  }
+  if (!ids.includes(`${scenarioId}~pending`)) ids.push(`${scenarioId}~pending`);
   const deleted: Record<string, number> = {};
   await conn.run('BEGIN TRANSACTION');
   try {
     for (const t of order) {
-      const r = await conn.run(`DELETE FROM "${t}" WHERE scenario_id = $id`, { id: scenarioId });
-      deleted[t] = Number(r.rowsChanged);
+      deleted[t] = 0;
+      for (const id of ids) {
+        const r = await conn.run(`DELETE FROM "${t}" WHERE scenario_id = $id`, { id });
+        deleted[t] += Number(r.rowsChanged);
+      }
     }
     await conn.run('COMMIT');
   } catch (err) {
@@ -208,4 +228,66 @@ export async function deleteScenario(store: Store, scenarioId: string): Promise<
   }
   const total = Object.values(deleted).reduce((a, b) => a + b, 0);
   return total === 0 ? undefined : { scenario_id: scenarioId, deleted };
+}
+
+/**
+ * A scenario a reader cannot use as asked: unknown, or not complete (exit 2, docs/store.md,
+ * "Reading a scenario").
+ */
+export class ScenarioStateError extends Error {
+  override name = 'ScenarioStateError';
+  readonly exitCode = 2;
+}
+
+/** Statuses whose rows are whole: a simulation swapped in, or ingested batches (each whole). */
+export const READABLE_STATUSES: ReadonlySet<string> = new Set(['complete', INGESTED_STATUS]);
+
+/** Why a status is not readable, in words a user can act on. */
+function incompleteReason(scenarioId: string, status: string): string {
+  if (status === 'staged' || status === 'partial')
+    return 'the shards of a simulate run are not all in yet; run the missing --shard i/n';
+  if (/~pending/.test(scenarioId))
+    return 'it holds the rows of a simulate run that was never finished (the next run of the scenario removes them)';
+  return 'a simulate run of it did not finish; run it again';
+}
+
+/**
+ * The one check every reader of a scenario makes (history, balance, balances, report, export,
+ * drift, dq, ndt): the scenario exists (else exit 2, naming the scenarios there are) and is
+ * complete, unless `allowIncomplete` (`--allow-incomplete`). A store without a `scenarios` row
+ * for it but with its events (events only) is readable.
+ */
+export async function requireReadableScenario(
+  conn: DuckDBConnection,
+  scenarioId: string,
+  opts: { allowIncomplete?: boolean } = {},
+): Promise<void> {
+  const q = async (sql: string): Promise<unknown[][]> => {
+    try {
+      return (await conn.runAndReadAll(sql, { id: scenarioId })).getRows();
+    } catch {
+      return []; // a table this store (or lake) does not have
+    }
+  };
+  const status = (await q('SELECT status FROM scenarios WHERE scenario_id = $id'))[0]?.[0];
+  if (status === undefined) {
+    const events = await q('SELECT 1 FROM fct_yearly_events WHERE scenario_id = $id LIMIT 1');
+    const people = await q('SELECT 1 FROM dim_participants WHERE scenario_id = $id LIMIT 1');
+    if (events.length > 0 || people.length > 0) return;
+    const known = (
+      await q(
+        'SELECT scenario_id FROM scenarios UNION SELECT DISTINCT scenario_id FROM fct_yearly_events ORDER BY 1 LIMIT 11',
+      )
+    ).map((r) => String(r[0]));
+    const list =
+      known.length === 0
+        ? 'the store holds none'
+        : `scenarios: ${known.slice(0, 10).join(', ')}${known.length > 10 ? ', …' : ''}`;
+    throw new ScenarioStateError(`unknown scenario ${scenarioId} (${list})`);
+  }
+  if (READABLE_STATUSES.has(String(status)) || opts.allowIncomplete === true) return;
+  throw new ScenarioStateError(
+    `scenario ${scenarioId} is not complete (status ${String(status)}): ${incompleteReason(scenarioId, String(status))}; ` +
+      'pass --allow-incomplete to read it anyway',
+  );
 }

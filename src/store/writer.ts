@@ -88,11 +88,19 @@ export class EventWriter {
   private firstStagedSeq: bigint | null = null;
   private inTransaction = false;
 
-  private constructor(readonly conn: DuckDBConnection) {}
+  private constructor(
+    readonly conn: DuckDBConnection,
+    private readonly checkDuplicates = true,
+  ) {}
 
-  static async create(store: Store): Promise<EventWriter> {
+  /**
+   * `checkDuplicates: false` skips the exactly-once check against stored events: for a writer
+   * whose rows cannot repeat and may share ids with another scenario's rows (a simulation's
+   * pending run: src/store/scenario-runs.ts).
+   */
+  static async create(store: Store, opts: { checkDuplicates?: boolean } = {}): Promise<EventWriter> {
     if (store.readOnly) throw new Error('the store is open read-only');
-    const w = new EventWriter(store.connection);
+    const w = new EventWriter(store.connection, opts.checkDuplicates ?? true);
     await w.init();
     return w;
   }
@@ -237,7 +245,7 @@ export class EventWriter {
       this.appender.flushSync();
       this.rejectAppender.flushSync();
       let duplicates = 0;
-      if (first !== null) {
+      if (first !== null && this.checkDuplicates) {
         // Exactly once: an event already stored, or staged earlier in this batch, is a duplicate.
         await c.run(DELETE_DUPLICATES[0], { first });
         const del = await c.run(DELETE_DUPLICATES[1], { first });

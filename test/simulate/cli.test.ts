@@ -26,6 +26,8 @@ describe('planledger simulate / main (CLI)', () => {
       'out',
       'events',
       'store',
+      'status',
+      'shards',
       'snapshots',
       'seconds',
       'events_per_second',

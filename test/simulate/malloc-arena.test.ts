@@ -14,13 +14,13 @@ afterEach(() => {
 });
 
 describe('rerunWithOneArena', () => {
-  it('leaves other commands, --help and an explicit setting in this process', () => {
+  it('leaves other commands, --help and an explicit setting in this process', async () => {
     delete process.env.MALLOC_ARENA_MAX;
-    expect(rerunWithOneArena(['node', 'planledger', 'history', 'E1'])).toBeNull();
-    expect(rerunWithOneArena(['node', 'planledger', 'simulate', '--help'])).toBeNull();
-    expect(rerunWithOneArena(['node', 'planledger', 'main', '-h'])).toBeNull();
-    expect(rerunWithOneArena(['node', 'planledger'])).toBeNull();
+    expect(await rerunWithOneArena(['node', 'planledger', 'history', 'E1'])).toBeNull();
+    expect(await rerunWithOneArena(['node', 'planledger', 'simulate', '--help'])).toBeNull();
+    expect(await rerunWithOneArena(['node', 'planledger', 'main', '-h'])).toBeNull();
+    expect(await rerunWithOneArena(['node', 'planledger'])).toBeNull();
     process.env.MALLOC_ARENA_MAX = '4';
-    expect(rerunWithOneArena(['node', 'planledger', 'simulate', '--employees', '10'])).toBeNull();
+    expect(await rerunWithOneArena(['node', 'planledger', 'simulate', '--employees', '10'])).toBeNull();
   });
 });

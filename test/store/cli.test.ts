@@ -73,7 +73,8 @@ describe('ingest, history and scenario commands', () => {
     const del = await cli(['scenario', 'delete', 'other', '--db', db, '--json']);
     expect(del.code).toBe(0);
     expect(JSON.parse(del.stdout).deleted.fct_yearly_events).toBe(1);
-    expect((await cli(['scenario', 'delete', 'other', '--db', db])).code).toBe(1);
+    // An unknown scenario is a usage error everywhere (issue 19, item 7).
+    expect((await cli(['scenario', 'delete', 'other', '--db', db])).code).toBe(2);
     expect((await cli(['history', employee, '--db', db, '--json'])).code).toBe(0);
     expect((await cli(['history', employee, '--db', join(dir, 'none.duckdb')])).code).toBe(2);
   });

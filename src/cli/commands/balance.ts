@@ -12,6 +12,7 @@ interface BalanceFlags {
   asOf: string;
   plan?: string;
   scenario?: string;
+  allowIncomplete?: boolean;
   json?: boolean;
   fromEvents?: boolean;
   db: string;
@@ -27,6 +28,7 @@ export function register(program: Command): void {
     .option('--scenario <id>', 'the scenario (default: the store’s only scenario)')
     .option('--from-events', 'replay every event instead of starting from a snapshot (the audit path)')
     .option('--json', 'print the result as JSON')
+    .option('--allow-incomplete', 'read a scenario that is not complete (an unfinished run)')
     .option('--db <path>', 'DuckDB store', DEFAULT_DB)
     .option('--lake <dir>', 'read a Parquet lake (planledger export) instead of --db')
     .action(async (employee: string, flags: BalanceFlags) => {
@@ -37,7 +39,9 @@ export function register(program: Command): void {
         flags.db,
         true,
         async ({ connection }) => {
-          const scenario_id = await resolveScenario(connection, flags.scenario);
+          const scenario_id = await resolveScenario(connection, flags.scenario, {
+            allowIncomplete: flags.allowIncomplete,
+          });
           const plan_id = await resolvePlan(connection, scenario_id, employee, flags.plan);
           const p = { scenario_id, employee_id: employee, plan_id };
           const r = flags.fromEvents

@@ -12,6 +12,7 @@ interface BalancesFlags {
   lake?: string;
   asOf: string;
   scenario?: string;
+  allowIncomplete?: boolean;
   out?: string;
   fromEvents?: boolean;
   db: string;
@@ -25,6 +26,7 @@ export function register(program: Command): void {
     .option('--scenario <id>', 'the scenario (default: the store’s only scenario)')
     .option('--out <file>', 'write to FILE.csv or FILE.parquet (default: CSV on stdout)')
     .option('--from-events', 'replay every event instead of using the snapshots')
+    .option('--allow-incomplete', 'read a scenario that is not complete (an unfinished run)')
     .option('--db <path>', 'DuckDB store', DEFAULT_DB)
     .option('--lake <dir>', 'read a Parquet lake (planledger export) instead of --db')
     .action(async (flags: BalancesFlags) => {
@@ -45,7 +47,9 @@ export function register(program: Command): void {
         flags.db,
         true,
         async ({ connection }) => {
-          const scenario = await resolveScenario(connection, flags.scenario);
+          const scenario = await resolveScenario(connection, flags.scenario, {
+            allowIncomplete: flags.allowIncomplete,
+          });
           const t0 = performance.now();
           const q = await planWideQuery(connection, scenario, asOf, flags.fromEvents);
           let count: number;

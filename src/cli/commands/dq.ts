@@ -15,6 +15,7 @@ interface DqFlags {
   alerts?: string;
   record: boolean;
   sample: string;
+  allowIncomplete?: boolean;
 }
 
 export function register(program: Command): void {
@@ -26,6 +27,7 @@ export function register(program: Command): void {
     .option('--rules <file>', 'rules file merged over the defaults by id (config/dq-rules.json)')
     .option('--scenario <id>', 'check one scenario (default: every scenario in the store)')
     .option('--json', 'print the run as JSON')
+    .option('--allow-incomplete', 'check scenarios that are not complete (unfinished runs) too')
     .option('--alerts <file>', 'send the result to the alert sinks configured in this file')
     .option('--no-record', 'do not record the run in dq_runs / dq_results')
     .option('--sample <n>', 'failing rows kept per rule', '5')
@@ -59,6 +61,7 @@ async function runDq(flags: DqFlags, cmd: Command): Promise<void> {
         scenario: flags.scenario,
         record: false,
         sampleSize: sample,
+        allowIncomplete: flags.allowIncomplete,
       });
     } finally {
       lake.close();
@@ -83,6 +86,7 @@ async function runDq(flags: DqFlags, cmd: Command): Promise<void> {
         scenario: flags.scenario,
         record: flags.record,
         sampleSize: sample,
+        allowIncomplete: flags.allowIncomplete,
       });
       report.rules_source = rules.source;
     } finally {

@@ -11,6 +11,7 @@ interface RecordFlags {
   scenario?: string;
   out: string;
   sample: string;
+  allowIncomplete?: boolean;
 }
 
 interface CheckFlags {
@@ -21,6 +22,7 @@ interface CheckFlags {
   thresholds?: string;
   alerts?: string;
   record: boolean;
+  allowIncomplete?: boolean;
 }
 
 interface GoldenFlags {
@@ -44,6 +46,7 @@ export function register(program: Command): void {
     .option('--scenario <id>', 'the scenario (required when the store holds several)')
     .requiredOption('--out <file>', 'the baseline file to write (JSON)')
     .option('--sample <n>', 'values kept per distribution', '5000')
+    .option('--allow-incomplete', 'profile a scenario that is not complete (an unfinished run)')
     .action(async (_f: RecordFlags, cmd: Command) => runRecord(cmd.opts() as RecordFlags));
 
   drift
@@ -58,6 +61,7 @@ export function register(program: Command): void {
       './planledger.duckdb',
     )
     .option('--scenario <id>', 'the scenario (default: the only one in the store)')
+    .option('--allow-incomplete', 'check a scenario that is not complete (an unfinished run)')
     .option('--json', 'print the comparison as JSON')
     .option('--thresholds <file>', 'drift thresholds (docs/quality.md, "Drift thresholds")')
     .option('--alerts <file>', 'send the result to the alert sinks configured in this file')
@@ -97,7 +101,11 @@ async function runRecord(flags: RecordFlags): Promise<void> {
   const store = await openForQuery(flags.db);
   let profile: import('../../quality/drift-profile.js').Profile;
   try {
-    profile = await recordProfile(store, { scenario: flags.scenario, sampleSize: sample });
+    profile = await recordProfile(store, {
+      scenario: flags.scenario,
+      sampleSize: sample,
+      allowIncomplete: flags.allowIncomplete,
+    });
   } finally {
     store.close();
   }
@@ -143,6 +151,7 @@ async function runCheck(flags: CheckFlags): Promise<void> {
       preferScenario: baseline.scenario_id,
       sampleSize: baseline.sample_size,
       now: at,
+      allowIncomplete: flags.allowIncomplete,
     });
     report = compareProfiles(baseline, current, thresholds);
     if (writable) await recordDriftRun(writable.connection, report, { baseline: flags.baseline, at });

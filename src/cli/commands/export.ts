@@ -9,6 +9,7 @@ interface ExportFlags {
   db: string;
   to: string;
   scenario?: string;
+  allowIncomplete?: boolean;
   json?: boolean;
 }
 
@@ -19,6 +20,7 @@ export function register(program: Command): void {
     .option('--db <path>', 'DuckDB store to read', './planledger.duckdb')
     .requiredOption('--to <dir>', 'lake directory (created if missing; several exports may share it)')
     .option('--scenario <id>', 'export this scenario only')
+    .option('--allow-incomplete', 'export scenarios that are not complete (unfinished runs) too')
     .option('--json', 'print the result as JSON')
     .action(async (flags: ExportFlags) => {
       const { openQueryStore } = await import('../../store/lake.js');
@@ -26,7 +28,10 @@ export function register(program: Command): void {
       const started = process.hrtime.bigint();
       const store = await openQueryStore({ db: flags.db });
       try {
-        const result = await exportToLake(store.connection, flags.to, { scenario: flags.scenario });
+        const result = await exportToLake(store.connection, flags.to, {
+          scenario: flags.scenario,
+          allowIncomplete: flags.allowIncomplete,
+        });
         const seconds = Number(process.hrtime.bigint() - started) / 1e9;
         if (flags.json) {
           outJson({ ...result, seconds: Math.round(seconds * 1000) / 1000 });

@@ -11,6 +11,7 @@ interface Flags {
   db: string;
   lake?: string;
   scenario?: string;
+  allowIncomplete?: boolean;
   from?: string;
   to?: string;
   json?: boolean;
@@ -38,11 +39,14 @@ export function register(program: Command): void {
     .option('--from <date>', 'show events from this day (YYYY-MM-DD)')
     .option('--to <date>', 'show events up to this day; the state is as of its end')
     .option('--json', 'print {"employee_id","scenario_id","events","state"} as JSON')
+    .option('--allow-incomplete', 'read a scenario that is not complete (an unfinished run)')
     .option('--db <path>', 'DuckDB store', DEFAULT_DB)
     .option('--lake <dir>', 'read a Parquet lake (planledger export) instead of --db')
     .action(async (employee: string, flags: Flags) => {
       const from = dateFlag(flags.from, '--from');
       const to = dateFlag(flags.to, '--to');
+      if (from !== undefined && to !== undefined && from > to)
+        throw new UsageError(`--from ${from} is after --to ${to}: no day can be in that range`);
       const { history, UnknownEmployeeError, AmbiguousScenarioError } = await import(
         '../../store/history.js'
       );
@@ -50,9 +54,15 @@ export function register(program: Command): void {
         flags.lake !== undefined
           ? await (await import('../../store/lake.js')).openQueryStore({ lake: flags.lake })
           : await openForCommand(flags.db, true);
+      const { requireReadableScenario } = await import('../../store/scenarios.js');
+      const readable = { allowIncomplete: flags.allowIncomplete };
       let r: Awaited<ReturnType<typeof history>>;
       try {
+        // A scenario named is checked first: an unknown scenario is exit 2, not an unknown employee.
+        if (flags.scenario !== undefined)
+          await requireReadableScenario(store.connection, flags.scenario, readable);
         r = await history(store.connection, employee, { scenario: flags.scenario, from, to });
+        await requireReadableScenario(store.connection, r.scenario_id, readable);
       } catch (err) {
         if (err instanceof UnknownEmployeeError) throw new CheckFailed(err.message);
         if (err instanceof AmbiguousScenarioError) throw new UsageError(err.message);

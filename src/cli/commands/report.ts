@@ -12,6 +12,7 @@ interface ReportFlags {
   out?: string;
   benchDir?: string;
   json?: boolean;
+  allowIncomplete?: boolean;
 }
 
 export function register(program: Command): void {
@@ -23,6 +24,7 @@ export function register(program: Command): void {
     .option('--scenario <id>', 'scenario to show (default: the most recently created)')
     .option('--out <file>', 'output file (default: planledger-report.html beside the database)')
     .option('--bench-dir <dir>', 'benchmark history directory', 'bench/history')
+    .option('--allow-incomplete', 'show a scenario that is not complete (an unfinished run)')
     .option('--json', 'print {"path", "scenario", "sections"} as JSON')
     .action(async (flags: ReportFlags) => {
       const { openQueryStore } = await import('../../store/lake.js');
@@ -33,6 +35,7 @@ export function register(program: Command): void {
           out: flags.out,
           scenario: flags.scenario,
           benchDir: flags.benchDir,
+          allowIncomplete: flags.allowIncomplete,
         });
         if (flags.json) outJson(result);
         else out(result.path);

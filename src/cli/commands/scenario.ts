@@ -4,7 +4,7 @@
  * snapshots, quality results, participants) in one transaction.
  */
 import type { Command } from 'commander';
-import { CheckFailed, out, outJson } from '../exit.js';
+import { out, outJson, UsageError } from '../exit.js';
 import { DEFAULT_DB, openForCommand, parseWait } from './ingest.js';
 
 export function register(program: Command): void {
@@ -56,7 +56,7 @@ export function register(program: Command): void {
       } finally {
         store.close();
       }
-      if (r === undefined) throw new CheckFailed(`unknown scenario ${id}: nothing stored for it`);
+      if (r === undefined) throw new UsageError(`unknown scenario ${id}: nothing stored for it`);
       if (flags.json) outJson(r);
       else {
         out(`deleted scenario ${id}:`);

@@ -81,14 +81,28 @@ export async function optionsFromFlags(flags: SimulateFlags): Promise<SimulateOp
 export async function runSimulation(opts: SimulateOptions): Promise<SimulateResult> {
   const lib: SimulateModule = await import('../../simulate/simulate.js');
   const { isInputError } = await import('../../simulate/errors.js');
+  const { Interrupted, watchInterrupts } = await import('../interrupt.js');
   const bar = await progressBar();
+  const { rmSync } = await import('node:fs');
+  let finished = false;
+  // The parent is gone: an unfinished --out file is removed before this process ends.
+  const interrupt = watchInterrupts(() => {
+    if (!finished && opts.out != null) rmSync(opts.out, { force: true });
+  });
   try {
-    return await lib.simulate({ ...opts, onProgress: bar?.update, log });
+    const result = await lib.simulate({ ...opts, onProgress: bar?.update, log, signal: interrupt.signal });
+    finished = true;
+    return result;
   } catch (err) {
+    if (err instanceof lib.SimulateInterrupted) {
+      bar?.stop();
+      throw new Interrupted(err.message, interrupt.exitCode());
+    }
     if (isInputError(err)) throw new UsageError((err as Error).message);
     if ((err as Error)?.name === 'StoreLockedError') throw new UsageError((err as Error).message);
     throw err;
   } finally {
+    interrupt.dispose();
     bar?.stop();
   }
 }

@@ -102,7 +102,11 @@ export function register(program: Command): void {
     .action(async (flags: BuildFlags) => {
       const { buildSnapshots } = await import('../../ledger/snapshots-build.js');
       const { SnapshotsStale } = await import('../../ledger/snapshots-state.js');
+      const { requireReadableScenario } = await import('../../store/scenarios.js');
       await withStore(flags.db, false, async (store) => {
+        // An unknown scenario is exit 2 (not an empty build); building an unfinished one is allowed.
+        if (flags.scenario !== undefined)
+          await requireReadableScenario(store.connection, flags.scenario, { allowIncomplete: true });
         const result = await buildSnapshots(store.connection, {
           scenario: flags.scenario,
           rebuild: flags.rebuild,
@@ -138,7 +142,10 @@ export function register(program: Command): void {
       const sample = positiveInt(flags.sample, '--sample');
       const seed = positiveInt(flags.seed, '--seed');
       const { verifySnapshots } = await import('../../ledger/snapshots-verify.js');
+      const { requireReadableScenario } = await import('../../store/scenarios.js');
       await withStore(flags.db, true, async (store) => {
+        if (flags.scenario !== undefined)
+          await requireReadableScenario(store.connection, flags.scenario, { allowIncomplete: true });
         const t0 = performance.now();
         const r = await verifySnapshots(store.connection, {
           scenario: flags.scenario,
