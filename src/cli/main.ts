@@ -23,7 +23,7 @@ import { register as registerSnapshots } from './commands/snapshots.js';
 import { register as registerValidate } from './commands/validate.js';
 import { CheckFailed, EXIT_CHECK_FAILED, EXIT_USAGE, UsageError } from './exit.js';
 import { rerunWithOneArena } from './malloc-arena.js';
-import { VERSION } from './version.js';
+import { VERSION } from '../version.js';
 
 export function buildProgram(): Command {
   const program = new Command('planledger')

@@ -6,7 +6,7 @@
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { UsageError } from '../cli/exit.js';
-import { VERSION } from '../cli/version.js';
+import { VERSION } from '../version.js';
 import { dec, divRoundHalfAway, formatDecimal, ONE } from '../schema/decimal.js';
 import { type ConnectionSource, connectionOf } from './connection.js';
 import { lit } from './context.js';

@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { UsageError } from '../cli/exit.js';
-import { VERSION } from '../cli/version.js';
+import { VERSION } from '../version.js';
 import { formatDecimal, ONE } from '../schema/decimal.js';
 import { type ConnectionSource, connectionOf } from './connection.js';
 import { createRuleContext, lit } from './context.js';

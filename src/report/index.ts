@@ -6,7 +6,7 @@ import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { arch, cpus, platform, release } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { VERSION } from '../cli/version.js';
+import { VERSION } from '../version.js';
 import { DEFAULT_HISTORY_DIR, readBenchHistory } from '../perf/history.js';
 import type { ResultsFile } from '../perf/results.js';
 import { TARGETS, type Target } from '../perf/targets.js';
