@@ -5,6 +5,8 @@
  * `--help` is instant.
  */
 import { Command, CommanderError } from 'commander';
+import { InputError } from '../errors.js';
+import { VERSION } from '../version.js';
 import { register as registerBalance } from './commands/balance.js';
 import { register as registerBalances } from './commands/balances.js';
 import { register as registerBench } from './commands/bench.js';
@@ -21,9 +23,8 @@ import { register as registerSchema } from './commands/schema.js';
 import { register as registerSimulate } from './commands/simulate.js';
 import { register as registerSnapshots } from './commands/snapshots.js';
 import { register as registerValidate } from './commands/validate.js';
-import { CheckFailed, EXIT_CHECK_FAILED, EXIT_USAGE, UsageError } from './exit.js';
+import { CheckFailed, EXIT_CHECK_FAILED, EXIT_USAGE } from './exit.js';
 import { rerunWithOneArena } from './malloc-arena.js';
-import { VERSION } from '../version.js';
 
 export function buildProgram(): Command {
   const program = new Command('planledger')
@@ -84,7 +85,8 @@ function exitCodeFor(err: unknown): number {
     if (err.message) process.stderr.write(`planledger: ${err.message}\n`);
     return EXIT_CHECK_FAILED;
   }
-  if (err instanceof UsageError) {
+  // The library's input errors (the CLI's UsageError is one): the user's mistake, exit 2.
+  if (err instanceof InputError) {
     process.stderr.write(`planledger: ${err.message}\n`);
     return EXIT_USAGE;
   }

@@ -3,7 +3,7 @@
  * and report every figure that changed between them, with its variance. A golden result lists
  * only discrepancies, so a figure absent from one side had its expected value there.
  */
-import { UsageError } from '../cli/exit.js';
+import { InputError } from '../errors.js';
 import { dec, formatDecimal } from '../schema/decimal.js';
 import type { GoldenCaseReport, GoldenDiscrepancy, GoldenReport } from './golden.js';
 import { parseJsonObject } from './json-file.js';
@@ -52,13 +52,13 @@ export function parseGoldenResult(file: string, text: string): GoldenResult {
     'the output of `planledger golden --json`',
   ) as unknown as GoldenResult;
   if (typeof doc?.all_matched !== 'boolean' || !Array.isArray(doc.cases)) {
-    throw new UsageError(
+    throw new InputError(
       `${file}: expected the output of \`planledger golden --json\` ({"all_matched", "cases"})`,
     );
   }
   doc.cases.forEach((c, i) => {
     if (typeof c?.name !== 'string' || !Array.isArray(c.discrepancies)) {
-      throw new UsageError(
+      throw new InputError(
         `${file}: field "cases[${i}]": expected {"name", "rows_checked", "rows_matched", "max_variance", "discrepancies"}`,
       );
     }

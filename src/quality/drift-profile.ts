@@ -5,9 +5,9 @@
  * is canonical: same store, same bytes (apart from `recorded_at`).
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { UsageError } from '../cli/exit.js';
-import { VERSION } from '../version.js';
+import { InputError } from '../errors.js';
 import { dec, divRoundHalfAway, formatDecimal, ONE } from '../schema/decimal.js';
+import { VERSION } from '../version.js';
 import { type ConnectionSource, connectionOf } from './connection.js';
 import { lit } from './context.js';
 import { parseJsonObject } from './json-file.js';
@@ -74,12 +74,12 @@ export async function resolveScenario(
     String(r.scenario_id),
   );
   if (scenario !== undefined) {
-    if (!ids.includes(scenario)) throw new UsageError(`scenario ${scenario}: no events in the store`);
+    if (!ids.includes(scenario)) throw new InputError(`scenario ${scenario}: no events in the store`);
     return scenario;
   }
   if (prefer !== undefined && ids.includes(prefer)) return prefer;
   if (ids.length === 1) return ids[0];
-  throw new UsageError(
+  throw new InputError(
     ids.length === 0
       ? 'the store holds no events'
       : `the store holds ${ids.length} scenarios; pass --scenario (${ids.join(', ')})`,
@@ -292,11 +292,11 @@ function sortKeys<T>(o: Record<string, T>): Record<string, T> {
 export function parseProfile(file: string, text: string): Profile {
   const doc = parseJsonObject(file, text) as unknown as Profile;
   if (doc?.format !== PROFILE_FORMAT)
-    throw new UsageError(`${file}: field "format": expected "${PROFILE_FORMAT}"`);
+    throw new InputError(`${file}: field "format": expected "${PROFILE_FORMAT}"`);
   if (doc.version !== PROFILE_VERSION)
-    throw new UsageError(`${file}: field "version": expected ${PROFILE_VERSION}, found ${doc.version}`);
+    throw new InputError(`${file}: field "version": expected ${PROFILE_VERSION}, found ${doc.version}`);
   if (typeof doc.metrics !== 'object' || typeof doc.distributions !== 'object') {
-    throw new UsageError(`${file}: fields "metrics" and "distributions" are required`);
+    throw new InputError(`${file}: fields "metrics" and "distributions" are required`);
   }
   return doc;
 }

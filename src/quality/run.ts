@@ -4,9 +4,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { UsageError } from '../cli/exit.js';
-import { VERSION } from '../version.js';
+import { InputError } from '../errors.js';
 import { formatDecimal, ONE } from '../schema/decimal.js';
+import { VERSION } from '../version.js';
 import { type ConnectionSource, connectionOf } from './connection.js';
 import { createRuleContext, lit } from './context.js';
 import { QUALITY_DDL } from './ddl.js';
@@ -92,7 +92,7 @@ async function runRule(conn: DuckDBConnection, rule: Rule, sampleSize: number): 
     await conn.run('DROP TABLE dq_failing');
     checked = await scalar(conn, rule.checked_sql);
   } catch (err) {
-    throw new UsageError(
+    throw new InputError(
       `${rule.origin}: rule "${rule.id}" could not run: ${(err as Error).message.split('\n')[0]}`,
     );
   }
@@ -164,7 +164,7 @@ async function requireScenario(conn: DuckDBConnection, scenario: string): Promis
     `SELECT (SELECT count(*) FROM scenarios WHERE scenario_id = ${lit(scenario)}) +
        (SELECT count(*) FROM (SELECT 1 FROM fct_yearly_events WHERE scenario_id = ${lit(scenario)} LIMIT 1))`,
   );
-  if (found === 0) throw new UsageError(`scenario ${scenario}: not in the store`);
+  if (found === 0) throw new InputError(`scenario ${scenario}: not in the store`);
 }
 
 /** Run every enabled rule over the store (optionally one scenario); record the run unless told not to. */

@@ -4,7 +4,13 @@
  * DuckDB and the rules are imported inside the action, so that --help stays instant.
  */
 import type { Command } from 'commander';
-import { CheckFailed, out, outJson, UsageError } from '../exit.js';
+import type { DqReport } from '../../quality/run.js';
+import { CheckFailed, EXIT_CHECK_FAILED, EXIT_OK, out, outJson, UsageError } from '../exit.js';
+
+/** The run's exit code: 1 when an error rule failed its threshold; warnings alone leave 0. */
+export function dqExitCode(report: DqReport): number {
+  return report.status === 'failed' ? EXIT_CHECK_FAILED : EXIT_OK;
+}
 
 interface DqFlags {
   db: string;
@@ -40,7 +46,7 @@ async function runDq(flags: DqFlags, cmd: Command): Promise<void> {
   const { existsSync } = await import('node:fs');
   const { runDataQuality, recordDqRun } = await import('../../quality/run.js');
   const { loadRules } = await import('../../quality/rules.js');
-  const { dqAlert, dqExitCode, formatDqReport } = await import('../../quality/report.js');
+  const { dqAlert, formatDqReport } = await import('../../quality/report.js');
   const { openStoreOrFail } = await import('../../quality/open.js');
   // Load the rules and the alert config before opening anything: a bad file is exit 2 at once.
   const rules = loadRules(flags.rules);
