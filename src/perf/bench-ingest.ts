@@ -9,7 +9,7 @@
 import { createWriteStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { syntheticEventLines } from '../store/synthetic-events.js';
+import { syntheticEventLines } from './synthetic-events.js';
 import type { BenchContext, Benchmark, MetricSamples } from './types.js';
 
 /** Write a synthetic canonical NDJSON file; returns the number of events. */

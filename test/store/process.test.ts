@@ -6,9 +6,9 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { syntheticEventLines } from '../../src/perf/synthetic-events.js';
 import { ingestFiles } from '../../src/store/ingest.js';
 import { openStore } from '../../src/store/open.js';
-import { syntheticEventLines } from '../../src/store/synthetic-events.js';
 import { count, tempDir, track } from './helpers.js';
 
 const fixture = (name: string) => join(import.meta.dirname, 'fixtures', name);

@@ -7,7 +7,7 @@
  * Deterministic for a given seed.
  */
 
-import { mulberry32 } from '../perf/random.js';
+import { mulberry32 } from './random.js';
 
 export interface SyntheticOptions {
   employees: number;

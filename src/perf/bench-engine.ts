@@ -3,11 +3,12 @@
  * synthetic population over 5 plan years and reports CPU-bound throughput. Sizes: quick 2,000
  * people, full 20,000 people (about 370 events each with biweekly pay).
  */
-import type { Benchmark, MetricSamples } from '../perf/types.js';
+
+import type { CensusPerson } from '../engine/census.js';
+import { type PlanDesign, parsePlan } from '../engine/plan.js';
+import { projectPerson } from '../engine/project.js';
 import { dec } from '../schema/decimal.js';
-import type { CensusPerson } from './census.js';
-import { type PlanDesign, parsePlan } from './plan.js';
-import { projectPerson } from './project.js';
+import type { Benchmark, MetricSamples } from './types.js';
 
 export const BENCH_PLAN = {
   plan_id: 'P401K',
