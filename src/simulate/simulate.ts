@@ -219,7 +219,7 @@ async function buildSnapshots(
   scenario: string,
   log: (m: string) => void,
 ): Promise<'built' | 'unavailable'> {
-  const specifier = '../ledger/snapshots-build.js';
+  const specifier = '../snapshots/build.js';
   let mod: {
     buildSnapshots?: (conn: unknown, o: { scenario: string; log?: (m: string) => void }) => Promise<unknown>;
   };

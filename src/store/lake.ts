@@ -124,7 +124,7 @@ export function readParquetSql(lakeDir: string, t: LakeTable): string {
  * events independently, and one participant's events all come from one shard, so the smallest
  * max_seq and end_date are true for every shard: the snapshot path then replays a little more
  * than needed, never less. Different ledger versions do not combine (queries then refuse the
- * snapshots and replay events: src/ledger/snapshots-state.ts).
+ * snapshots and replay events: src/snapshots/state.ts).
  */
 const BUILDS_COMBINE: Record<string, string> = {
   ledger_version: `CASE WHEN count(DISTINCT ledger_version) = 1 THEN min(ledger_version) ELSE 'mixed' END`,

@@ -13,8 +13,8 @@ import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { planWideQuery } from '../../src/ledger/snapshots-plan-wide.js';
-import { balanceFromEvents, balanceFromSnapshots } from '../../src/ledger/snapshots-query.js';
+import { planWideQuery } from '../../src/snapshots/plan-wide.js';
+import { balanceFromEvents, balanceFromSnapshots } from '../../src/snapshots/query.js';
 import { history } from '../../src/store/history.js';
 import { openQueryStore, type QueryStore } from '../../src/store/lake.js';
 

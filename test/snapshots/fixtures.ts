@@ -148,7 +148,7 @@ export const eventArb: fc.Arbitrary<TestEvent> = fc
     source: fc.constantFrom(...CONTRIBUTION_SOURCES),
     employer: fc.constantFrom(...EMPLOYER),
     cents: fc.bigInt({ min: 1n, max: 500_000n }),
-    // Fully vested and not vested often: the vested balance has a short path for each (snapshot-sql.ts).
+    // Fully vested and not vested often: the vested balance has a short path for each (src/snapshots/sql.ts).
     pct: fc.oneof(fc.constantFrom(0, 10_000), fc.integer({ min: 0, max: 10_000 })),
   })
   .map((r) => {

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { RANGES_OF_EMPLOYEE } from '../../src/ledger/snapshots-query.js';
 import { validateEvent } from '../../src/schema/index.js';
+import { RANGES_OF_EMPLOYEE } from '../../src/snapshots/query.js';
 import {
   AmbiguousScenarioError,
   history,

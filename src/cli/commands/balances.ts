@@ -39,8 +39,8 @@ export function register(program: Command): void {
               : null;
       if (format === null)
         throw new UsageError(`--out ${flags.out}: the file name must end in .csv or .parquet`);
-      const { resolveScenario } = await import('../../ledger/snapshot-resolve.js');
-      const { planWideQuery } = await import('../../ledger/snapshots-plan-wide.js');
+      const { resolveScenario } = await import('../../snapshots/resolve.js');
+      const { planWideQuery } = await import('../../snapshots/plan-wide.js');
       await withStore(
         flags.db,
         true,

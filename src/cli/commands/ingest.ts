@@ -139,8 +139,8 @@ async function progressBar(): Promise<
 
 /** Leave the weekly snapshots current after an ingest (docs/snapshots.md); stale ones are only reported. */
 async function refreshSnapshots(store: Store): Promise<void> {
-  const { buildSnapshots } = await import('../../ledger/snapshots-build.js');
-  const { SnapshotsStale } = await import('../../ledger/snapshots-state.js');
+  const { buildSnapshots } = await import('../../snapshots/build.js');
+  const { SnapshotsStale } = await import('../../snapshots/state.js');
   const r = await buildSnapshots(store.connection, { log });
   for (const s of r.scenarios) {
     if (s.status === 'stale') log(new SnapshotsStale(s.scenario_id, s.stored_version ?? '?').message);

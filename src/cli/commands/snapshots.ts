@@ -24,9 +24,9 @@ export async function withStore<T>(
   lake?: string,
 ): Promise<T> {
   const { openStore, StoreLockedError, StoreMissingError } = await import('../../store/open.js');
-  const { SnapshotsStale } = await import('../../ledger/snapshots-state.js');
-  const { AmbiguousQuery, UnknownParticipant } = await import('../../ledger/snapshot-resolve.js');
-  const { VerifyUnavailable } = await import('../../ledger/snapshots-verify.js');
+  const { SnapshotsStale } = await import('../../snapshots/state.js');
+  const { AmbiguousQuery, UnknownParticipant } = await import('../../snapshots/resolve.js');
+  const { VerifyUnavailable } = await import('../../snapshots/verify.js');
   let store: Awaited<ReturnType<typeof openStore>>;
   try {
     store =
@@ -98,8 +98,8 @@ export function register(program: Command): void {
     .option('--rebuild', 'delete and rebuild every snapshot (required after a ledger version change)')
     .option('--json', 'print the result as JSON')
     .action(async (flags: BuildFlags) => {
-      const { buildSnapshots } = await import('../../ledger/snapshots-build.js');
-      const { SnapshotsStale } = await import('../../ledger/snapshots-state.js');
+      const { buildSnapshots } = await import('../../snapshots/build.js');
+      const { SnapshotsStale } = await import('../../snapshots/state.js');
       await withStore(flags.db, false, async (store) => {
         const result = await buildSnapshots(store.connection, {
           scenario: flags.scenario,
@@ -135,7 +135,7 @@ export function register(program: Command): void {
     .action(async (flags: VerifyFlags) => {
       const sample = positiveInt(flags.sample, '--sample');
       const seed = positiveInt(flags.seed, '--seed');
-      const { verifySnapshots } = await import('../../ledger/snapshots-verify.js');
+      const { verifySnapshots } = await import('../../snapshots/verify.js');
       await withStore(flags.db, true, async (store) => {
         const t0 = performance.now();
         const r = await verifySnapshots(store.connection, {

@@ -3,10 +3,10 @@
  * the current ledger version (never a mix).
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { LEDGER_VERSION } from './snapshot-ledger.js';
-import { BUILD_STATE_TABLE, SNAPSHOT_TABLE } from './snapshot-sql.js';
-import { isoDate, rows, toBigInt } from './snapshot-values.js';
-import { snapshotDdl } from './snapshots-ddl.js';
+import { snapshotDdl } from './ddl.js';
+import { LEDGER_VERSION } from './ledger.js';
+import { BUILD_STATE_TABLE, SNAPSHOT_TABLE } from './sql.js';
+import { isoDate, rows, toBigInt } from './values.js';
 
 export interface BuildState {
   scenario_id: string;

@@ -3,8 +3,7 @@
  * A snapshot row is a LedgerState frozen at the end of a Friday; a query resumes the ledger's
  * fold from that state with the events after it (calculations.md, The ledger).
  */
-import type { SimulationEvent } from '../schema/contract.js';
-import type { Decimal } from '../schema/decimal.js';
+
 import {
   BUCKET_INDEX,
   BUCKETS,
@@ -12,8 +11,10 @@ import {
   EMPLOYEE_BUCKETS,
   SOURCE_BUCKET,
   VESTING_BUCKETS,
-} from './buckets.js';
-import { LEDGER_VERSION, LedgerState } from './ledger.js';
+} from '../ledger/buckets.js';
+import { LEDGER_VERSION, LedgerState } from '../ledger/ledger.js';
+import type { SimulationEvent } from '../schema/contract.js';
+import type { Decimal } from '../schema/decimal.js';
 
 export { BUCKETS, type Bucket, EMPLOYEE_BUCKETS, LEDGER_VERSION, LedgerState };
 

@@ -20,10 +20,10 @@ import {
   type LedgerEvent,
   LedgerState,
   stateOfFigures,
-} from './snapshot-ledger.js';
-import { BUILD_STATE_TABLE, grossColumn, LEDGER_EVENT_TYPES, SNAPSHOT_TABLE } from './snapshot-sql.js';
-import { isoDate, microOrZero, rows, toBigInt } from './snapshot-values.js';
-import { SnapshotsStale, usableState } from './snapshots-state.js';
+} from './ledger.js';
+import { BUILD_STATE_TABLE, grossColumn, LEDGER_EVENT_TYPES, SNAPSHOT_TABLE } from './sql.js';
+import { SnapshotsStale, usableState } from './state.js';
+import { isoDate, microOrZero, rows, toBigInt } from './values.js';
 
 export interface Participant {
   scenario_id: string;

@@ -7,10 +7,10 @@
 import type { DuckDBConnection, DuckDBDateValue, DuckDBValue } from '@duckdb/node-api';
 import { fromDay, weekday } from '../schema/dates.js';
 import { formatDecimal } from '../schema/decimal.js';
-import { BUCKETS, EMPLOYER_BUCKETS, LEDGER_VERSION, LedgerState } from './snapshot-ledger.js';
-import { grossColumn, LEDGER_EVENT_TYPES, PLAN_EVENT_FILTER, SNAPSHOT_TABLE } from './snapshot-sql.js';
-import { micro, rows } from './snapshot-values.js';
-import { readBuildState, SnapshotsStale } from './snapshots-state.js';
+import { BUCKETS, EMPLOYER_BUCKETS, LEDGER_VERSION, LedgerState } from './ledger.js';
+import { grossColumn, LEDGER_EVENT_TYPES, PLAN_EVENT_FILTER, SNAPSHOT_TABLE } from './sql.js';
+import { readBuildState, SnapshotsStale } from './state.js';
+import { micro, rows } from './values.js';
 
 export interface VerifyOptions {
   /** Verify this scenario only (default: every scenario with snapshots). */

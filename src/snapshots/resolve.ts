@@ -3,8 +3,8 @@
  * leaves them out: the only one there is, or a clear error listing the choices.
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { PLAN_EVENT_FILTER } from './snapshot-sql.js';
-import { rows } from './snapshot-values.js';
+import { PLAN_EVENT_FILTER } from './sql.js';
+import { rows } from './values.js';
 
 /** The question cannot be answered as asked (exit 2): names what to pass. */
 export class AmbiguousQuery extends Error {

@@ -3,12 +3,12 @@
  *  - `snapshot`: each participant's snapshot of the Friday on or before D (or the last Friday
  *    built, if D is later), plus the ledger events of the days after it up to D;
  *  - `events`: the same aggregates over every event up to D (replay).
- * Both are generated from the same bucket mapping and vested balance formula (snapshot-sql.ts).
+ * Both are generated from the same bucket mapping and vested balance formula (sql.ts).
  * When events were stored after the last build, the snapshot path would miss them: it is not
  * used then, and the answer comes from the replay (the caller is told which path answered).
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { BUCKETS, EMPLOYER_BUCKETS } from './snapshot-ledger.js';
+import { BUCKETS, EMPLOYER_BUCKETS } from './ledger.js';
 import {
   balanceExpressions,
   fridayOnOrBefore,
@@ -19,9 +19,9 @@ import {
   PLAN_EVENT_FILTER,
   SNAPSHOT_TABLE,
   vestedBalanceExpression,
-} from './snapshot-sql.js';
-import { isoDate, rows, toBigInt } from './snapshot-values.js';
-import { usableState } from './snapshots-state.js';
+} from './sql.js';
+import { usableState } from './state.js';
+import { isoDate, rows, toBigInt } from './values.js';
 
 export interface PlanWideQuery {
   /** The SELECT (no trailing semicolon) and its parameters. */

@@ -8,8 +8,8 @@
  * `snapshot_builds`: one row per scenario: which events the snapshots cover (every event with
  * `seq` ≤ `max_seq`), up to which Friday, and with which ledger version.
  */
-import { BUCKETS, EMPLOYER_BUCKETS } from './snapshot-ledger.js';
-import { BUILD_STATE_TABLE, grossColumn, SNAPSHOT_TABLE } from './snapshot-sql.js';
+import { BUCKETS, EMPLOYER_BUCKETS } from './ledger.js';
+import { BUILD_STATE_TABLE, grossColumn, SNAPSHOT_TABLE } from './sql.js';
 
 export function snapshotDdl(): string[] {
   const money = (c: string) => `    ${c} DECIMAL(18,6) NOT NULL`;

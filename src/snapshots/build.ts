@@ -13,10 +13,10 @@
  *
  * Versioned: rows carry the ledger version. When the stored version differs from this build's, an
  * incremental build refuses (status `stale`) and `--rebuild` (option `rebuild`) is required; the
- * queries refuse stale rows too (snapshots-state.ts). Versions are never mixed.
+ * queries refuse stale rows too (state.ts). Versions are never mixed.
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { BUCKETS, EMPLOYER_BUCKETS, LEDGER_VERSION } from './snapshot-ledger.js';
+import { BUCKETS, EMPLOYER_BUCKETS, LEDGER_VERSION } from './ledger.js';
 import {
   aggregateNames,
   BUILD_STATE_TABLE,
@@ -30,9 +30,9 @@ import {
   PLAN_EVENT_FILTER,
   SNAPSHOT_TABLE,
   vestedBalanceExpression,
-} from './snapshot-sql.js';
-import { isoDate, rows, toBigInt } from './snapshot-values.js';
-import { ensureSnapshotTables, readBuildState } from './snapshots-state.js';
+} from './sql.js';
+import { ensureSnapshotTables, readBuildState } from './state.js';
+import { isoDate, rows, toBigInt } from './values.js';
 
 export interface BuildOptions {
   /** Build this scenario only (default: every scenario with events). */

@@ -7,7 +7,7 @@
  * (calculations.md, Arithmetic). Products are widened to DECIMAL(38,10) before rounding so
  * that no balance can overflow the 18-digit type in an intermediate step.
  */
-import { BUCKETS, type Bucket, EMPLOYER_BUCKETS, sourcesByBucket } from './snapshot-ledger.js';
+import { BUCKETS, type Bucket, EMPLOYER_BUCKETS, sourcesByBucket } from './ledger.js';
 
 export const SNAPSHOT_TABLE = 'fct_participant_balance_snapshots';
 export const BUILD_STATE_TABLE = 'snapshot_builds';
