@@ -5,12 +5,12 @@
  */
 import { InputError } from '../errors.js';
 import { dec, formatDecimal } from '../schema/decimal.js';
-import type { GoldenCaseReport, GoldenDiscrepancy, GoldenReport } from './golden.js';
+import type { GoldenCaseReport, GoldenDiscrepancy, GoldenReport } from './golden/run.js';
 import { parseJsonObject } from './json-file.js';
 
 type GoldenCase = GoldenCaseReport;
 
-/** The output of `planledger golden --json` (src/quality/golden.ts). */
+/** The output of `planledger golden --json` (src/quality/golden/run.ts). */
 export type GoldenResult = GoldenReport;
 
 export interface FigureChange {

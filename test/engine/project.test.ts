@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { EngineInputError } from '../../src/engine/errors.js';
 import { BENCH_PLAN } from '../../src/perf/bench-engine.js';
-import { loadEventValidator } from '../../src/quality/golden-validate.js';
+import { loadEventValidator } from '../../src/quality/golden/validate.js';
 import { EVENT_TYPES } from '../../src/schema/contract.js';
 import { dec } from '../../src/schema/decimal.js';
 import { serializeEvent } from '../../src/schema/index.js';

@@ -8,7 +8,7 @@
 import { DuckDBInstance } from '@duckdb/node-api';
 import type { ResultsFile } from '../../src/perf/results.js';
 import { QUALITY_DDL } from '../../src/quality/ddl.js';
-import { GOLDEN_DDL } from '../../src/quality/golden-ddl.js';
+import { GOLDEN_DDL } from '../../src/quality/golden/ddl.js';
 import { snapshotDdl } from '../../src/snapshots/ddl.js';
 import { CORE_DDL } from '../../src/store/ddl.js';
 

@@ -7,9 +7,9 @@ import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { projectCase } from '../../src/quality/golden.js';
-import { type GoldenCase, loadGoldenCase } from '../../src/quality/golden-case.js';
-import { loadEventValidator } from '../../src/quality/golden-validate.js';
+import { type GoldenCase, loadGoldenCase } from '../../src/quality/golden/case.js';
+import { projectCase } from '../../src/quality/golden/run.js';
+import { loadEventValidator } from '../../src/quality/golden/validate.js';
 import { formatDecimal } from '../../src/schema/decimal.js';
 import { buildSnapshots } from '../../src/snapshots/build.js';
 import { planWideQuery } from '../../src/snapshots/plan-wide.js';

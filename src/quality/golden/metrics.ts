@@ -3,10 +3,10 @@
  * (src/ledger): the same functions history and snapshots use.
  */
 
-import { BUCKETS, type Bucket, VESTING_BUCKETS } from '../ledger/buckets.js';
-import { type CensusBase, participantStateAsOf } from '../ledger/participant.js';
-import { CONTRIBUTION_SOURCES, EVENT_TYPES, type SimulationEvent } from '../schema/contract.js';
-import { type Decimal, dec, ONE } from '../schema/decimal.js';
+import { BUCKETS, type Bucket, VESTING_BUCKETS } from '../../ledger/buckets.js';
+import { type CensusBase, participantStateAsOf } from '../../ledger/participant.js';
+import { CONTRIBUTION_SOURCES, EVENT_TYPES, type SimulationEvent } from '../../schema/contract.js';
+import { type Decimal, dec, ONE } from '../../schema/decimal.js';
 
 export type Metric =
   | { kind: 'contribution' | 'ytd'; source: string }

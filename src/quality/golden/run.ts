@@ -6,14 +6,14 @@
  * output is byte-identical from run to run.
  */
 import { basename } from 'node:path';
-import { EngineInputError } from '../engine/errors.js';
-import { projectPerson } from '../engine/project.js';
-import type { SimulationEvent } from '../schema/contract.js';
-import { formatDecimal } from '../schema/decimal.js';
-import { serializeEvent } from '../schema/index.js';
-import { type GoldenCase, GoldenCaseError, loadGoldenCase } from './golden-case.js';
-import { computeMetric } from './golden-metrics.js';
-import { type EventValidator, loadEventValidator } from './golden-validate.js';
+import { EngineInputError } from '../../engine/errors.js';
+import { projectPerson } from '../../engine/project.js';
+import type { SimulationEvent } from '../../schema/contract.js';
+import { formatDecimal } from '../../schema/decimal.js';
+import { serializeEvent } from '../../schema/index.js';
+import { type GoldenCase, GoldenCaseError, loadGoldenCase } from './case.js';
+import { computeMetric } from './metrics.js';
+import { type EventValidator, loadEventValidator } from './validate.js';
 
 export const GOLDEN_SCENARIO_ID = 'golden';
 export const GOLDEN_SOURCE_SYSTEM = 'plan_engine';

@@ -2,8 +2,8 @@
  * Validation of golden input events through the contract's validator (src/schema): a valid
  * event comes back in canonical form; an invalid one with every problem (path, expected, found).
  */
-import type { SimulationEvent } from '../schema/contract.js';
-import { validateEvent } from '../schema/index.js';
+import type { SimulationEvent } from '../../schema/contract.js';
+import { validateEvent } from '../../schema/index.js';
 
 export type ValidationResult = { ok: true; event: SimulationEvent } | { ok: false; problems: string[] };
 export type EventValidator = (value: unknown) => ValidationResult;

@@ -4,14 +4,14 @@
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type CensusPerson, csvLines, parseCensusCsv, splitCsvLine } from '../engine/census.js';
-import { CensusError, PlanError } from '../engine/errors.js';
-import { type PlanDesign, parsePlan } from '../engine/plan.js';
-import type { SimulationEvent } from '../schema/contract.js';
-import { isValidDate } from '../schema/dates.js';
-import { type Decimal, parseDecimal } from '../schema/decimal.js';
-import { type Metric, parseMetric } from './golden-metrics.js';
-import type { EventValidator } from './golden-validate.js';
+import { type CensusPerson, csvLines, parseCensusCsv, splitCsvLine } from '../../engine/census.js';
+import { CensusError, PlanError } from '../../engine/errors.js';
+import { type PlanDesign, parsePlan } from '../../engine/plan.js';
+import type { SimulationEvent } from '../../schema/contract.js';
+import { isValidDate } from '../../schema/dates.js';
+import { type Decimal, parseDecimal } from '../../schema/decimal.js';
+import { type Metric, parseMetric } from './metrics.js';
+import type { EventValidator } from './validate.js';
 
 export class GoldenCaseError extends Error {
   override name = 'GoldenCaseError';

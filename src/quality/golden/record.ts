@@ -1,8 +1,8 @@
 /** Record a golden report into the store's `golden_runs` table (one row per case). */
 import { randomUUID } from 'node:crypto';
 import type { DuckDBConnection } from '@duckdb/node-api';
-import type { GoldenReport } from './golden.js';
-import { GOLDEN_DDL } from './golden-ddl.js';
+import { GOLDEN_DDL } from './ddl.js';
+import type { GoldenReport } from './run.js';
 
 export async function recordGoldenRun(
   conn: DuckDBConnection,
