@@ -92,10 +92,10 @@ async function runRecord(flags: RecordFlags): Promise<void> {
   if (!Number.isInteger(sample) || sample < 1 || sample > 1_000_000) {
     throw new UsageError(`--sample: expected a whole number from 1 to 1000000, found ${flags.sample}`);
   }
-  const { recordProfile } = await import('../../quality/drift-profile.js');
+  const { recordProfile } = await import('../../quality/drift/profile.js');
   const { writeFile } = await import('node:fs/promises');
   const store = await openForQuery(flags.db);
-  let profile: import('../../quality/drift-profile.js').Profile;
+  let profile: import('../../quality/drift/profile.js').Profile;
   try {
     profile = await recordProfile(store, { scenario: flags.scenario, sampleSize: sample });
   } finally {
@@ -111,10 +111,10 @@ async function runRecord(flags: RecordFlags): Promise<void> {
 
 async function runCheck(flags: CheckFlags): Promise<void> {
   const { readFile } = await import('node:fs/promises');
-  const { parseProfile, recordProfile } = await import('../../quality/drift-profile.js');
-  const { compareProfiles } = await import('../../quality/drift-compare.js');
-  const { loadThresholds } = await import('../../quality/drift-thresholds.js');
-  const { driftAlert, formatDriftReport, recordDriftRun } = await import('../../quality/drift-report.js');
+  const { parseProfile, recordProfile } = await import('../../quality/drift/profile.js');
+  const { compareProfiles } = await import('../../quality/drift/compare.js');
+  const { loadThresholds } = await import('../../quality/drift/thresholds.js');
+  const { driftAlert, formatDriftReport, recordDriftRun } = await import('../../quality/drift/report.js');
   const text = await readFile(flags.baseline, 'utf8').catch((err: Error) => {
     throw new UsageError(`${flags.baseline}: cannot read: ${err.message}`);
   });
@@ -136,7 +136,7 @@ async function runCheck(flags: CheckFlags): Promise<void> {
     });
   }
   const store = writable ?? (await openForQuery(flags.db));
-  let report: import('../../quality/drift-compare.js').DriftReport;
+  let report: import('../../quality/drift/compare.js').DriftReport;
   try {
     const current = await recordProfile(store, {
       scenario: flags.scenario,
@@ -159,8 +159,8 @@ async function runCheck(flags: CheckFlags): Promise<void> {
 
 async function runGoldenDrift(basePath: string, newPath: string, flags: GoldenFlags): Promise<void> {
   const { readFile } = await import('node:fs/promises');
-  const { compareGolden, parseGoldenResult } = await import('../../quality/drift-golden.js');
-  const { driftAlert, formatGoldenDrift, recordDriftRun } = await import('../../quality/drift-report.js');
+  const { compareGolden, parseGoldenResult } = await import('../../quality/drift/golden.js');
+  const { driftAlert, formatGoldenDrift, recordDriftRun } = await import('../../quality/drift/report.js');
   const { parseDecimal } = await import('../../schema/decimal.js');
   const tolerance = parseDecimal(flags.tolerance);
   if (tolerance === undefined || tolerance < 0n)

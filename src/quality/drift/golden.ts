@@ -3,10 +3,10 @@
  * and report every figure that changed between them, with its variance. A golden result lists
  * only discrepancies, so a figure absent from one side had its expected value there.
  */
-import { InputError } from '../errors.js';
-import { dec, formatDecimal } from '../schema/decimal.js';
-import type { GoldenCaseReport, GoldenDiscrepancy, GoldenReport } from './golden/run.js';
-import { parseJsonObject } from './json-file.js';
+import { InputError } from '../../errors.js';
+import { dec, formatDecimal } from '../../schema/decimal.js';
+import type { GoldenCaseReport, GoldenDiscrepancy, GoldenReport } from '../golden/run.js';
+import { parseJsonObject } from '../json-file.js';
 
 type GoldenCase = GoldenCaseReport;
 

@@ -3,11 +3,11 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { DuckDBConnection } from '@duckdb/node-api';
-import type { Alert } from './alerts.js';
-import { QUALITY_DDL } from './ddl.js';
-import type { DriftReport } from './drift-compare.js';
-import type { GoldenDriftReport } from './drift-golden.js';
-import { textTable } from './report.js';
+import type { Alert } from '../alerts.js';
+import { QUALITY_DDL } from '../ddl.js';
+import { textTable } from '../report.js';
+import type { DriftReport } from './compare.js';
+import type { GoldenDriftReport } from './golden.js';
 
 const fmt = (x: number | undefined) =>
   x === undefined ? '' : Number.isInteger(x) ? String(x) : x.toPrecision(4);

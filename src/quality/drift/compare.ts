@@ -3,10 +3,10 @@
  * absolute and relative variance (exact decimals), per distribution a two-sample test with an
  * effect size. Pure: profiles in, report out.
  */
-import { dec, divRoundHalfAway, formatDecimal, ONE } from '../schema/decimal.js';
-import type { Distribution, Metric, Profile } from './drift-profile.js';
-import { chiSquare, ksTest, psi, wasserstein, wassersteinNormed } from './drift-stats.js';
-import { type Thresholds, thresholdFor } from './drift-thresholds.js';
+import { dec, divRoundHalfAway, formatDecimal, ONE } from '../../schema/decimal.js';
+import type { Distribution, Metric, Profile } from './profile.js';
+import { chiSquare, ksTest, psi, wasserstein, wassersteinNormed } from './stats.js';
+import { type Thresholds, thresholdFor } from './thresholds.js';
 
 export type MetricStatus = 'same' | 'within' | 'drift' | 'added' | 'removed' | 'ignored';
 

@@ -4,8 +4,8 @@
  * size; PSI 0.1 for categories). A thresholds file overrides any of them; `rules` apply by glob
  * on the metric name (`*` = any run of characters), the last matching rule winning.
  */
-import { ONE, parseDecimal } from '../schema/decimal.js';
-import { fieldFailer, parseJsonObject, readText } from './json-file.js';
+import { ONE, parseDecimal } from '../../schema/decimal.js';
+import { fieldFailer, parseJsonObject, readText } from '../json-file.js';
 
 export interface MetricThreshold {
   /** |current − base| / |base| above this is drift (micro-units; 0.05 = 50_000n). */

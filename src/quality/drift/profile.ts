@@ -5,12 +5,12 @@
  * is canonical: same store, same bytes (apart from `recorded_at`).
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { InputError } from '../errors.js';
-import { dec, divRoundHalfAway, formatDecimal, ONE } from '../schema/decimal.js';
-import { VERSION } from '../version.js';
-import { type ConnectionSource, connectionOf } from './connection.js';
-import { lit } from './context.js';
-import { parseJsonObject } from './json-file.js';
+import { InputError } from '../../errors.js';
+import { dec, divRoundHalfAway, formatDecimal, ONE } from '../../schema/decimal.js';
+import { VERSION } from '../../version.js';
+import { type ConnectionSource, connectionOf } from '../connection.js';
+import { lit } from '../context.js';
+import { parseJsonObject } from '../json-file.js';
 
 export const PROFILE_FORMAT = 'planledger-drift-profile';
 export const PROFILE_VERSION = 1;
