@@ -64,7 +64,7 @@ export async function ingestSeconds(
   db: string,
 ): Promise<{ seconds: number; accepted: number }> {
   const { openStore } = await import('../store/open.js');
-  const { ingestFiles } = await import('../store/ingest.js');
+  const { ingestFiles } = await import('../ingest/ingest.js');
   const store = await openStore({ path: db });
   try {
     const t0 = performance.now();

@@ -6,10 +6,10 @@ import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { arch, cpus, platform, release } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { VERSION } from '../version.js';
 import { DEFAULT_HISTORY_DIR, readBenchHistory } from '../perf/history.js';
 import type { ResultsFile } from '../perf/results.js';
 import { TARGETS, type Target } from '../perf/targets.js';
+import { VERSION } from '../version.js';
 import { benchSection } from './bench.js';
 import { driftSection, goldenSection, qualitySection } from './checks.js';
 import {

@@ -7,6 +7,7 @@ import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ingestFiles } from '../../src/ingest/ingest.js';
 import { type GoldenCase, loadGoldenCase } from '../../src/quality/golden/case.js';
 import { projectCase } from '../../src/quality/golden/run.js';
 import { loadEventValidator } from '../../src/quality/golden/validate.js';
@@ -15,7 +16,6 @@ import { buildSnapshots } from '../../src/snapshots/build.js';
 import { planWideQuery } from '../../src/snapshots/plan-wide.js';
 import { type BalanceResult, balanceFromEvents, balanceFromSnapshots } from '../../src/snapshots/query.js';
 import { verifySnapshots } from '../../src/snapshots/verify.js';
-import { ingestFiles } from '../../src/store/ingest.js';
 import { openStore, type Store } from '../../src/store/open.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');

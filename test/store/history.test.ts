@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { ingestEvents, ingestFiles } from '../../src/ingest/ingest.js';
 import { validateEvent } from '../../src/schema/index.js';
 import { RANGES_OF_EMPLOYEE } from '../../src/snapshots/query.js';
 import {
@@ -8,7 +9,6 @@ import {
   LOCATE_SQL,
   UnknownEmployeeError,
 } from '../../src/store/history.js';
-import { ingestEvents, ingestFiles } from '../../src/store/ingest.js';
 import {
   deleteScenario,
   listScenarios,

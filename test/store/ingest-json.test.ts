@@ -1,5 +1,5 @@
 /**
- * The read_csv and read_json paths (src/store/ingest-file-json.ts): DuckDB's own readers store
+ * The read_csv and read_json paths (src/ingest/file-json.ts): DuckDB's own readers store
  * segments whose every line is recognised as canonical (natively, and split into rows for the
  * CSV reader; or in JavaScript, for the JSON reader), and the result is exactly what the worker
  * path (which parses and validates every line in JavaScript) stores: same rows, same seq, same
@@ -10,9 +10,9 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { type IngestOptions, ingestFiles } from '../../src/ingest/ingest.js';
+import { nativeRecogniser } from '../../src/ingest/native.js';
 import { EVENT_TYPES, exampleEvent, serializeEvent, validateEvent } from '../../src/schema/index.js';
-import { type IngestOptions, ingestFiles } from '../../src/store/ingest.js';
-import { nativeRecogniser } from '../../src/store/native.js';
 import { count, newStore, tempDir, validEvents, writeLines } from './helpers.js';
 
 const canonical = (e: Record<string, unknown>): string => {
@@ -228,7 +228,7 @@ describe.each([
   });
 
   it("a stop that arrives after DuckDB's statement ended does not stop the next one", async () => {
-    // ingest-file-json.ts relies on it: a chunk can fail just as the statement ends.
+    // src/ingest/file-json.ts relies on it: a chunk can fail just as the statement ends.
     const store = await newStore();
     store.connection.interrupt();
     expect(await count(store, 'SELECT 42')).toBe(42);

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { ingestEvents, ingestFiles } from '../../src/ingest/ingest.js';
 import { serializeEvent, validateEvent } from '../../src/schema/index.js';
-import { ingestEvents, ingestFiles } from '../../src/store/ingest.js';
 import { readEventsCanonical } from '../../src/store/read.js';
 import { count, newStore, tempDir, validEvents, writeLines } from './helpers.js';
 

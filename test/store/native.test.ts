@@ -10,10 +10,10 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { type NativeRecogniser, nativeRecogniser } from '../../src/ingest/native.js';
+import { PAYLOAD_COLUMN_KEYS, PAYLOAD_COLUMNS } from '../../src/ingest/payload-columns.js';
 import { recogniseCanonicalLine } from '../../src/schema/canonical-match.js';
 import { type EventType, serializeEvent, validateEvent, validateLine } from '../../src/schema/index.js';
-import { type NativeRecogniser, nativeRecogniser } from '../../src/store/native.js';
-import { PAYLOAD_COLUMN_KEYS, PAYLOAD_COLUMNS } from '../../src/store/payload-columns.js';
 import { validEvent } from '../schema/arbitraries.js';
 import { canonicalLines, notCanonicalLines, randomEdits } from '../schema/canonical-corpus.js';
 import { mutationsFor } from '../schema/mutations.js';

@@ -6,8 +6,8 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { ingestFiles } from '../../src/ingest/ingest.js';
 import { syntheticEventLines } from '../../src/perf/synthetic-events.js';
-import { ingestFiles } from '../../src/store/ingest.js';
 import { openStore } from '../../src/store/open.js';
 import { count, tempDir, track } from './helpers.js';
 

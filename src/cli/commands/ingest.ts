@@ -62,9 +62,9 @@ export function register(program: Command): void {
         if (!s.isFile()) throw new UsageError(`cannot read ${f}: not a file`);
       }
       const store = await openForCommand(flags.db, false, waitSeconds);
-      let counts: import('../../store/ingest.js').IngestCounts;
+      let counts: import('../../ingest/ingest.js').IngestCounts;
       try {
-        const { ingestFiles } = await import('../../store/ingest.js');
+        const { ingestFiles } = await import('../../ingest/ingest.js');
         const bar = await progressBar();
         counts = await ingestFiles(store, files, { workers, onProgress: bar?.update });
         bar?.stop();
@@ -111,7 +111,7 @@ function parseCount(text: string): number {
 
 /** A progress bar on stderr, only when stderr is a terminal. */
 async function progressBar(): Promise<
-  { update: (p: import('../../store/ingest.js').IngestProgress) => void; stop: () => void } | undefined
+  { update: (p: import('../../ingest/ingest.js').IngestProgress) => void; stop: () => void } | undefined
 > {
   if (!process.stderr.isTTY) return undefined;
   const { SingleBar, Presets } = await import('cli-progress');

@@ -1,6 +1,6 @@
 /**
  * Which payload key fills each payload column of fct_yearly_events (ddl.ts), by event kind: the
- * one table the ingest paths read (the SQL of ingest-sql.ts, the native recogniser's tables, native-spec.ts).
+ * one table the ingest paths read (the SQL of sql.ts, the native recogniser's tables, native-spec.ts).
  * A kind not listed, or a column not listed for it, stores NULL.
  */
 import type { EventType } from '../schema/contract.js';

@@ -3,9 +3,9 @@
  * ingest workers (never touching the database) or inline. Blank lines (empty or only spaces,
  * tabs and a trailing CR) are not events: they are counted as lines but not as read.
  */
-import type { CanonicalEvent, Contract, EventProblem } from './contract-adapter.js';
-import { type RowBatch, RowBatchBuilder } from './row-batch.js';
-import type { Rejection } from './writer.js';
+import type { CanonicalEvent, Contract, EventProblem } from '../store/contract-adapter.js';
+import { type RowBatch, RowBatchBuilder } from '../store/row-batch.js';
+import type { Rejection } from '../store/writer.js';
 
 export interface ChunkResult {
   batch: RowBatch;

@@ -2,7 +2,7 @@
  * One NDJSON file through ingest's SQL path (docs/store.md, "Ingest path"). Per group of
  * chunks: the bytes go into a temporary table, DuckDB splits and parses the lines and stores, in
  * one parallel `INSERT … SELECT`, every line proven to be the canonical text of a valid event
- * (ingest-sql.ts); this thread then validates the other lines exactly as the worker path does
+ * (sql.ts); this thread then validates the other lines exactly as the worker path does
  * (parse-chunk.ts, `takeLine`). Sequence numbers follow the file's lines (seq = group base +
  * line − group's first line), so stored order is file order whichever way a line went. Groups
  * add up to batches; each batch is one transaction (writer.ts), as on the worker path.
@@ -11,18 +11,11 @@ import { isUtf8 } from 'node:buffer';
 import { createHash } from 'node:crypto';
 import { type DuckDBConnection, DuckDBDataChunk } from '@duckdb/node-api';
 import d from '@duckdb/node-bindings';
-import { type Contract, loadContract } from './contract-adapter.js';
-import {
-  CREATE_LINES_SQL,
-  DROP_SQL,
-  FAST_INSERT_SQL,
-  LINES_TABLE,
-  REST_SQL,
-  SCENARIOS_SQL,
-} from './ingest-sql.js';
+import { type Contract, loadContract } from '../store/contract-adapter.js';
+import { RowBatchBuilder } from '../store/row-batch.js';
+import type { BatchResult, EventWriter, Rejection } from '../store/writer.js';
 import { decodeLines, takeLine } from './parse-chunk.js';
-import { RowBatchBuilder } from './row-batch.js';
-import type { BatchResult, EventWriter, Rejection } from './writer.js';
+import { CREATE_LINES_SQL, DROP_SQL, FAST_INSERT_SQL, LINES_TABLE, REST_SQL, SCENARIOS_SQL } from './sql.js';
 
 export interface SqlFileContext {
   conn: DuckDBConnection;

@@ -11,16 +11,16 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { type CanonicalEvent, type Contract, loadContract } from './contract-adapter.js';
-import { type ChunkRange, ingestFileJson } from './ingest-file-json.js';
-import { ingestFileSql } from './ingest-file-sql.js';
+import { type CanonicalEvent, type Contract, loadContract } from '../store/contract-adapter.js';
+import type { Store } from '../store/open.js';
+import { RowBatchBuilder } from '../store/row-batch.js';
+import { ensureScenarioRows } from '../store/scenarios.js';
+import { type BatchResult, EventWriter, type Rejection } from '../store/writer.js';
+import { type ChunkRange, ingestFileJson } from './file-json.js';
+import { ingestFileSql } from './file-sql.js';
 import { nativeRecogniser } from './native.js';
-import type { Store } from './open.js';
 import { type ChunkResult, parseChunk } from './parse-chunk.js';
 import { type Recognition, readRange, recogniseChunk } from './recognise-chunk.js';
-import { RowBatchBuilder } from './row-batch.js';
-import { ensureScenarioRows } from './scenarios.js';
-import { type BatchResult, EventWriter, type Rejection } from './writer.js';
 
 export interface IngestCounts {
   read: number;
@@ -115,12 +115,12 @@ function finish(c: IngestCounts, t0: number): IngestCounts {
 /** A parser worker: the compiled module, or (running from sources, in development and tests) via tsx. */
 function workerThread(): Worker {
   const here = import.meta.url;
-  if (!here.endsWith('.ts')) return new Worker(new URL('./ingest-worker.js', here));
+  if (!here.endsWith('.ts')) return new Worker(new URL('./worker.js', here));
   const tsx = pathToFileURL(createRequire(here).resolve('tsx/esm/api')).href.replace(
     /index\.cjs$/,
     'index.mjs',
   );
-  const url = new URL('./ingest-worker.ts', here).href;
+  const url = new URL('./worker.ts', here).href;
   const boot = `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(url)}); });`;
   return new Worker(boot, { eval: true });
 }

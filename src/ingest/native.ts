@@ -36,7 +36,7 @@ export function nativeRecogniser(): NativeRecogniser | null {
   if (process.env.PLANLEDGER_NATIVE === '0') return loaded;
   let m: NativeRecogniser & { configure(spec: string): void };
   try {
-    // dist/store/native.js and src/store/native.ts both sit two folders below build/.
+    // dist/ingest/native.js and src/ingest/native.ts both sit two folders below build/.
     m = createRequire(import.meta.url)('../../build/Release/planledger_native.node');
   } catch {
     return loaded; // not built: the JavaScript paths

@@ -24,10 +24,10 @@ import { createHash } from 'node:crypto';
 import type { Stats } from 'node:fs';
 import { type FileHandle, open, stat } from 'node:fs/promises';
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { csvInsertSql, jsonInsertSql, PAYLOAD_CHARS_SQL, SCENARIOS_SQL } from './ingest-sql.js';
+import type { BatchResult, EventWriter } from '../store/writer.js';
 import type { NativeRecogniser } from './native.js';
 import type { Recognition } from './recognise-chunk.js';
-import type { BatchResult, EventWriter } from './writer.js';
+import { csvInsertSql, jsonInsertSql, PAYLOAD_CHARS_SQL, SCENARIOS_SQL } from './sql.js';
 
 /** Where a chunk's bytes are, for a recogniser to read them itself (no copy between threads). */
 export interface ChunkRange {

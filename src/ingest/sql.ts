@@ -10,7 +10,7 @@ import { CANONICAL_SQL, LINE_STRUCTURE, lit } from '../schema/canonical-sql.js';
 
 export const LINES_TABLE = 'ingest_lines';
 
-/** The lines of a group, numbered in the file, each without its newline (ingest-file-sql.ts). */
+/** The lines of a group, numbered in the file, each without its newline (file-sql.ts). */
 export const CREATE_LINES_SQL = `CREATE OR REPLACE TEMP TABLE ${LINES_TABLE} (line_no BIGINT, line VARCHAR)`;
 
 const S = CANONICAL_SQL;
@@ -66,7 +66,7 @@ export const SCENARIOS_SQL = 'SELECT DISTINCT scenario_id FROM fct_yearly_events
 
 export const DROP_SQL = [`DROP TABLE IF EXISTS temp.main.${LINES_TABLE}`];
 
-// ---- the read_json path (ingest-file-json.ts) ----
+// ---- the read_json path (file-json.ts) ----
 
 /** The envelope as DuckDB's typed JSON reader reads it: values typed, the payload as its JSON text. */
 const READ_JSON_COLUMNS =
@@ -113,7 +113,7 @@ SELECT $base + ordinality - 1, event_id, scenario_id, plan_design_id, employee_i
 export const PAYLOAD_CHARS_SQL =
   'SELECT coalesce(sum(strlen(payload)), 0) FROM fct_yearly_events WHERE seq >= $base';
 
-// ---- the read_csv path (ingest-file-json.ts with the native splitter) ----
+// ---- the read_csv path (file-json.ts with the native splitter) ----
 
 /**
  * The columns of the splitter's rows (native/tsv_split.c), in its order: the line's number in
@@ -128,7 +128,7 @@ const CSV_COLUMNS =
   "ytd_amount: 'DECIMAL(18,6)', vested_percentage: 'DECIMAL(5,4)', payload: 'VARCHAR'}";
 
 /**
- * Stores the split rows of a segment whose lines the recogniser confirms (ingest-file-json.ts),
+ * Stores the split rows of a segment whose lines the recogniser confirms (file-json.ts),
  * seq = $base + the line's number in the segment. DuckDB's CSV reader loads in parallel and,
  * with insertion order preserved, stores the rows in file order. The rows are tab-separated
  * with quoting, escaping and auto-detection off, and `\N` for NULL: a canonical value is

@@ -4,10 +4,10 @@
  * writes: docs/store.md, "Ingest path").
  */
 import { parentPort } from 'node:worker_threads';
-import { type Contract, loadContract } from './contract-adapter.js';
+import { type Contract, loadContract } from '../store/contract-adapter.js';
+import { transferList } from '../store/row-batch.js';
 import { parseChunk } from './parse-chunk.js';
 import { readRange, recogniseChunk } from './recognise-chunk.js';
-import { transferList } from './row-batch.js';
 
 export interface ChunkJob {
   id: number;
