@@ -13,3 +13,4 @@ export {
   type StreamIngestOptions,
 } from './ingest.js';
 export { type NativeRecogniser, nativeRecogniser } from './native.js';
+export { type IngestThenSnapshotsOptions, ingestThenSnapshots, refreshSnapshots } from './with-snapshots.js';

@@ -6,7 +6,8 @@
  * first line; the other lines (not canonical, not valid, blank, a BOM, a CR) are read back for
  * the JavaScript validator, which decides and explains exactly as on the worker path.
  */
-import { CANONICAL_SQL, LINE_STRUCTURE, lit } from '../schema/canonical-sql.js';
+import { quotedString } from '@duckdb/node-api';
+import { CANONICAL_SQL, LINE_STRUCTURE } from '../schema/canonical-sql.js';
 
 export const LINES_TABLE = 'ingest_lines';
 
@@ -28,7 +29,7 @@ SELECT line_no, j, k, pt FROM (
       SELECT line_no, line, j, k, unnest([${S.payloadText}]) AS pt FROM (
         SELECT line_no, line, j, j.payload.event_type AS k FROM (
           SELECT line_no, line,
-                 unnest([CASE WHEN NOT contains(line, '\\') THEN try(json_transform(line, ${lit(LINE_STRUCTURE)})) END]) AS j
+                 unnest([CASE WHEN NOT contains(line, '\\') THEN try(json_transform(line, ${quotedString(LINE_STRUCTURE)})) END]) AS j
             FROM temp.main.${LINES_TABLE})
          WHERE j IS NOT NULL)
     ) WHERE line = ${S.lineText}
@@ -74,7 +75,7 @@ const READ_JSON_COLUMNS =
   "scenario_id: 'VARCHAR', plan_design_id: 'VARCHAR', source_system: 'VARCHAR', payload: 'JSON', correlation_id: 'VARCHAR'}";
 
 /** The payload fields fct_yearly_events keeps as columns (ddl.ts), typed. */
-const PAYLOAD_COLUMNS = lit(
+const PAYLOAD_COLUMNS = quotedString(
   JSON.stringify({
     event_type: 'VARCHAR',
     plan_id: 'VARCHAR',
@@ -105,7 +106,7 @@ SELECT $base + ordinality - 1, event_id, scenario_id, plan_design_id, employee_i
        CASE WHEN p.event_type IN ('forfeiture', 'vesting') THEN p.vested_percentage END,
        payload
   FROM (SELECT *, json_transform(payload, ${PAYLOAD_COLUMNS}) AS p
-          FROM read_json(${lit(file)}, format = 'newline_delimited', auto_detect = false,
+          FROM read_json(${quotedString(file)}, format = 'newline_delimited', auto_detect = false,
                          columns = ${READ_JSON_COLUMNS}) WITH ORDINALITY)`;
 }
 
@@ -141,6 +142,6 @@ INSERT INTO fct_yearly_events
 SELECT $base + n, event_id, scenario_id, plan_design_id, employee_id, effective_date, year(effective_date),
        created_at, source_system, correlation_id, event_type, plan_id, source, amount, ytd_amount,
        vested_percentage, payload
-  FROM read_csv(${lit(file)}, delim = '\\t', quote = '', escape = '', new_line = '\\n', header = false,
+  FROM read_csv(${quotedString(file)}, delim = '\\t', quote = '', escape = '', new_line = '\\n', header = false,
                 nullstr = '\\N', auto_detect = false, columns = ${CSV_COLUMNS})`;
 }

@@ -8,7 +8,7 @@
  * The figures come from their one source: IRS limits from src/engine/irs-limits.ts (plus each
  * scenario's own `irs_limits`), buckets from the ledger.
  */
-import type { DuckDBConnection } from '@duckdb/node-api';
+import { type DuckDBConnection, quotedString } from '@duckdb/node-api';
 import { IRS_LIMITS, type IrsLimitsText } from '../engine/irs-limits.js';
 import { SOURCE_BUCKETS } from './reference.js';
 
@@ -16,11 +16,6 @@ export interface ContextOptions {
   scenario?: string;
   /** The run's clock, ISO 8601 UTC. */
   now: string;
-}
-
-/** A SQL string literal. */
-export function lit(s: string): string {
-  return `'${s.replaceAll("'", "''")}'`;
 }
 
 /** A decimal literal, or NULL. */
@@ -48,7 +43,7 @@ async function limitRows(conn: DuckDBConnection, scenarioFilter: string): Promis
     const table = { ...IRS_LIMITS, ...own };
     for (const [year, l] of Object.entries(table)) {
       rows.push(
-        `(${lit(scenario_id)}, ${Number(year)}, ${num(l['402g'])}, ${num(l.catch_up)}, ${num(l.catch_up_60_63)}, ` +
+        `(${quotedString(scenario_id)}, ${Number(year)}, ${num(l['402g'])}, ${num(l.catch_up)}, ${num(l.catch_up_60_63)}, ` +
           `${num(l['415c'])}, ${num(l['401a17'])}, ${num(l.hce)})`,
       );
     }
@@ -58,7 +53,7 @@ async function limitRows(conn: DuckDBConnection, scenarioFilter: string): Promis
 
 /** Create (or replace) the rule context on this connection. */
 export async function createRuleContext(conn: DuckDBConnection, opts: ContextOptions): Promise<void> {
-  const where = opts.scenario === undefined ? '' : `WHERE scenario_id = ${lit(opts.scenario)}`;
+  const where = opts.scenario === undefined ? '' : `WHERE scenario_id = ${quotedString(opts.scenario)}`;
   await conn.run(`CREATE OR REPLACE TEMP VIEW dq_events AS SELECT * FROM fct_yearly_events ${where}`);
   await conn.run(`CREATE OR REPLACE TEMP VIEW dq_participants AS SELECT * FROM dim_participants ${where}`);
   await conn.run(`CREATE OR REPLACE TEMP VIEW dq_scenarios AS SELECT * FROM scenarios ${where}`);
@@ -69,9 +64,9 @@ export async function createRuleContext(conn: DuckDBConnection, opts: ContextOpt
       hce DECIMAL(18,6))`,
   );
   if (limits.length > 0) await conn.run(`INSERT INTO dq_limits VALUES ${limits.join(', ')}`);
-  const buckets = Object.entries(SOURCE_BUCKETS).map(([s, b]) => `(${lit(s)}, ${lit(b)})`);
+  const buckets = Object.entries(SOURCE_BUCKETS).map(([s, b]) => `(${quotedString(s)}, ${quotedString(b)})`);
   await conn.run(`CREATE OR REPLACE TEMP TABLE dq_buckets (source VARCHAR, bucket VARCHAR)`);
   await conn.run(`INSERT INTO dq_buckets VALUES ${buckets.join(', ')}`);
   const now = new Date(opts.now).toISOString().replace('T', ' ').replace('Z', '');
-  await conn.run(`CREATE OR REPLACE TEMP MACRO dq_now() AS TIMESTAMP ${lit(now)}`);
+  await conn.run(`CREATE OR REPLACE TEMP MACRO dq_now() AS TIMESTAMP ${quotedString(now)}`);
 }

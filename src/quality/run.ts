@@ -3,12 +3,12 @@
  * (docs/quality.md). Library entry point: runDataQuality(store, opts).
  */
 import { randomUUID } from 'node:crypto';
-import type { DuckDBConnection } from '@duckdb/node-api';
+import { type DuckDBConnection, quotedString } from '@duckdb/node-api';
 import { InputError } from '../errors.js';
 import { formatDecimal, ONE } from '../schema/decimal.js';
 import { VERSION } from '../version.js';
 import { type ConnectionSource, connectionOf } from './connection.js';
-import { createRuleContext, lit } from './context.js';
+import { createRuleContext } from './context.js';
 import { QUALITY_DDL } from './ddl.js';
 import { loadRules, type Rule, type Severity } from './rules.js';
 
@@ -161,8 +161,8 @@ export async function recordDqRun(conn: DuckDBConnection, report: DqReport): Pro
 async function requireScenario(conn: DuckDBConnection, scenario: string): Promise<void> {
   const found = await scalar(
     conn,
-    `SELECT (SELECT count(*) FROM scenarios WHERE scenario_id = ${lit(scenario)}) +
-       (SELECT count(*) FROM (SELECT 1 FROM fct_yearly_events WHERE scenario_id = ${lit(scenario)} LIMIT 1))`,
+    `SELECT (SELECT count(*) FROM scenarios WHERE scenario_id = ${quotedString(scenario)}) +
+       (SELECT count(*) FROM (SELECT 1 FROM fct_yearly_events WHERE scenario_id = ${quotedString(scenario)} LIMIT 1))`,
   );
   if (found === 0) throw new InputError(`scenario ${scenario}: not in the store`);
 }

@@ -234,7 +234,8 @@ async function buildSnapshots(
   // 10,000 employees).
   const { DEFAULT_MEMORY_LIMIT } = await import('../store/open.js');
   const limit = process.env.PLANLEDGER_MEMORY_LIMIT ?? DEFAULT_MEMORY_LIMIT;
-  await store.connection.run(`SET memory_limit = '${limit.replaceAll("'", "''")}'`);
+  const { quotedString } = await import('@duckdb/node-api');
+  await store.connection.run(`SET memory_limit = ${quotedString(limit)}`);
   log('building balance snapshots…');
   await mod.buildSnapshots(store.connection, { scenario, log });
   return 'built';

@@ -7,6 +7,7 @@
  * (calculations.md, Arithmetic). Products are widened to DECIMAL(38,10) before rounding so
  * that no balance can overflow the 18-digit type in an intermediate step.
  */
+import { quotedString } from '@duckdb/node-api';
 import { BUCKETS, type Bucket, EMPLOYER_BUCKETS, sourcesByBucket } from './ledger.js';
 
 export const SNAPSHOT_TABLE = 'fct_participant_balance_snapshots';
@@ -19,8 +20,6 @@ const EMPLOYEE_BUCKETS = BUCKETS.filter((b) => !(EMPLOYER_BUCKETS as readonly st
 
 /** Column holding the gross contributions of an employer bucket (before forfeitures). */
 export const grossColumn = (b: Bucket): string => `gross_${b}`;
-
-const quote = (s: string): string => `'${s.replaceAll("'", "''")}'`;
 
 /** The Friday on or after a DATE expression (a snapshot dated F holds the events up to the end of F). */
 export function fridayOnOrAfter(expr: string): string {
@@ -42,10 +41,10 @@ const VESTING_CODE = BUCKETS.length + EMPLOYER_BUCKETS.length;
 export function ledgerCodeExpression(prefix = ''): string {
   const col = (c: string) => prefix + c;
   const contribution = sourcesByBucket()
-    .map(({ sources }, i) => `WHEN ${col('source')} IN (${sources.map(quote).join(', ')}) THEN ${i}`)
+    .map(({ sources }, i) => `WHEN ${col('source')} IN (${sources.map(quotedString).join(', ')}) THEN ${i}`)
     .join(' ');
   const forfeiture = EMPLOYER_BUCKETS.map(
-    (b, j) => `WHEN ${col('source')} = ${quote(b)} THEN ${BUCKETS.length + j}`,
+    (b, j) => `WHEN ${col('source')} = ${quotedString(b)} THEN ${BUCKETS.length + j}`,
   ).join(' ');
   return `CASE ${col('event_type')}
     WHEN 'contribution' THEN CASE ${contribution} END

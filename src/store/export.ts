@@ -15,7 +15,7 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, renameSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
-import type { DuckDBConnection } from '@duckdb/node-api';
+import { type DuckDBConnection, quotedString } from '@duckdb/node-api';
 import {
   COLUMNS_FILE,
   LAKE_TABLES,
@@ -27,7 +27,6 @@ import {
   quoteIdent,
   readParquetSql,
   readTableSchema,
-  sqlString,
 } from './lake.js';
 
 export interface ExportOptions {
@@ -62,7 +61,7 @@ async function storeColumns(conn: DuckDBConnection, table: string): Promise<Lake
   const found = await rows(
     conn,
     `SELECT column_name, data_type FROM information_schema.columns
-     WHERE table_name = ${sqlString(table)} AND table_schema = current_schema() ORDER BY ordinal_position`,
+     WHERE table_name = ${quotedString(table)} AND table_schema = current_schema() ORDER BY ordinal_position`,
   );
   if (found.length === 0) return null;
   return found.map((r) => ({ name: String(r.column_name), type: String(r.data_type) }));
@@ -129,7 +128,7 @@ async function alreadyInLake(
 ): Promise<bigint> {
   const id = quoteIdent(idColumn);
   const only = (alias: string) =>
-    scenario === undefined ? '' : ` WHERE ${alias}.scenario_id = ${sqlString(scenario)}`;
+    scenario === undefined ? '' : ` WHERE ${alias}.scenario_id = ${quotedString(scenario)}`;
   const [r] = await rows(
     conn,
     `SELECT count(*) AS n FROM ${quoteIdent(t.name)} s
@@ -150,7 +149,7 @@ export async function exportToLake(
   opts: ExportOptions = {},
 ): Promise<ExportResult> {
   const dir = resolve(to);
-  const where = opts.scenario === undefined ? '' : ` WHERE scenario_id = ${sqlString(opts.scenario)}`;
+  const where = opts.scenario === undefined ? '' : ` WHERE scenario_id = ${quotedString(opts.scenario)}`;
   const plan: { t: LakeTable; columns: LakeColumn[] | null }[] = [];
   for (const t of LAKE_TABLES) plan.push({ t, columns: await storeColumns(conn, t.name) });
   if (!plan[0].columns)
@@ -198,7 +197,7 @@ export async function exportToLake(
       mkdirSync(dirname(staging), { recursive: true });
       try {
         await conn.run(
-          `COPY (${selectSql(t, columns, where)}) TO ${sqlString(staging)} (FORMAT parquet, COMPRESSION zstd, ` +
+          `COPY (${selectSql(t, columns, where)}) TO ${quotedString(staging)} (FORMAT parquet, COMPRESSION zstd, ` +
             `PARTITION_BY (${partitionColumns(t).join(', ')}), FILENAME_PATTERN 'part-{uuid}')`,
         );
         publish(staging, join(dir, t.name));

@@ -7,6 +7,7 @@
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import { InputError } from '../errors.js';
 import { CORE_DDL } from './ddl.js';
 
 export interface OpenStoreOptions {
@@ -34,8 +35,8 @@ export interface Store {
   close(): void;
 }
 
-/** Another process holds the database file's lock. */
-export class StoreLockedError extends Error {
+/** Another process holds the database file's lock (an input error: the CLI's exit 2). */
+export class StoreLockedError extends InputError {
   override name = 'StoreLockedError';
   constructor(
     readonly path: string,
@@ -49,8 +50,8 @@ export class StoreLockedError extends Error {
   }
 }
 
-/** The store file does not exist (read-only open). */
-export class StoreMissingError extends Error {
+/** The store file does not exist (read-only open; an input error: the CLI's exit 2). */
+export class StoreMissingError extends InputError {
   override name = 'StoreMissingError';
   constructor(readonly path: string) {
     super(

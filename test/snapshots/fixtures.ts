@@ -3,7 +3,7 @@
  * straight into fct_yearly_events (the columns the ledger reads), so that the snapshot logic is
  * tested on any event stream, including ones no engine would produce.
  */
-import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import { type DuckDBConnection, DuckDBInstance, quotedString } from '@duckdb/node-api';
 import fc from 'fast-check';
 import { fromDay, toDay } from '../../src/schema/dates.js';
 import { formatDecimal } from '../../src/schema/decimal.js';
@@ -35,7 +35,7 @@ export async function memoryDb(): Promise<{ conn: DuckDBConnection; close(): voi
   };
 }
 
-const lit = (v: string | null) => (v === null ? 'NULL' : `'${v.replaceAll("'", "''")}'`);
+const lit = (v: string | null) => (v === null ? 'NULL' : quotedString(v));
 const num = (v: bigint | null) => (v === null ? 'NULL' : formatDecimal(v));
 
 /** Append events with consecutive seq numbers after the current maximum. */

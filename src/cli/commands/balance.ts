@@ -5,7 +5,8 @@
  */
 import type { Command } from 'commander';
 import { out, outJson } from '../exit.js';
-import { DEFAULT_DB, parseDateOption, withStore } from './snapshots.js';
+import { parseDateOption } from '../options.js';
+import { DEFAULT_DB, withStore } from '../store.js';
 
 interface BalanceFlags {
   lake?: string;

@@ -5,6 +5,7 @@
  */
 import type { Command } from 'commander';
 import { CheckFailed, log, out, outJson, UsageError } from '../exit.js';
+import { DEFAULT_DB } from '../store.js';
 
 interface RecordFlags {
   db: string;
@@ -40,7 +41,7 @@ export function register(program: Command): void {
     .description(
       "record a scenario's profile (counts, sums, quantiles, rates, distribution samples) as a baseline",
     )
-    .option('--db <path>', 'the store', './planledger.duckdb')
+    .option('--db <path>', 'the store', DEFAULT_DB)
     .option('--scenario <id>', 'the scenario (required when the store holds several)')
     .requiredOption('--out <file>', 'the baseline file to write (JSON)')
     .option('--sample <n>', 'values kept per distribution', '5000')
@@ -52,11 +53,7 @@ export function register(program: Command): void {
       'compare the store with a baseline; exit 1 naming the metrics that drifted beyond the thresholds',
     )
     .requiredOption('--baseline <file>', 'a file written by `drift record`')
-    .option(
-      '--db <path>',
-      'the store (the check is recorded in drift_runs when it is writable)',
-      './planledger.duckdb',
-    )
+    .option('--db <path>', 'the store (the check is recorded in drift_runs when it is writable)', DEFAULT_DB)
     .option('--scenario <id>', 'the scenario (default: the only one in the store)')
     .option('--json', 'print the comparison as JSON')
     .option('--thresholds <file>', 'drift thresholds (docs/quality.md, "Drift thresholds")')
@@ -177,8 +174,8 @@ async function runGoldenDrift(basePath: string, newPath: string, flags: GoldenFl
   const report = compareGolden(base, cur, tolerance);
   const at = new Date().toISOString();
   if (flags.db !== undefined) {
-    const { openStoreOrFail } = await import('../../quality/open.js');
-    const store = await openStoreOrFail(flags.db, { create: true });
+    const { openStore } = await import('../../store/open.js');
+    const store = await openStore({ path: flags.db });
     try {
       await recordDriftRun(store.connection, report, { baseline: basePath, at, scenario: null });
     } finally {

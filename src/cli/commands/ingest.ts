@@ -6,8 +6,9 @@
  */
 import type { Command } from 'commander';
 import { CheckFailed, log, out, outJson, UsageError } from '../exit.js';
-
-export const DEFAULT_DB = './planledger.duckdb';
+import { parseWait } from '../options.js';
+import { progressBar } from '../progress.js';
+import { DEFAULT_DB } from '../store.js';
 
 interface Flags {
   snapshots?: boolean;
@@ -16,27 +17,6 @@ interface Flags {
   maxRejectRate?: string;
   wait: string;
   workers?: string;
-}
-
-type Store = import('../../store/open.js').Store;
-
-/** Parse `--wait SECONDS`. */
-export function parseWait(text: string): number {
-  if (!/^[0-9]+(\.[0-9]+)?$/.test(text))
-    throw new UsageError(`--wait must be a number of seconds, got ${text}`);
-  return Number(text);
-}
-
-/** Open the store for a command; a locked or missing file is a usage error (exit 2). */
-export async function openForCommand(db: string, readOnly: boolean, waitSeconds = 0): Promise<Store> {
-  const { openStore, StoreLockedError, StoreMissingError } = await import('../../store/open.js');
-  try {
-    return await openStore({ path: db, readOnly, waitSeconds });
-  } catch (err) {
-    if (err instanceof StoreLockedError || err instanceof StoreMissingError)
-      throw new UsageError(err.message);
-    throw err;
-  }
 }
 
 export function register(program: Command): void {
@@ -61,14 +41,30 @@ export function register(program: Command): void {
         });
         if (!s.isFile()) throw new UsageError(`cannot read ${f}: not a file`);
       }
-      const store = await openForCommand(flags.db, false, waitSeconds);
+      const { openStore } = await import('../../store/open.js');
+      const store = await openStore({ path: flags.db, readOnly: false, waitSeconds });
       let counts: import('../../ingest/ingest.js').IngestCounts;
       try {
-        const { ingestFiles } = await import('../../ingest/ingest.js');
-        const bar = await progressBar();
-        counts = await ingestFiles(store, files, { workers, onProgress: bar?.update });
+        const { ingestThenSnapshots } = await import('../../ingest/with-snapshots.js');
+        const bar = await progressBar<{ read: number; rate: number }>(
+          'ingest [{bar}] {percentage}% | {read} events | {rate} events/s',
+        );
+        const t0 = performance.now();
+        const onProgress = (p: import('../../ingest/ingest.js').IngestProgress) => {
+          const s = (performance.now() - t0) / 1000;
+          const rate = s > 0 ? Math.round(p.read / s) : 0;
+          bar?.update(p.bytesDone, Math.max(1, p.bytesTotal), { read: p.read, rate });
+        };
+        counts = await ingestThenSnapshots(store, files, {
+          workers,
+          onProgress: bar && onProgress,
+          snapshots: flags.snapshots !== false,
+          log: (m) => {
+            bar?.stop(); // the snapshot build's lines come after the ingest's bar
+            log(m);
+          },
+        });
         bar?.stop();
-        if (flags.snapshots !== false && counts.accepted > 0) await refreshSnapshots(store);
       } finally {
         store.close();
       }
@@ -107,42 +103,4 @@ function parseRate(text: string): number {
 function parseCount(text: string): number {
   if (!/^[0-9]+$/.test(text)) throw new UsageError(`--workers must be a whole number, got ${text}`);
   return Number(text);
-}
-
-/** A progress bar on stderr, only when stderr is a terminal. */
-async function progressBar(): Promise<
-  { update: (p: import('../../ingest/ingest.js').IngestProgress) => void; stop: () => void } | undefined
-> {
-  if (!process.stderr.isTTY) return undefined;
-  const { SingleBar, Presets } = await import('cli-progress');
-  const bar = new SingleBar(
-    { stream: process.stderr, format: 'ingest [{bar}] {percentage}% | {read} events | {rate} events/s' },
-    Presets.shades_classic,
-  );
-  const t0 = performance.now();
-  let started = false;
-  return {
-    update(p) {
-      if (!started) {
-        bar.start(Math.max(1, p.bytesTotal), 0, { read: 0, rate: 0 });
-        started = true;
-      }
-      const s = (performance.now() - t0) / 1000;
-      bar.update(p.bytesDone, { read: p.read, rate: s > 0 ? Math.round(p.read / s) : 0 });
-    },
-    stop() {
-      if (started) bar.stop();
-      else log('');
-    },
-  };
-}
-
-/** Leave the weekly snapshots current after an ingest (docs/snapshots.md); stale ones are only reported. */
-async function refreshSnapshots(store: Store): Promise<void> {
-  const { buildSnapshots } = await import('../../snapshots/build.js');
-  const { SnapshotsStale } = await import('../../snapshots/state.js');
-  const r = await buildSnapshots(store.connection, { log });
-  for (const s of r.scenarios) {
-    if (s.status === 'stale') log(new SnapshotsStale(s.scenario_id, s.stored_version ?? '?').message);
-  }
 }

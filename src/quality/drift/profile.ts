@@ -4,12 +4,11 @@
  * share, forfeitures) and deterministic distribution samples. Computed inside DuckDB. The file
  * is canonical: same store, same bytes (apart from `recorded_at`).
  */
-import type { DuckDBConnection } from '@duckdb/node-api';
+import { type DuckDBConnection, quotedString } from '@duckdb/node-api';
 import { InputError } from '../../errors.js';
 import { dec, divRoundHalfAway, formatDecimal, ONE } from '../../schema/decimal.js';
 import { VERSION } from '../../version.js';
 import { type ConnectionSource, connectionOf } from '../connection.js';
-import { lit } from '../context.js';
 import { parseJsonObject } from '../json-file.js';
 
 export const PROFILE_FORMAT = 'planledger-drift-profile';
@@ -101,7 +100,7 @@ export async function recordProfile(store: ConnectionSource, opts: ProfileOption
   const scenario = await resolveScenario(conn, opts.scenario, opts.preferScenario);
   const n = opts.sampleSize ?? 5000;
   await conn.run(
-    `CREATE OR REPLACE TEMP VIEW drift_events AS SELECT * FROM fct_yearly_events WHERE scenario_id = ${lit(scenario)}`,
+    `CREATE OR REPLACE TEMP VIEW drift_events AS SELECT * FROM fct_yearly_events WHERE scenario_id = ${quotedString(scenario)}`,
   );
   const metrics: Record<string, Metric> = {};
   const distributions: Record<string, Distribution> = {};
