@@ -9,12 +9,13 @@ import { describe, expect, it } from 'vitest';
 import { ingestFiles } from '../../src/ingest/ingest.js';
 import { syntheticEventLines } from '../../src/perf/synthetic-events.js';
 import { openStore } from '../../src/store/open.js';
+import { CLI_ENTRY } from '../support/cli.js';
 import { count, tempDir, track } from './helpers.js';
 
 const fixture = (name: string) => join(import.meta.dirname, 'fixtures', name);
 
 function run(script: string, args: string[]): ChildProcess {
-  return spawn(process.execPath, ['--import', 'tsx', fixture(script), ...args], {
+  return spawn(process.execPath, ['--import', 'tsx', script, ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
 }
@@ -61,7 +62,7 @@ describe('processes', () => {
     const db = join(dir, 'crash.duckdb');
     const file = join(dir, 'events.ndjson');
     const total = await writeSynthetic(file, 60);
-    const child = run('ingest-child.ts', [db, file]);
+    const child = run(fixture('ingest-child.ts'), [db, file]);
     await waitForLine(child, (l) => l.startsWith('batch 2 '));
     child.kill('SIGKILL');
     await new Promise((r) => child.once('exit', r));
@@ -97,9 +98,9 @@ describe('processes', () => {
     const db = join(dir, 'locked.duckdb');
     const file = join(dir, 'events.ndjson');
     await writeSynthetic(file, 2);
-    const holder = run('hold-store.ts', [db, '600000']);
+    const holder = run(fixture('hold-store.ts'), [db, '600000']);
     await waitForLine(holder, (l) => l === 'ready');
-    const second = await finished(run('cli.ts', ['ingest', file, '--db', db, '--json']));
+    const second = await finished(run(CLI_ENTRY, ['ingest', file, '--db', db, '--json']));
     expect(second.code).toBe(2);
     expect(second.stderr).toMatch(/locked by another process \(.*PID \d+\)/);
     expect(second.stderr).toContain(db);
@@ -107,7 +108,7 @@ describe('processes', () => {
     expect(second.stderr).not.toMatch(/^\s+at /m);
     expect(second.stdout).toBe('');
 
-    const waiter = finished(run('cli.ts', ['ingest', file, '--db', db, '--json', '--wait', '120']));
+    const waiter = finished(run(CLI_ENTRY, ['ingest', file, '--db', db, '--json', '--wait', '120']));
     await new Promise((r) => setTimeout(r, 3000));
     holder.kill('SIGTERM');
     const waiting = await waiter;
