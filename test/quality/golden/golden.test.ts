@@ -3,11 +3,11 @@ import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, wri
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { recordGoldenRun } from '../../src/quality/golden/record.js';
-import { runGolden, runGoldenCase } from '../../src/quality/golden/run.js';
-import { CLI_ENTRY } from '../support/cli.js';
+import { recordGoldenRun } from '../../../src/quality/golden/record.js';
+import { runGolden, runGoldenCase } from '../../../src/quality/golden/run.js';
+import { CLI_ENTRY } from '../../support/cli.js';
 
-const repoRoot = resolve(import.meta.dirname, '../..');
+const repoRoot = resolve(import.meta.dirname, '../../..');
 const sharedDir = resolve(repoRoot, '../shared/golden');
 const ownDir = resolve(repoRoot, 'golden');
 
@@ -290,7 +290,7 @@ describe('planledger golden (CLI)', () => {
 
 describe('formatGoldenReport', () => {
   it('prints matched cases, discrepancies (MISSING for no figure) and malformed cases', async () => {
-    const { formatGoldenReport } = await import('../../src/quality/golden/run.js');
+    const { formatGoldenReport } = await import('../../../src/quality/golden/run.js');
     const text = formatGoldenReport({
       all_matched: false,
       cases: [

@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../support/cli.js';
-import { buildCleanRows, cleanStore } from './fixture.js';
+import { runCli } from '../../support/cli.js';
+import { buildCleanRows, cleanStore } from '../fixture.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'pl-drift-'));
 

@@ -4,11 +4,11 @@
  * changed figure with its variance.
  */
 import { describe, expect, it } from 'vitest';
-import { compareProfiles } from '../../src/quality/drift/compare.js';
-import { compareGolden, type GoldenResult } from '../../src/quality/drift/golden.js';
-import { recordProfile } from '../../src/quality/drift/profile.js';
-import { DEFAULT_THRESHOLDS, parseThresholds } from '../../src/quality/drift/thresholds.js';
-import { buildCleanRows, cleanStore } from './fixture.js';
+import { compareProfiles } from '../../../src/quality/drift/compare.js';
+import { compareGolden, type GoldenResult } from '../../../src/quality/drift/golden.js';
+import { recordProfile } from '../../../src/quality/drift/profile.js';
+import { DEFAULT_THRESHOLDS, parseThresholds } from '../../../src/quality/drift/thresholds.js';
+import { buildCleanRows, cleanStore } from '../fixture.js';
 
 async function profileOf(matchRate: string) {
   const s = await cleanStore(buildCleanRows({ matchRate }));

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { ingestEvents, ingestFiles } from '../../src/ingest/ingest.js';
 import { serializeEvent, validateEvent } from '../../src/schema/index.js';
 import { readEventsCanonical } from '../../src/store/read.js';
-import { count, newStore, tempDir, validEvents, writeLines } from './helpers.js';
+import { count, newStore, tempDir, validEvents, writeLines } from '../store/helpers.js';
 
 /** A corpus of valid, invalid, duplicate and blank lines with known counts. */
 function corpus(dir: string) {

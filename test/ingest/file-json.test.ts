@@ -13,7 +13,7 @@ import { describe, expect, it } from 'vitest';
 import { type IngestOptions, ingestFiles } from '../../src/ingest/ingest.js';
 import { nativeRecogniser } from '../../src/ingest/native.js';
 import { EVENT_TYPES, exampleEvent, serializeEvent, validateEvent } from '../../src/schema/index.js';
-import { count, newStore, tempDir, validEvents, writeLines } from './helpers.js';
+import { count, newStore, tempDir, validEvents, writeLines } from '../store/helpers.js';
 
 const canonical = (e: Record<string, unknown>): string => {
   const v = validateEvent(e);

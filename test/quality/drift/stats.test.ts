@@ -7,7 +7,7 @@ import {
   stdDev,
   wasserstein,
   wassersteinNormed,
-} from '../../src/quality/drift/stats.js';
+} from '../../../src/quality/drift/stats.js';
 
 const M = 1_000_000n;
 const a = Array.from({ length: 200 }, (_, i) => BigInt((i * 37) % 101) * M);
