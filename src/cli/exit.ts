@@ -6,8 +6,13 @@ export const EXIT_OK = 0;
 export const EXIT_CHECK_FAILED = 1;
 export const EXIT_USAGE = 2;
 
-/** A usage or I/O error: printed as one clear line, exit 2, no stack trace. */
-export class UsageError extends Error {
+import { InputError } from '../errors/index.js';
+
+/**
+ * A usage or I/O error: printed as one clear line, exit 2, no stack trace. The library's
+ * InputError is mapped the same way (exitCodeFor in main.ts).
+ */
+export class UsageError extends InputError {
   override name = 'UsageError';
 }
 

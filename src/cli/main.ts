@@ -5,7 +5,8 @@
  * `--help` is instant.
  */
 import { Command, CommanderError } from 'commander';
-import { fileProblemOf, UserInputError } from '../errors/index.js';
+import { fileProblemOf, InputError } from '../errors/index.js';
+import { VERSION } from '../version.js';
 import { register as registerBalance } from './commands/balance.js';
 import { register as registerBalances } from './commands/balances.js';
 import { register as registerBench } from './commands/bench.js';
@@ -23,10 +24,9 @@ import { register as registerSchema } from './commands/schema.js';
 import { register as registerSimulate } from './commands/simulate.js';
 import { register as registerSnapshots } from './commands/snapshots.js';
 import { register as registerValidate } from './commands/validate.js';
-import { CheckFailed, EXIT_CHECK_FAILED, EXIT_USAGE, UsageError } from './exit.js';
+import { CheckFailed, EXIT_CHECK_FAILED, EXIT_USAGE } from './exit.js';
 import { startedByRerun } from './interrupt.js';
 import { rerunWithOneArena } from './malloc-arena.js';
-import { VERSION } from './version.js';
 
 export function buildProgram(): Command {
   const program = new Command('planledger')
@@ -76,7 +76,7 @@ function addStoreWait(program: Command): void {
   program.hook('preAction', async (_program, command) => {
     const wait = command.opts().wait;
     if (typeof wait !== 'string' || !command.options.some((o) => o.long === '--db')) return;
-    const { parseWait } = await import('./commands/ingest.js');
+    const { parseWait } = await import('./options.js');
     const seconds = parseWait(wait);
     const db = String(command.opts().db ?? '');
     const { setDefaultLockWait } = await import('../store/open.js');
@@ -126,7 +126,8 @@ export function exitCodeFor(err: unknown): number {
     if (err.message) process.stderr.write(`planledger: ${err.message}\n`);
     return EXIT_CHECK_FAILED;
   }
-  if (err instanceof UsageError || err instanceof UserInputError) {
+  // The library's input errors (the CLI's UsageError is one): the user's mistake, exit 2.
+  if (err instanceof InputError) {
     process.stderr.write(`planledger: ${err.message}\n`);
     return EXIT_USAGE;
   }

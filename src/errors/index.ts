@@ -9,13 +9,18 @@
 import { existsSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 
-/** A problem with what the user gave (a path, a file, an option): one plain line, exit 2. */
-export class UserInputError extends Error {
-  override name = 'UserInputError';
+/**
+ * The library's error for a user's mistake: bad input, a missing or unreadable file, a setting
+ * out of range. The message names the file, line, field and reason in plain words. The library
+ * never decides an exit code: the CLI (src/cli/main.ts) maps this error to exit 2, one line, no
+ * stack trace.
+ */
+export class InputError extends Error {
+  override name = 'InputError';
 }
 
 /** A file or directory the command could not use: the path, and the cause in plain words. */
-export class FileProblem extends UserInputError {
+export class FileProblem extends InputError {
   override name = 'FileProblem';
   constructor(
     readonly path: string,

@@ -85,7 +85,7 @@ export const historyBenchmark: Benchmark = {
     try {
       let ids: string[];
       if (ctx.quick) {
-        const { ingestFiles } = await import('../store/ingest.js');
+        const { ingestFiles } = await import('../ingest/ingest.js');
         const { writeSyntheticFile } = await import('./bench-ingest.js');
         const file = join(ctx.tmpDir, 'history-bench.ndjson');
         await writeSyntheticFile(file, employees);

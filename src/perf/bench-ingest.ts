@@ -6,10 +6,12 @@
  * Events/s of each and their ratio. Quick: 200 employees × 5 years (≈ 51,000 events);
  * full: 4,000 employees × 5 years (≈ 1,000,000 events, ≈ 500 MB).
  */
+
 import { createWriteStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { syntheticEventLines } from '../store/synthetic-events.js';
+import { quotedString } from '@duckdb/node-api';
+import { syntheticEventLines } from './synthetic-events.js';
 import type { BenchContext, Benchmark, MetricSamples } from './types.js';
 
 /** Write a synthetic canonical NDJSON file; returns the number of events. */
@@ -48,7 +50,7 @@ export async function readJsonSeconds(file: string, db: string): Promise<number>
     );
     const t0 = performance.now();
     await c.run(
-      `INSERT INTO events SELECT * FROM read_json('${file.replaceAll("'", "''")}', format = 'newline_delimited', columns = ${READ_JSON_COLUMNS})`,
+      `INSERT INTO events SELECT * FROM read_json(${quotedString(file)}, format = 'newline_delimited', columns = ${READ_JSON_COLUMNS})`,
     );
     await c.run('CHECKPOINT');
     return (performance.now() - t0) / 1000;
@@ -64,7 +66,7 @@ export async function ingestSeconds(
   db: string,
 ): Promise<{ seconds: number; accepted: number }> {
   const { openStore } = await import('../store/open.js');
-  const { ingestFiles } = await import('../store/ingest.js');
+  const { ingestFiles } = await import('../ingest/ingest.js');
   const store = await openStore({ path: db });
   try {
     const t0 = performance.now();

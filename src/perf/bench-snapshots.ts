@@ -151,9 +151,9 @@ export async function runSnapshotBench(
   existing?: string,
 ): Promise<{ metrics: MetricSamples[]; summary: Record<string, number> }> {
   const { openStore } = await import('../store/open.js');
-  const { buildSnapshots } = await import('../ledger/snapshots-build.js');
-  const { balanceFromEvents, balanceFromSnapshots } = await import('../ledger/snapshots-query.js');
-  const { planWideQuery } = await import('../ledger/snapshots-plan-wide.js');
+  const { buildSnapshots } = await import('../snapshots/build.js');
+  const { balanceFromEvents, balanceFromSnapshots } = await import('../snapshots/query.js');
+  const { planWideQuery } = await import('../snapshots/plan-wide.js');
   const path = existing ?? join(ctx.tmpDir, 'snapshots-bench.duckdb');
   const store = await openStore({ path });
   const conn = store.connection;

@@ -5,7 +5,7 @@
 import { execFileSync } from 'node:child_process';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { VERSION } from '../cli/version.js';
+import { VERSION } from '../version.js';
 import type { Calibration, Environment } from './results.js';
 
 /** The package root: this file is src/perf/environment.ts or dist/perf/environment.js. */

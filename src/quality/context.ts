@@ -12,7 +12,7 @@
  * scenario's own `irs_limits`), buckets from the ledger, pay calendars from the engine's calendar
  * rules (src/engine/calendar.ts) applied to the scenario's `payroll`.
  */
-import type { DuckDBConnection } from '@duckdb/node-api';
+import { type DuckDBConnection, quotedString } from '@duckdb/node-api';
 import { PERIODS, payDatesOfYear } from '../engine/calendar.js';
 import { IRS_LIMITS, type IrsLimitsText } from '../engine/irs-limits.js';
 import type { Frequency } from '../engine/plan.js';
@@ -24,11 +24,6 @@ export interface ContextOptions {
   scenario?: string;
   /** The run's clock, ISO 8601 UTC. */
   now: string;
-}
-
-/** A SQL string literal. */
-export function lit(s: string): string {
-  return `'${s.replaceAll("'", "''")}'`;
 }
 
 /** A decimal literal, or NULL. */
@@ -75,7 +70,7 @@ function limitRows(scenarios: ScenarioRow[]): string[] {
     const table = { ...IRS_LIMITS, ...(planFacts(plan).irs_limits ?? {}) };
     for (const [year, l] of Object.entries(table)) {
       rows.push(
-        `(${lit(scenario_id)}, ${Number(year)}, ${num(l['402g'])}, ${num(l.catch_up)}, ${num(l.catch_up_60_63)}, ` +
+        `(${quotedString(scenario_id)}, ${Number(year)}, ${num(l['402g'])}, ${num(l.catch_up)}, ${num(l.catch_up_60_63)}, ` +
           `${num(l['415c'])}, ${num(l['401a17'])}, ${num(l.hce)}, ${num(l.roth_catch_up_wages)})`,
       );
     }
@@ -100,7 +95,9 @@ function payDateRows(scenarios: ScenarioRow[]): string[] {
     const anchor = weekly ? toDay(anchorIso as string) : null;
     for (let y = Number(s.first_year); y <= Number(s.last_year); y++) {
       for (const d of payDatesOfYear(frequency, y, anchor))
-        rows.push(`(${lit(s.scenario_id)}, DATE ${lit(fromDay(d))}, ${PERIODS[frequency]})`);
+        rows.push(
+          `(${quotedString(s.scenario_id)}, DATE ${quotedString(fromDay(d))}, ${PERIODS[frequency]})`,
+        );
     }
   }
   return rows;
@@ -110,7 +107,9 @@ function payDateRows(scenarios: ScenarioRow[]): string[] {
 export async function createRuleContext(conn: DuckDBConnection, opts: ContextOptions): Promise<void> {
   // Every scenario: pending runs (src/store/scenario-runs.ts) are not scenarios and are left out.
   const where =
-    opts.scenario === undefined ? `WHERE ${PENDING_SQL_FILTER}` : `WHERE scenario_id = ${lit(opts.scenario)}`;
+    opts.scenario === undefined
+      ? `WHERE ${PENDING_SQL_FILTER}`
+      : `WHERE scenario_id = ${quotedString(opts.scenario)}`;
   await conn.run(`CREATE OR REPLACE TEMP VIEW dq_events AS SELECT * FROM fct_yearly_events ${where}`);
   await conn.run(`CREATE OR REPLACE TEMP VIEW dq_participants AS SELECT * FROM dim_participants ${where}`);
   await conn.run(`CREATE OR REPLACE TEMP VIEW dq_scenarios AS SELECT * FROM scenarios ${where}`);
@@ -128,11 +127,11 @@ export async function createRuleContext(conn: DuckDBConnection, opts: ContextOpt
   );
   for (let i = 0; i < payDates.length; i += 10_000)
     await conn.run(`INSERT INTO dq_pay_dates VALUES ${payDates.slice(i, i + 10_000).join(', ')}`);
-  const buckets = Object.entries(SOURCE_BUCKETS).map(([s, b]) => `(${lit(s)}, ${lit(b)})`);
+  const buckets = Object.entries(SOURCE_BUCKETS).map(([s, b]) => `(${quotedString(s)}, ${quotedString(b)})`);
   await conn.run(`CREATE OR REPLACE TEMP TABLE dq_buckets (source VARCHAR, bucket VARCHAR)`);
   await conn.run(`INSERT INTO dq_buckets VALUES ${buckets.join(', ')}`);
   const now = new Date(opts.now).toISOString().replace('T', ' ').replace('Z', '');
-  await conn.run(`CREATE OR REPLACE TEMP MACRO dq_now() AS TIMESTAMP ${lit(now)}`);
+  await conn.run(`CREATE OR REPLACE TEMP MACRO dq_now() AS TIMESTAMP ${quotedString(now)}`);
   await createNdtView(conn, where);
 }
 

@@ -1,9 +1,9 @@
 /**
  * Reading the quality area's JSON files (alerts, thresholds, baselines): every problem is one
- * UsageError (exit 2) naming the file, the field and the reason.
+ * InputError (the CLI's exit 2) naming the file, the field and the reason.
  */
 import { readFileSync } from 'node:fs';
-import { UsageError } from '../cli/exit.js';
+import { InputError } from '../errors/index.js';
 
 /** Parse a JSON object, or fail naming the file. */
 export function parseJsonObject(file: string, text: string, what = 'an object'): Record<string, unknown> {
@@ -11,17 +11,17 @@ export function parseJsonObject(file: string, text: string, what = 'an object'):
   try {
     doc = JSON.parse(text);
   } catch (err) {
-    throw new UsageError(`${file}: not valid JSON: ${(err as Error).message}`);
+    throw new InputError(`${file}: not valid JSON: ${(err as Error).message}`);
   }
   if (typeof doc !== 'object' || doc === null || Array.isArray(doc))
-    throw new UsageError(`${file}: expected ${what}`);
+    throw new InputError(`${file}: expected ${what}`);
   return doc as Record<string, unknown>;
 }
 
 /** A function that throws the error of one field of `file`. */
 export function fieldFailer(file: string): (field: string, reason: string) => never {
   return (field, reason) => {
-    throw new UsageError(`${file}: field "${field}": ${reason}`);
+    throw new InputError(`${file}: field "${field}": ${reason}`);
   };
 }
 
@@ -30,6 +30,6 @@ export function readText(file: string): string {
   try {
     return readFileSync(file, 'utf8');
   } catch (err) {
-    throw new UsageError(`${file}: cannot read: ${(err as Error).message}`);
+    throw new InputError(`${file}: cannot read: ${(err as Error).message}`);
   }
 }

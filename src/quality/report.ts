@@ -1,14 +1,9 @@
 /**
- * How a data-quality run is shown: the exit code, the human table and the alert it raises.
+ * How a data-quality run is shown: the human table and the alert it raises (the exit code is
+ * the CLI's: dqExitCode in src/cli/commands/dq.ts).
  */
-import { EXIT_CHECK_FAILED, EXIT_OK } from '../cli/exit.js';
 import type { Alert } from './alerts.js';
 import type { DqReport, RuleResult } from './run.js';
-
-/** 1 when an error rule failed its threshold; warnings alone leave 0. */
-export function dqExitCode(report: DqReport): number {
-  return report.status === 'failed' ? EXIT_CHECK_FAILED : EXIT_OK;
-}
 
 /** A plain text table: first row is the header; numeric-looking cells are right-aligned. */
 export function textTable(rows: string[][]): string {

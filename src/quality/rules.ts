@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { UsageError } from '../cli/exit.js';
+import { InputError } from '../errors/index.js';
 import { formatDecimal, ONE, parseDecimal } from '../schema/decimal.js';
 
 export type Severity = 'warn' | 'error';
@@ -41,7 +41,7 @@ export function defaultRulesPath(): string {
       dir = dirname(dir);
     }
   }
-  throw new UsageError('config/dq-rules.json not found beside the planledger package');
+  throw new InputError('config/dq-rules.json not found beside the planledger package');
 }
 
 /** 1-based line of the first occurrence of `needle` in `text`, or 1. */
@@ -60,40 +60,40 @@ export function parseRulesFile(path: string, text: string): PartialRule[] {
   } catch (err) {
     const m = /position (\d+)/.exec((err as Error).message);
     const line = m ? text.slice(0, Number(m[1])).split('\n').length : 1;
-    throw new UsageError(`${path}:${line}: not valid JSON: ${(err as Error).message}`);
+    throw new InputError(`${path}:${line}: not valid JSON: ${(err as Error).message}`);
   }
   const rules = (doc as { rules?: unknown })?.rules;
   if (typeof doc !== 'object' || doc === null || !Array.isArray(rules)) {
-    throw new UsageError(`${path}:1: expected an object {"rules": [ … ]}`);
+    throw new InputError(`${path}:1: expected an object {"rules": [ … ]}`);
   }
   return rules.map((raw, index) => {
     const where = (field: string, id?: string) =>
       `${path}:${id ? lineOf(text, `"${id}"`) : 1}: rules[${index}]${id ? ` (${id})` : ''}: field "${field}"`;
     if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
-      throw new UsageError(`${path}:1: rules[${index}]: expected an object`);
+      throw new InputError(`${path}:1: rules[${index}]: expected an object`);
     }
     const r = raw as Record<string, unknown>;
     if (typeof r.id !== 'string' || !ID_RE.test(r.id)) {
-      throw new UsageError(
+      throw new InputError(
         `${where('id')}: expected an id of a-z, 0-9, _ . - (found ${JSON.stringify(r.id)})`,
       );
     }
     const id = r.id;
     const out: PartialRule = { id, origin: `${path}:${lineOf(text, `"${id}"`)}` };
     for (const key of Object.keys(r)) {
-      if (!FIELDS.has(key)) throw new UsageError(`${where(key, id)}: unknown field`);
+      if (!FIELDS.has(key)) throw new InputError(`${where(key, id)}: unknown field`);
     }
     for (const key of ['description', 'sql', 'checked_sql'] as const) {
       if (r[key] === undefined) continue;
       const v = Array.isArray(r[key]) ? (r[key] as unknown[]).join('\n') : r[key];
       if (typeof v !== 'string' || v.trim() === '') {
-        throw new UsageError(`${where(key, id)}: expected a non-empty string (or array of lines)`);
+        throw new InputError(`${where(key, id)}: expected a non-empty string (or array of lines)`);
       }
       out[key] = v;
     }
     if (r.severity !== undefined) {
       if (r.severity !== 'warn' && r.severity !== 'error') {
-        throw new UsageError(
+        throw new InputError(
           `${where('severity', id)}: expected "warn" or "error" (found ${JSON.stringify(r.severity)})`,
         );
       }
@@ -103,7 +103,7 @@ export function parseRulesFile(path: string, text: string): PartialRule[] {
       const text = typeof r.mostly === 'number' || typeof r.mostly === 'string' ? String(r.mostly) : '';
       const v = parseDecimal(text);
       if (v === undefined || v < 0n || v > ONE) {
-        throw new UsageError(
+        throw new InputError(
           `${where('mostly', id)}: expected a fraction between 0 and 1 (found ${JSON.stringify(r.mostly)})`,
         );
       }
@@ -111,7 +111,7 @@ export function parseRulesFile(path: string, text: string): PartialRule[] {
     }
     if (r.enabled !== undefined) {
       if (typeof r.enabled !== 'boolean')
-        throw new UsageError(`${where('enabled', id)}: expected true or false`);
+        throw new InputError(`${where('enabled', id)}: expected true or false`);
       out.enabled = r.enabled;
     }
     return out;
@@ -125,7 +125,7 @@ export function mergeRules(files: PartialRule[][]): Rule[] {
     const seen = new Set<string>();
     for (const r of file) {
       if (seen.has(r.id))
-        throw new UsageError(`${r.origin}: rule "${r.id}" is defined twice in the same file`);
+        throw new InputError(`${r.origin}: rule "${r.id}" is defined twice in the same file`);
       seen.add(r.id);
       const prev = byId.get(r.id);
       byId.set(r.id, prev ? { ...prev, ...r } : r);
@@ -134,7 +134,7 @@ export function mergeRules(files: PartialRule[][]): Rule[] {
   return [...byId.values()].map((r) => {
     for (const key of ['description', 'severity', 'sql'] as const) {
       if (r[key] === undefined)
-        throw new UsageError(`${r.origin}: rule "${r.id}": field "${key}" is required`);
+        throw new InputError(`${r.origin}: rule "${r.id}": field "${key}" is required`);
     }
     return {
       id: r.id,

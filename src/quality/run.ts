@@ -3,14 +3,14 @@
  * (docs/quality.md). Library entry point: runDataQuality(store, opts).
  */
 import { randomUUID } from 'node:crypto';
-import type { DuckDBConnection } from '@duckdb/node-api';
-import { UsageError } from '../cli/exit.js';
-import { VERSION } from '../cli/version.js';
+import { type DuckDBConnection, quotedString } from '@duckdb/node-api';
+import { InputError } from '../errors/index.js';
 import { formatDecimal, ONE } from '../schema/decimal.js';
 import { isPendingScenarioId } from '../store/scenario-runs.js';
 import { requireReadableScenario } from '../store/scenarios.js';
+import { VERSION } from '../version.js';
 import { type ConnectionSource, connectionOf } from './connection.js';
-import { createRuleContext, lit } from './context.js';
+import { createRuleContext } from './context.js';
 import { QUALITY_DDL } from './ddl.js';
 import { loadRules, type Rule, type Severity } from './rules.js';
 
@@ -96,7 +96,7 @@ async function runRule(conn: DuckDBConnection, rule: Rule, sampleSize: number): 
     await conn.run('DROP TABLE dq_failing');
     checked = await scalar(conn, rule.checked_sql);
   } catch (err) {
-    throw new UsageError(
+    throw new InputError(
       `${rule.origin}: rule "${rule.id}" could not run: ${(err as Error).message.split('\n')[0]}`,
     );
   }
@@ -165,10 +165,10 @@ export async function recordDqRun(conn: DuckDBConnection, report: DqReport): Pro
 async function requireScenario(conn: DuckDBConnection, scenario: string): Promise<void> {
   const found = await scalar(
     conn,
-    `SELECT (SELECT count(*) FROM scenarios WHERE scenario_id = ${lit(scenario)}) +
-       (SELECT count(*) FROM (SELECT 1 FROM fct_yearly_events WHERE scenario_id = ${lit(scenario)} LIMIT 1))`,
+    `SELECT (SELECT count(*) FROM scenarios WHERE scenario_id = ${quotedString(scenario)}) +
+       (SELECT count(*) FROM (SELECT 1 FROM fct_yearly_events WHERE scenario_id = ${quotedString(scenario)} LIMIT 1))`,
   );
-  if (found === 0) throw new UsageError(`scenario ${scenario}: not in the store`);
+  if (found === 0) throw new InputError(`scenario ${scenario}: not in the store`);
 }
 
 /** Every scenario of the store with a scenarios row, pending runs left out (they are not scenarios). */

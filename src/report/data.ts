@@ -3,8 +3,7 @@
  * Each section is null when its tables are absent or empty; the page then says which command
  * produces it. Money and rates stay exact (decimal strings → bigint micro-units).
  */
-
-import type { DuckDBConnection } from '@duckdb/node-api';
+import { type DuckDBConnection, quotedString } from '@duckdb/node-api';
 import { BUCKETS as LEDGER_BUCKETS } from '../ledger/buckets.js';
 import { CONTRIBUTION_SOURCES } from '../schema/contract.js';
 import { dec } from '../schema/decimal.js';
@@ -15,10 +14,6 @@ export type Row = Record<string, unknown>;
 
 export async function query(conn: DuckDBConnection, sql: string): Promise<Row[]> {
   return (await conn.runAndReadAll(sql)).getRowObjectsJson() as Row[];
-}
-
-function lit(text: string): string {
-  return `'${text.replaceAll("'", "''")}'`;
 }
 
 const big = (v: unknown): bigint => (v === null || v === undefined ? 0n : BigInt(String(v)));
@@ -36,7 +31,7 @@ export async function visibleTables(conn: DuckDBConnection): Promise<Set<string>
 async function columnsOf(conn: DuckDBConnection, table: string): Promise<Set<string>> {
   const rows = await query(
     conn,
-    `SELECT column_name FROM information_schema.columns WHERE table_schema = 'main' AND table_name = ${lit(table)}`,
+    `SELECT column_name FROM information_schema.columns WHERE table_schema = 'main' AND table_name = ${quotedString(table)}`,
   );
   return new Set(rows.map((r) => String(r.column_name)));
 }
@@ -108,7 +103,7 @@ export async function scenarioSummary(
   scenario: Row,
   all: Row[],
 ): Promise<ScenarioSummary> {
-  const s = lit(String(scenario.scenario_id));
+  const s = quotedString(String(scenario.scenario_id));
   const first = Number(scenario.first_year);
   const last = Number(scenario.last_year);
   // People: the census plus hire events (earliest hire date), leaving at their last termination.
@@ -216,14 +211,14 @@ export async function weeklyBalances(
     conn,
     `SELECT CAST(snapshot_date AS VARCHAR) AS d, count(DISTINCT employee_id) AS participants,
        ${sums.join(', ')}, CAST(sum(vested_balance) AS VARCHAR) AS vested
-     FROM ${table} WHERE scenario_id = ${lit(scenarioId)} GROUP BY snapshot_date ORDER BY snapshot_date`,
+     FROM ${table} WHERE scenario_id = ${quotedString(scenarioId)} GROUP BY snapshot_date ORDER BY snapshot_date`,
   );
   if (rows.length === 0) return null;
   const meta = await query(
     conn,
     `SELECT ${cols.has('ledger_version') ? 'list(DISTINCT ledger_version ORDER BY ledger_version)' : '[]'} AS versions,
        strftime(max(created_at), '%Y-%m-%d %H:%M:%S') AS created_at
-     FROM ${table} WHERE scenario_id = ${lit(scenarioId)}`,
+     FROM ${table} WHERE scenario_id = ${quotedString(scenarioId)}`,
   );
   return {
     dates: rows.map((r) => String(r.d)),
@@ -258,9 +253,9 @@ async function tableRows(
   if (cols.size === 0) return [];
   const where: string[] = [];
   if (filter.scenario !== undefined && cols.has('scenario_id')) {
-    where.push(`(scenario_id = ${lit(filter.scenario)} OR scenario_id IS NULL)`);
+    where.push(`(scenario_id = ${quotedString(filter.scenario)} OR scenario_id IS NULL)`);
   }
-  if (filter.runId !== undefined && cols.has('run_id')) where.push(`run_id = ${lit(filter.runId)}`);
+  if (filter.runId !== undefined && cols.has('run_id')) where.push(`run_id = ${quotedString(filter.runId)}`);
   const by = order.filter((c) => cols.has(c.split(' ')[0]));
   const w = where.length ? ` WHERE ${where.join(' AND ')}` : '';
   const o = by.length ? ` ORDER BY ${by.join(', ')}` : '';

@@ -7,11 +7,11 @@ import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { arch, cpus, platform, release } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { VERSION } from '../cli/version.js';
 import { DEFAULT_HISTORY_DIR, readBenchHistory } from '../perf/history.js';
 import type { ResultsFile } from '../perf/results.js';
 import { TARGETS, type Target } from '../perf/targets.js';
 import { requireReadableScenario } from '../store/scenarios.js';
+import { VERSION } from '../version.js';
 import { benchSection } from './bench.js';
 import { driftSection, goldenSection, qualitySection } from './checks.js';
 import {

@@ -252,7 +252,7 @@ export function matchCanonicalLine(text: string, start: number, end: number): Ca
   };
 }
 
-// ---- the verdict alone (ingest's read_json path: src/store/recognise-chunk.ts) ----
+// ---- the verdict alone (ingest's read_json path: src/ingest/recognise-chunk.ts) ----
 
 /** Captures of a verdict pattern, and the checks the pattern alone cannot make. */
 interface VerdictState {

@@ -20,12 +20,10 @@
  * the caller validates it in JavaScript as before, so this path can only skip work, never change
  * what is accepted or stored (property test: test/schema/canonical-sql.test.ts).
  */
+import { quotedString } from '@duckdb/node-api';
 import { EVENT_TYPES, type EventType } from './contract.js';
 import { ENVELOPE_FIELDS, type Field, type Kind, PAYLOAD_FIELDS, QUOTED } from './fields.js';
 import { CROSS_RULES } from './rules.js';
-
-/** A SQL string literal. */
-export const lit = (s: string): string => `'${s.replaceAll("'", "''")}'`;
 
 /** Canonical money text: no '+', no leading zero, no trailing fractional zero, ≤ 12 + 6 digits. */
 const MONEY = '(0|[1-9][0-9]{0,11})(\\.[0-9]{0,5}[1-9])?';
@@ -42,23 +40,23 @@ const canonicalDate = (v: string) => `(length(${v}) = 10 AND CAST(TRY_CAST(${v} 
 export function valueCheck(kind: Kind, v: string): string {
   switch (kind.t) {
     case 'moneyNonNeg':
-      return `regexp_full_match(${v}, ${lit(MONEY)})`;
+      return `regexp_full_match(${v}, ${quotedString(MONEY)})`;
     case 'moneyPos':
-      return `(${v} <> '0' AND regexp_full_match(${v}, ${lit(MONEY)}))`;
+      return `(${v} <> '0' AND regexp_full_match(${v}, ${quotedString(MONEY)}))`;
     case 'rate':
-      return `(${v} = '1' OR regexp_full_match(${v}, ${lit(RATE_BELOW_ONE)}))`;
+      return `(${v} = '1' OR regexp_full_match(${v}, ${quotedString(RATE_BELOW_ONE)}))`;
     case 'rateBelowOne':
-      return `regexp_full_match(${v}, ${lit(RATE_BELOW_ONE)})`;
+      return `regexp_full_match(${v}, ${quotedString(RATE_BELOW_ONE)})`;
     case 'date':
       return canonicalDate(v);
     case 'timestamp':
       // Real time by the pattern (≤ 23:59:59), real date by DuckDB's calendar.
-      return `(regexp_full_match(${v}, ${lit(TIMESTAMP)}) AND ${canonicalDate(`left(${v}, 10)`)})`;
+      return `(regexp_full_match(${v}, ${quotedString(TIMESTAMP)}) AND ${canonicalDate(`left(${v}, 10)`)})`;
     case 'uuid':
       // DuckDB writes a UUID as lower-case 8-4-4-4-12: equal only when already canonical.
       return `CAST(TRY_CAST(${v} AS UUID) AS VARCHAR) = ${v}`;
     case 'id':
-      return `regexp_full_match(${v}, ${lit(ID)})`;
+      return `regexp_full_match(${v}, ${quotedString(ID)})`;
     case 'bool':
       return `${v} IN ('true', 'false')`;
     case 'int': {
@@ -67,9 +65,9 @@ export function valueCheck(kind: Kind, v: string): string {
       return `(TRY_CAST(${v} AS BIGINT) BETWEEN ${min} AND ${max} AND CAST(TRY_CAST(${v} AS BIGINT) AS VARCHAR) = ${v})`;
     }
     case 'enum':
-      return `${v} IN (${kind.values.map(lit).join(', ')})`;
+      return `${v} IN (${kind.values.map(quotedString).join(', ')})`;
     case 'const':
-      return `${v} = ${lit(kind.value)}`;
+      return `${v} = ${quotedString(kind.value)}`;
     case 'object':
       return `(${kind.fields.map((f) => fieldCheck(f, `${v}.${f.key}`)).join(' AND ')})`;
     case 'payload':
@@ -99,7 +97,8 @@ function merge(pieces: string[]): string[] {
   const out: string[] = [];
   for (const p of pieces) {
     const prev = out[out.length - 1];
-    if (prev !== undefined && isLit(prev) && isLit(p)) out[out.length - 1] = lit(unlit(prev) + unlit(p));
+    if (prev !== undefined && isLit(prev) && isLit(p))
+      out[out.length - 1] = quotedString(unlit(prev) + unlit(p));
     else out.push(p);
   }
   return out;
@@ -116,7 +115,7 @@ function objectText(fields: Field[], base: string, payload?: string): string {
   if (written.every(Boolean)) {
     const pieces: string[] = [`'{'`];
     fields.forEach((f, i) => {
-      pieces.push(lit(`${i > 0 ? ',' : ''}"${f.key}":`));
+      pieces.push(quotedString(`${i > 0 ? ',' : ''}"${f.key}":`));
       if (f.kind.t === 'payload') pieces.push(payload as string);
       else if (f.nullable) {
         const quoted = QUOTED.has(f.kind.t);
@@ -130,7 +129,9 @@ function objectText(fields: Field[], base: string, payload?: string): string {
   // A map: a key whose value is NULL is left out (`||` makes its whole piece NULL, concat_ws skips it).
   const parts = fields.map((f) => {
     const v = `${base}.${f.key}`;
-    return QUOTED.has(f.kind.t) ? `${lit(`"${f.key}":"`)} || ${v} || '"'` : `${lit(`"${f.key}":`)} || ${v}`;
+    return QUOTED.has(f.kind.t)
+      ? `${quotedString(`"${f.key}":"`)} || ${v} || '"'`
+      : `${quotedString(`"${f.key}":`)} || ${v}`;
   });
   return `concat('{', concat_ws(',', ${parts.join(', ')}), '}')`;
 }
@@ -182,7 +183,7 @@ function crossRuleSql(kind: EventType): string[] {
 
 function buildCanonicalSql(): CanonicalSql {
   const payloadText = `CASE k ${EVENT_TYPES.map(
-    (k) => `WHEN ${lit(k)} THEN ${objectText(PAYLOAD_FIELDS[k], 'j.payload')}`,
+    (k) => `WHEN ${quotedString(k)} THEN ${objectText(PAYLOAD_FIELDS[k], 'j.payload')}`,
   ).join(' ')} END`;
   const lineText = objectText(ENVELOPE_FIELDS, 'j', 'pt');
   const envelope = ENVELOPE_FIELDS.filter((f) => f.kind.t !== 'payload').map((f) =>
@@ -190,7 +191,7 @@ function buildCanonicalSql(): CanonicalSql {
   );
   const payload = `CASE k ${EVENT_TYPES.map(
     (k) =>
-      `WHEN ${lit(k)} THEN ${[...PAYLOAD_FIELDS[k].map((f) => fieldCheck(f, `j.payload.${f.key}`)), ...crossRuleSql(k)].join(' AND ')}`,
+      `WHEN ${quotedString(k)} THEN ${[...PAYLOAD_FIELDS[k].map((f) => fieldCheck(f, `j.payload.${f.key}`)), ...crossRuleSql(k)].join(' AND ')}`,
   ).join(' ')} ELSE false END`;
   return { payloadText, lineText, envelopeValid: `(${envelope.join(' AND ')})`, payloadValid: payload };
 }

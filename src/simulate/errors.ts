@@ -3,9 +3,17 @@
  * and which are defects (reported with their stack).
  */
 import { CensusError, EngineInputError, PlanError } from '../engine/errors.js';
+import { InputError } from '../errors/index.js';
 import { ConfigError } from './config.js';
 
-const INPUT_ERRORS = new Set(['CensusError', 'PlanError', 'ConfigError', 'EngineInputError', 'UsageError']);
+const INPUT_ERRORS = new Set([
+  'CensusError',
+  'PlanError',
+  'ConfigError',
+  'EngineInputError',
+  'InputError',
+  'UsageError',
+]);
 
 export function isInputError(err: unknown): boolean {
   return (
@@ -13,6 +21,7 @@ export function isInputError(err: unknown): boolean {
     err instanceof PlanError ||
     err instanceof ConfigError ||
     err instanceof EngineInputError ||
+    err instanceof InputError ||
     INPUT_ERRORS.has((err as Error)?.name)
   );
 }

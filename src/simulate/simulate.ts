@@ -7,9 +7,9 @@
 import { createHash } from 'node:crypto';
 import { once } from 'node:events';
 import { closeSync, createWriteStream, openSync, readFileSync, rmSync, type WriteStream } from 'node:fs';
-import { UsageError } from '../cli/exit.js';
 import { canonicalTimestamp } from '../engine/canonical.js';
 import { ENGINE_VERSION } from '../engine/version.js';
+import { InputError } from '../errors/index.js';
 import { LEDGER_VERSION } from '../ledger/ledger.js';
 import { isId } from '../schema/scalars.js';
 import { isPendingScenarioId } from '../store/scenario-runs.js';
@@ -96,27 +96,27 @@ export const COMMIT_EVENTS = 100_000;
 /** Check the options and load every input once (throws before any work). */
 export function prepare(opts: SimulateOptions): JobSpec {
   if (!Number.isInteger(opts.employees) || opts.employees < 1 || opts.employees > MAX_EMPLOYEES)
-    throw new UsageError(
+    throw new InputError(
       `--employees: expected a whole number from 1 to ${MAX_EMPLOYEES}, found ${opts.employees}`,
     );
   if (!Number.isSafeInteger(opts.seed) || opts.seed < 0)
-    throw new UsageError(`--seed: expected a whole number ≥ 0, found ${opts.seed}`);
+    throw new InputError(`--seed: expected a whole number ≥ 0, found ${opts.seed}`);
   if (!isId(opts.scenarioId))
-    throw new UsageError(`--scenario: not a valid id: ${JSON.stringify(opts.scenarioId)}`);
+    throw new InputError(`--scenario: not a valid id: ${JSON.stringify(opts.scenarioId)}`);
   if (isPendingScenarioId(opts.scenarioId))
-    throw new UsageError(
+    throw new InputError(
       `--scenario: ${JSON.stringify(opts.scenarioId)} ends like the id of an unfinished run (~pending…), which is reserved`,
     );
   let createdAt: string;
   try {
     createdAt = canonicalTimestamp(opts.createdAt ?? new Date().toISOString());
   } catch {
-    throw new UsageError(
+    throw new InputError(
       `--created-at: expected an RFC 3339 timestamp with a zone, found ${JSON.stringify(opts.createdAt)}`,
     );
   }
   if (opts.db == null && opts.out == null)
-    throw new UsageError('nothing to write: give --db PATH and/or --out FILE.ndjson');
+    throw new InputError('nothing to write: give --db PATH and/or --out FILE.ndjson');
   const planFile = opts.planFile ?? DEFAULT_PLAN_URL.pathname;
   const spec: JobSpec = {
     seed: opts.seed,
@@ -142,7 +142,7 @@ export async function simulate(opts: SimulateOptions): Promise<SimulateResult> {
   const partitions = partitionsOfShard(opts.shard);
   const workers = opts.workers ?? defaultWorkers();
   if (!Number.isInteger(workers) || workers < 1 || workers > 256)
-    throw new UsageError(`--workers: expected a whole number from 1 to 256, found ${workers}`);
+    throw new InputError(`--workers: expected a whole number from 1 to 256, found ${workers}`);
   if (opts.out != null) closeSync(openSync(opts.out, 'w')); // an unwritable path fails now, not at the end
 
   let out: WriteStream | null = null;
@@ -383,7 +383,7 @@ async function buildSnapshots(
   scenario: string,
   log: (m: string) => void,
 ): Promise<'built' | 'unavailable'> {
-  const specifier = '../ledger/snapshots-build.js';
+  const specifier = '../snapshots/build.js';
   let mod: {
     buildSnapshots?: (conn: unknown, o: { scenario: string; log?: (m: string) => void }) => Promise<unknown>;
   };
@@ -398,7 +398,8 @@ async function buildSnapshots(
   // 10,000 employees).
   const { DEFAULT_MEMORY_LIMIT } = await import('../store/open.js');
   const limit = process.env.PLANLEDGER_MEMORY_LIMIT ?? DEFAULT_MEMORY_LIMIT;
-  await store.connection.run(`SET memory_limit = '${limit.replaceAll("'", "''")}'`);
+  const { quotedString } = await import('@duckdb/node-api');
+  await store.connection.run(`SET memory_limit = ${quotedString(limit)}`);
   log('building balance snapshots…');
   await mod.buildSnapshots(store.connection, { scenario, log });
   return 'built';

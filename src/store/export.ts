@@ -16,7 +16,7 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, renameSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
-import type { DuckDBConnection } from '@duckdb/node-api';
+import { type DuckDBConnection, quotedString } from '@duckdb/node-api';
 import {
   COLUMNS_FILE,
   LAKE_TABLES,
@@ -28,7 +28,6 @@ import {
   quoteIdent,
   readParquetSql,
   readTableSchema,
-  sqlString,
 } from './lake.js';
 import { PENDING_SQL_FILTER } from './scenario-runs.js';
 import { requireReadableScenario } from './scenarios.js';
@@ -76,7 +75,7 @@ async function storeColumns(conn: DuckDBConnection, table: string): Promise<Lake
   const found = await rows(
     conn,
     `SELECT column_name, data_type FROM information_schema.columns
-     WHERE table_name = ${sqlString(table)} AND table_schema = current_schema() ORDER BY ordinal_position`,
+     WHERE table_name = ${quotedString(table)} AND table_schema = current_schema() ORDER BY ordinal_position`,
   );
   if (found.length === 0) return null;
   return found.map((r) => ({ name: String(r.column_name), type: String(r.data_type) }));
@@ -145,7 +144,7 @@ async function alreadyInLake(
   const only = (alias: string) =>
     scenario === undefined
       ? ` WHERE ${PENDING_SQL_FILTER.replace('(scenario_id', `(${alias}.scenario_id`)}`
-      : ` WHERE ${alias}.scenario_id = ${sqlString(scenario)}`;
+      : ` WHERE ${alias}.scenario_id = ${quotedString(scenario)}`;
   const [r] = await rows(
     conn,
     `SELECT count(*) AS n FROM ${quoteIdent(t.name)} s
@@ -170,7 +169,7 @@ export async function exportToLake(
   const where =
     opts.scenario === undefined
       ? ` WHERE ${PENDING_SQL_FILTER}`
-      : ` WHERE scenario_id = ${sqlString(opts.scenario)}`;
+      : ` WHERE scenario_id = ${quotedString(opts.scenario)}`;
   const plan: { t: LakeTable; columns: LakeColumn[] | null }[] = [];
   for (const t of LAKE_TABLES) plan.push({ t, columns: await storeColumns(conn, t.name) });
   if (!plan[0].columns)
@@ -221,7 +220,7 @@ export async function exportToLake(
       mkdirSync(dirname(staging), { recursive: true });
       try {
         await conn.run(
-          `COPY (${selectSql(t, columns, where)}) TO ${sqlString(staging)} (FORMAT parquet, COMPRESSION zstd, ` +
+          `COPY (${selectSql(t, columns, where)}) TO ${quotedString(staging)} (FORMAT parquet, COMPRESSION zstd, ` +
             `PARTITION_BY (${partitionColumns(t).join(', ')}), FILENAME_PATTERN 'part-{uuid}')`,
         );
         publish(staging, join(dir, t.name));

@@ -14,7 +14,7 @@
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import { type DuckDBConnection, type DuckDBInstance, quotedString } from '@duckdb/node-api';
 import { CORE_DDL } from './ddl.js';
 import { DEFAULT_DB_PATH, type Store } from './open.js';
 
@@ -88,10 +88,6 @@ export function quoteIdent(name: string): string {
   return `"${name.replaceAll('"', '""')}"`;
 }
 
-export function sqlString(text: string): string {
-  return `'${text.replaceAll("'", "''")}'`;
-}
-
 export function readTableSchema(lakeDir: string, table: string): LakeTableSchema | null {
   const file = join(lakeDir, table, COLUMNS_FILE);
   if (!existsSync(file)) return null;
@@ -115,7 +111,7 @@ function hasParquet(dir: string): boolean {
 export function readParquetSql(lakeDir: string, t: LakeTable): string {
   const glob = join(resolve(lakeDir), t.name, '**', '*.parquet');
   const types = t.year === null ? `{'scenario_id': VARCHAR}` : `{'scenario_id': VARCHAR, 'year': INTEGER}`;
-  return `read_parquet(${sqlString(glob)}, hive_partitioning = true, union_by_name = true, hive_types = ${types})`;
+  return `read_parquet(${quotedString(glob)}, hive_partitioning = true, union_by_name = true, hive_types = ${types})`;
 }
 
 /**
@@ -124,7 +120,7 @@ export function readParquetSql(lakeDir: string, t: LakeTable): string {
  * events independently, and one participant's events all come from one shard, so the smallest
  * max_seq and end_date are true for every shard: the snapshot path then replays a little more
  * than needed, never less. Different ledger versions do not combine (queries then refuse the
- * snapshots and replay events: src/ledger/snapshots-state.ts).
+ * snapshots and replay events: src/snapshots/state.ts).
  */
 const BUILDS_COMBINE: Record<string, string> = {
   ledger_version: `CASE WHEN count(DISTINCT ledger_version) = 1 THEN min(ledger_version) ELSE 'mixed' END`,

@@ -7,7 +7,7 @@
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
-import { fileProblemOf, storePathProblem, UserInputError } from '../errors/index.js';
+import { fileProblemOf, InputError, storePathProblem } from '../errors/index.js';
 import { CORE_DDL } from './ddl.js';
 
 export interface OpenStoreOptions {
@@ -40,8 +40,8 @@ export interface Store {
   close(): void;
 }
 
-/** Another process holds the database file's lock. */
-export class StoreLockedError extends UserInputError {
+/** Another process holds the database file's lock (an input error: the CLI's exit 2). */
+export class StoreLockedError extends InputError {
   override name = 'StoreLockedError';
   constructor(
     readonly path: string,
@@ -55,8 +55,8 @@ export class StoreLockedError extends UserInputError {
   }
 }
 
-/** The store file does not exist (read-only open). */
-export class StoreMissingError extends UserInputError {
+/** The store file does not exist (read-only open; an input error: the CLI's exit 2). */
+export class StoreMissingError extends InputError {
   override name = 'StoreMissingError';
   constructor(readonly path: string) {
     super(

@@ -189,7 +189,7 @@ export class EventWriter {
 
   /**
    * Run an `INSERT INTO fct_yearly_events …` whose rows number themselves `$base`, `$base + 1`, …
-   * in the open batch (the read_json path: ingest-file-json.ts); returns the first number and
+   * in the open batch (the read_json path: src/ingest/file-json.ts); returns the first number and
    * the rows written, whose numbers are then taken.
    */
   async insertNumbered(

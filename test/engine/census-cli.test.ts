@@ -6,7 +6,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../quality/cli.js';
+import { runCli } from '../support/cli.js';
 
 const header = 'employee_id,birth_date,hire_date,annual_compensation,job_level,department';
 

@@ -1,5 +1,5 @@
 // Engine benchmark on its own (not a test): `npx tsx test/engine/engine-bench.ts [--quick]`.
-import { engineBenchmark } from '../../src/engine/bench-engine.js';
+import { engineBenchmark } from '../../src/perf/bench-engine.js';
 
 const quick = process.argv.includes('--quick');
 const metrics = await engineBenchmark.run({

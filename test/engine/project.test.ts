@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { BENCH_PLAN } from '../../src/engine/bench-engine.js';
 import { EngineInputError } from '../../src/engine/errors.js';
-import { loadEventValidator } from '../../src/quality/golden-validate.js';
+import { BENCH_PLAN } from '../../src/perf/bench-engine.js';
+import { loadEventValidator } from '../../src/quality/golden/validate.js';
 import { EVENT_TYPES } from '../../src/schema/contract.js';
 import { dec } from '../../src/schema/decimal.js';
 import { serializeEvent } from '../../src/schema/index.js';

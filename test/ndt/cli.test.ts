@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../src/store/open.js';
-import { runCli } from '../quality/cli.js';
+import { runCli } from '../support/cli.js';
 import { storeFromCase } from './fixture.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'ndt-cli-'));

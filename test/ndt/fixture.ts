@@ -4,12 +4,12 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { projectCase } from '../../src/quality/golden.js';
-import { loadGoldenCase } from '../../src/quality/golden-case.js';
-import { participantRows } from '../../src/quality/golden-ndt.js';
-import { loadEventValidator } from '../../src/quality/golden-validate.js';
+import { ingestEvents } from '../../src/ingest/ingest.js';
+import { loadGoldenCase } from '../../src/quality/golden/case.js';
+import { participantRows } from '../../src/quality/golden/ndt.js';
+import { projectCase } from '../../src/quality/golden/run.js';
+import { loadEventValidator } from '../../src/quality/golden/validate.js';
 import type { CanonicalEvent } from '../../src/schema/index.js';
-import { ingestEvents } from '../../src/store/ingest.js';
 import { openStore } from '../../src/store/open.js';
 import { writeParticipants, writeScenario } from '../../src/store/scenarios.js';
 

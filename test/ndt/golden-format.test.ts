@@ -3,7 +3,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runGolden } from '../../src/quality/golden.js';
+import { runGolden } from '../../src/quality/golden/run.js';
 import { GOLDEN_DIR } from './fixture.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'ndt-golden-'));

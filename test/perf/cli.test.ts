@@ -5,35 +5,13 @@ import os from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { runBench } from '../../src/cli/commands/bench.js';
-import { main } from '../../src/cli/main.js';
 import { appendBenchHistory, readBenchHistory } from '../../src/perf/history.js';
 import { parseResults } from '../../src/perf/results.js';
+import { cliInProcess } from '../support/cli.js';
 import { metric, results } from './fixtures.js';
 import { suiteOf, tinyValidationBenchmark, validator } from './tiny-bench.js';
 
-/** Runs the CLI in this process; returns exit code, stdout and stderr. */
-async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const o = vi.spyOn(process.stdout, 'write').mockImplementation((c) => {
-    stdout += String(c);
-    return true;
-  });
-  const e = vi.spyOn(process.stderr, 'write').mockImplementation((c) => {
-    stderr += String(c);
-    return true;
-  });
-  process.exitCode = undefined;
-  try {
-    await main(['node', 'planledger', ...args]);
-  } finally {
-    o.mockRestore();
-    e.mockRestore();
-  }
-  const code = Number(process.exitCode ?? 0);
-  process.exitCode = undefined;
-  return { code, stdout, stderr };
-}
+const cli = (...args: string[]) => cliInProcess(args);
 
 afterEach(() => {
   process.exitCode = undefined;

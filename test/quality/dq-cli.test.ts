@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { describe, expect, it } from 'vitest';
-import { runCli } from './cli.js';
+import { runCli } from '../support/cli.js';
 import { cleanStore } from './fixture.js';
 
 async function fixtureDb(dir: string, fault?: string): Promise<string> {

@@ -4,7 +4,7 @@
  * catch-up contributions, and a new hire who is terminated with a forfeiture). Rows are
  * written straight into the core tables so that faults can be injected the same way.
  */
-import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import { type DuckDBConnection, DuckDBInstance, quotedString } from '@duckdb/node-api';
 import { NDT_DDL } from '../../src/ndt/run.js';
 import { fromDay, toDay } from '../../src/schema/dates.js';
 import { dec, divIntRoundCents, formatDecimal, minDec, mulRoundCents } from '../../src/schema/decimal.js';
@@ -215,7 +215,7 @@ export function buildCleanRows(opts: { matchRate?: string } = {}): Row[] {
   return rows;
 }
 
-const q = (v: string | null) => (v === null ? 'NULL' : `'${v.replaceAll("'", "''")}'`);
+const q = (v: string | null) => (v === null ? 'NULL' : quotedString(v));
 
 export function rowValues(r: Row, scenario = SCENARIO): string {
   return `(${r.seq}, ${q(r.event_id)}, ${q(scenario)}, 'fixture-plan', ${q(r.employee_id)}, ${q(r.effective_date)}, ${r.effective_date.slice(0, 4)}, ${q(r.created_at.replace('Z', ''))}, 'fixture', NULL, ${q(r.event_type)}, ${q(r.plan_id)}, ${q(r.source)}, ${r.amount ?? 'NULL'}, ${r.ytd_amount ?? 'NULL'}, ${r.vested_percentage ?? 'NULL'}, ${q(JSON.stringify(r.payload))})`;

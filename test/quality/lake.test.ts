@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { runDataQuality } from '../../src/quality/run.js';
 import { exportToLake } from '../../src/store/export.js';
 import { openLake } from '../../src/store/lake.js';
-import { runCli } from './cli.js';
+import { runCli } from '../support/cli.js';
 import { cleanStore } from './fixture.js';
 
 describe('data quality over a lake', () => {

@@ -3,8 +3,8 @@
  * rule's severity and the command's exit code (0 when only warnings fail, 1 otherwise).
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { dqExitCode } from '../../src/cli/commands/dq.js';
 import { IRS_LIMITS } from '../../src/engine/irs-limits.js';
-import { dqExitCode } from '../../src/quality/report.js';
 import { loadRules } from '../../src/quality/rules.js';
 import { runDataQuality } from '../../src/quality/run.js';
 import { buildCleanRows, cleanStore, FIXTURE_PLAN, type Row, rowValues } from './fixture.js';

@@ -6,11 +6,11 @@
  * computed by the engine (the report only reads tables).
  */
 import { DuckDBInstance } from '@duckdb/node-api';
-import { snapshotDdl } from '../../src/ledger/snapshots-ddl.js';
 import { NDT_DDL } from '../../src/ndt/run.js';
 import type { ResultsFile } from '../../src/perf/results.js';
 import { QUALITY_DDL } from '../../src/quality/ddl.js';
-import { GOLDEN_DDL } from '../../src/quality/golden-ddl.js';
+import { GOLDEN_DDL } from '../../src/quality/golden/ddl.js';
+import { snapshotDdl } from '../../src/snapshots/ddl.js';
 import { CORE_DDL } from '../../src/store/ddl.js';
 
 const PEOPLE = 240;

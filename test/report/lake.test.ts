@@ -1,9 +1,10 @@
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { quotedString } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ExportRefused, exportToLake } from '../../src/store/export.js';
-import { LAKE_TABLES, openLake, openQueryStore, sqlString } from '../../src/store/lake.js';
+import { LAKE_TABLES, openLake, openQueryStore } from '../../src/store/lake.js';
 import { buildFixtureStore } from './fixture.js';
 
 let dir: string;
@@ -45,7 +46,7 @@ describe('export to a Parquet lake', () => {
 
     const lake = await openLake(lakeDir);
     try {
-      await lake.connection.run(`ATTACH ${sqlString(db)} AS src (READ_ONLY)`);
+      await lake.connection.run(`ATTACH ${quotedString(db)} AS src (READ_ONLY)`);
       for (const t of LAKE_TABLES) {
         const types = (schema: string) =>
           rows(

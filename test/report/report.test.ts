@@ -1,44 +1,28 @@
 /**
- * The report in a real browser: Debian's Chromium (no browser download) driven by
- * playwright-core. The file opens with no console error, every section has data, every chart
+ * The report in a real browser: the system's Chromium, or the one inside the npm package
+ * @sparticuz/chromium when there is none (test/support/chromium.ts), driven by playwright-core. The file opens with no console error, every section has data, every chart
  * has marks, and a screenshot is saved to test-artifacts/report.png.
  */
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { type Browser, chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeReport } from '../../src/report/index.js';
 import { openQueryStore } from '../../src/store/lake.js';
+import { launchChromium } from '../support/chromium.js';
 import { benchHistory, buildFixtureStore } from './fixture.js';
 
-const CHROMIUM = process.env.PLANLEDGER_CHROMIUM ?? '/usr/bin/chromium';
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 const SECTIONS = ['summary', 'balances', 'ndt', 'quality', 'golden', 'drift', 'bench', 'environment'];
 
 let dir: string;
 let browser: Browser;
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(
-      `no Chromium at ${CHROMIUM}: install Debian's package (apt-get install chromium, as .ci/run does) ` +
-        'or set PLANLEDGER_CHROMIUM to a Chromium binary',
-    );
-  }
   dir = mkdtempSync(join(tmpdir(), 'planledger-report-'));
   await buildFixtureStore(join(dir, 'store.duckdb'));
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+  browser = await launchChromium();
 });
 
 afterAll(async () => {

@@ -9,17 +9,18 @@
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { planWideQuery } from '../../src/ledger/snapshots-plan-wide.js';
-import { balanceFromEvents, balanceFromSnapshots } from '../../src/ledger/snapshots-query.js';
+import { planWideQuery } from '../../src/snapshots/plan-wide.js';
+import { balanceFromEvents, balanceFromSnapshots } from '../../src/snapshots/query.js';
 import { history } from '../../src/store/history.js';
 import { openQueryStore, type QueryStore } from '../../src/store/lake.js';
+import { CLI_ENTRY } from '../support/cli.js';
 
 const run = promisify(execFile);
-const CLI = resolve('test/report/cli.ts');
+const CLI = CLI_ENTRY;
 const SIM = [
   'simulate',
   '--employees',

@@ -5,8 +5,8 @@
  */
 import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CREATE_LINES_SQL, LINES_TABLE, PROVEN_LINES_SQL } from '../../src/ingest/sql.js';
 import { serializeEvent, validateLine } from '../../src/schema/index.js';
-import { CREATE_LINES_SQL, LINES_TABLE, PROVEN_LINES_SQL } from '../../src/store/ingest-sql.js';
 import { canonicalLines, notCanonicalLines, randomEdits } from './canonical-corpus.js';
 
 let instance: DuckDBInstance;

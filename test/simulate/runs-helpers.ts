@@ -84,7 +84,7 @@ export async function fingerprint(db: string, scenario: string): Promise<Fingerp
 /** dq (every rule, not recorded) and `snapshots verify --all` on the store: both must pass. */
 export async function checksPass(db: string): Promise<{ dq: string; verified: boolean }> {
   const { runDataQuality } = await import('../../src/quality/run.js');
-  const { verifySnapshots } = await import('../../src/ledger/snapshots-verify.js');
+  const { verifySnapshots } = await import('../../src/snapshots/verify.js');
   const store = await openStore({ path: db, readOnly: true });
   try {
     const dq = await runDataQuality(store, { record: false });

@@ -3,7 +3,7 @@
  * straight into fct_yearly_events (the columns the ledger reads), so that the snapshot logic is
  * tested on any event stream, including ones no engine would produce.
  */
-import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import { type DuckDBConnection, DuckDBInstance, quotedString } from '@duckdb/node-api';
 import fc from 'fast-check';
 import { fromDay, toDay } from '../../src/schema/dates.js';
 import { formatDecimal } from '../../src/schema/decimal.js';
@@ -35,7 +35,7 @@ export async function memoryDb(): Promise<{ conn: DuckDBConnection; close(): voi
   };
 }
 
-const lit = (v: string | null) => (v === null ? 'NULL' : `'${v.replaceAll("'", "''")}'`);
+const lit = (v: string | null) => (v === null ? 'NULL' : quotedString(v));
 const num = (v: bigint | null) => (v === null ? 'NULL' : formatDecimal(v));
 
 /** Append events with consecutive seq numbers after the current maximum. */
@@ -148,7 +148,7 @@ export const eventArb: fc.Arbitrary<TestEvent> = fc
     source: fc.constantFrom(...CONTRIBUTION_SOURCES),
     employer: fc.constantFrom(...EMPLOYER),
     cents: fc.bigInt({ min: 1n, max: 500_000n }),
-    // Fully vested and not vested often: the vested balance has a short path for each (snapshot-sql.ts).
+    // Fully vested and not vested often: the vested balance has a short path for each (src/snapshots/sql.ts).
     pct: fc.oneof(fc.constantFrom(0, 10_000), fc.integer({ min: 0, max: 10_000 })),
   })
   .map((r) => {

@@ -7,19 +7,15 @@ import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildSnapshots } from '../../src/ledger/snapshots-build.js';
-import { planWideQuery } from '../../src/ledger/snapshots-plan-wide.js';
-import {
-  type BalanceResult,
-  balanceFromEvents,
-  balanceFromSnapshots,
-} from '../../src/ledger/snapshots-query.js';
-import { verifySnapshots } from '../../src/ledger/snapshots-verify.js';
-import { projectCase } from '../../src/quality/golden.js';
-import { type GoldenCase, loadGoldenCase } from '../../src/quality/golden-case.js';
-import { loadEventValidator } from '../../src/quality/golden-validate.js';
+import { ingestFiles } from '../../src/ingest/ingest.js';
+import { type GoldenCase, loadGoldenCase } from '../../src/quality/golden/case.js';
+import { projectCase } from '../../src/quality/golden/run.js';
+import { loadEventValidator } from '../../src/quality/golden/validate.js';
 import { formatDecimal } from '../../src/schema/decimal.js';
-import { ingestFiles } from '../../src/store/ingest.js';
+import { buildSnapshots } from '../../src/snapshots/build.js';
+import { planWideQuery } from '../../src/snapshots/plan-wide.js';
+import { type BalanceResult, balanceFromEvents, balanceFromSnapshots } from '../../src/snapshots/query.js';
+import { verifySnapshots } from '../../src/snapshots/verify.js';
 import { openStore, type Store } from '../../src/store/open.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');

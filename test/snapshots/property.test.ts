@@ -6,13 +6,9 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { buildSnapshots } from '../../src/ledger/snapshots-build.js';
-import { planWideQuery } from '../../src/ledger/snapshots-plan-wide.js';
-import {
-  balanceFromEvents,
-  balanceFromSnapshots,
-  type Participant,
-} from '../../src/ledger/snapshots-query.js';
+import { buildSnapshots } from '../../src/snapshots/build.js';
+import { planWideQuery } from '../../src/snapshots/plan-wide.js';
+import { balanceFromEvents, balanceFromSnapshots, type Participant } from '../../src/snapshots/query.js';
 import { dayArb, eventArb, insertEvents, memoryDb } from './fixtures.js';
 
 async function participants(conn: DuckDBConnection): Promise<Participant[]> {

@@ -3,11 +3,11 @@
  * change makes the stored snapshots unusable until an explicit rebuild.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { LEDGER_VERSION } from '../../src/ledger/snapshot-ledger.js';
-import { buildSnapshots } from '../../src/ledger/snapshots-build.js';
-import { balanceFromSnapshots } from '../../src/ledger/snapshots-query.js';
-import { SnapshotsStale } from '../../src/ledger/snapshots-state.js';
-import { verifySnapshots } from '../../src/ledger/snapshots-verify.js';
+import { buildSnapshots } from '../../src/snapshots/build.js';
+import { LEDGER_VERSION } from '../../src/snapshots/ledger.js';
+import { balanceFromSnapshots } from '../../src/snapshots/query.js';
+import { SnapshotsStale } from '../../src/snapshots/state.js';
+import { verifySnapshots } from '../../src/snapshots/verify.js';
 import { insertEvents, memoryDb, type TestEvent } from './fixtures.js';
 
 const ev = (

@@ -7,13 +7,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { resolvePlan, resolveScenario, UnknownParticipant } from '../../src/ledger/snapshot-resolve.js';
-import { buildSnapshots } from '../../src/ledger/snapshots-build.js';
-import { planWideQuery } from '../../src/ledger/snapshots-plan-wide.js';
-import { balanceFromEvents, balanceFromSnapshots } from '../../src/ledger/snapshots-query.js';
-import { verifySnapshots } from '../../src/ledger/snapshots-verify.js';
 import { EVENT_TYPES } from '../../src/schema/contract.js';
 import { simulate } from '../../src/simulate/simulate.js';
+import { buildSnapshots } from '../../src/snapshots/build.js';
+import { planWideQuery } from '../../src/snapshots/plan-wide.js';
+import { balanceFromEvents, balanceFromSnapshots } from '../../src/snapshots/query.js';
+import { resolvePlan, resolveScenario, UnknownParticipant } from '../../src/snapshots/resolve.js';
+import { verifySnapshots } from '../../src/snapshots/verify.js';
 import { history } from '../../src/store/history.js';
 import { openStore, type Store } from '../../src/store/open.js';
 

@@ -1,6 +1,9 @@
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { cli, tempDir, validEvents, writeLines } from './helpers.js';
+import { cliInProcess } from '../support/cli.js';
+import { tempDir, validEvents, writeLines } from './helpers.js';
+
+const cli = cliInProcess;
 
 afterEach(() => {
   process.exitCode = 0;

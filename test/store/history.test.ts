@@ -1,14 +1,14 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { RANGES_OF_EMPLOYEE } from '../../src/ledger/snapshots-query.js';
+import { ingestEvents, ingestFiles } from '../../src/ingest/ingest.js';
 import { validateEvent } from '../../src/schema/index.js';
+import { RANGES_OF_EMPLOYEE } from '../../src/snapshots/query.js';
 import {
   AmbiguousScenarioError,
   history,
   LOCATE_SQL,
   UnknownEmployeeError,
 } from '../../src/store/history.js';
-import { ingestEvents, ingestFiles } from '../../src/store/ingest.js';
 import {
   deleteScenario,
   listScenarios,

@@ -8,15 +8,16 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
 import { buildProgram } from '../../src/cli/main.js';
-import { ingestFiles } from '../../src/store/ingest.js';
+import { ingestFiles } from '../../src/ingest/ingest.js';
+import { syntheticEventLines } from '../../src/perf/synthetic-events.js';
 import { openStore } from '../../src/store/open.js';
-import { syntheticEventLines } from '../../src/store/synthetic-events.js';
+import { CLI_ENTRY } from '../support/cli.js';
 import { count, tempDir, track } from './helpers.js';
 
 const fixture = (name: string) => join(import.meta.dirname, 'fixtures', name);
 
 function run(script: string, args: string[]): ChildProcess {
-  return spawn(process.execPath, ['--import', 'tsx', fixture(script), ...args], {
+  return spawn(process.execPath, ['--import', 'tsx', script, ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
 }
@@ -117,7 +118,7 @@ describe('processes', () => {
     const db = join(dir, 'crash.duckdb');
     const file = join(dir, 'events.ndjson');
     const total = await writeSynthetic(file, 60);
-    const child = run('ingest-child.ts', [db, file]);
+    const child = run(fixture('ingest-child.ts'), [db, file]);
     await waitForLine(child, (l) => l.startsWith('batch 2 '));
     child.kill('SIGKILL');
     await new Promise((r) => child.once('exit', r));
@@ -153,9 +154,9 @@ describe('processes', () => {
     const db = join(dir, 'locked.duckdb');
     const file = join(dir, 'events.ndjson');
     await writeSynthetic(file, 2);
-    const holder = run('hold-store.ts', [db, '600000']);
+    const holder = run(fixture('hold-store.ts'), [db, '600000']);
     await waitForLine(holder, (l) => l === 'ready');
-    const second = await finished(run('cli.ts', ['ingest', file, '--db', db, '--json']));
+    const second = await finished(run(CLI_ENTRY, ['ingest', file, '--db', db, '--json']));
     expect(second.code).toBe(2);
     expect(second.stderr).toMatch(/locked by another process \(.*PID \d+\)/);
     expect(second.stderr).toContain(db);

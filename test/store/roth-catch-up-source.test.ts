@@ -8,12 +8,12 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Ajv2020 from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
+import { type IngestOptions, ingestFiles } from '../../src/ingest/ingest.js';
+import { nativeRecogniser } from '../../src/ingest/native.js';
 import { SOURCE_BUCKET } from '../../src/ledger/buckets.js';
 import { recogniseCanonicalLine } from '../../src/schema/canonical-match.js';
 import { exampleEvent, serializeEvent, validateEvent } from '../../src/schema/index.js';
 import { exportToLake } from '../../src/store/export.js';
-import { type IngestOptions, ingestFiles } from '../../src/store/ingest.js';
-import { nativeRecogniser } from '../../src/store/native.js';
 import { readEventsCanonical } from '../../src/store/read.js';
 import { count, newStore, tempDir, writeLines } from './helpers.js';
 

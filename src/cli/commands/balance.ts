@@ -5,7 +5,8 @@
  */
 import type { Command } from 'commander';
 import { out, outJson } from '../exit.js';
-import { DEFAULT_DB, parseDateOption, withStore } from './snapshots.js';
+import { parseDateOption } from '../options.js';
+import { DEFAULT_DB, withStore } from '../store.js';
 
 interface BalanceFlags {
   lake?: string;
@@ -33,8 +34,8 @@ export function register(program: Command): void {
     .option('--lake <dir>', 'read a Parquet lake (planledger export) instead of --db')
     .action(async (employee: string, flags: BalanceFlags) => {
       const asOf = parseDateOption(flags.asOf, '--as-of');
-      const { resolvePlan, resolveScenario } = await import('../../ledger/snapshot-resolve.js');
-      const { balanceFromEvents, balanceFromSnapshots } = await import('../../ledger/snapshots-query.js');
+      const { resolvePlan, resolveScenario } = await import('../../snapshots/resolve.js');
+      const { balanceFromEvents, balanceFromSnapshots } = await import('../../snapshots/query.js');
       await withStore(
         flags.db,
         true,

@@ -6,7 +6,8 @@
  */
 import type { Command } from 'commander';
 import { log, UsageError } from '../exit.js';
-import { DEFAULT_DB, parseDateOption, withStore } from './snapshots.js';
+import { parseDateOption } from '../options.js';
+import { DEFAULT_DB, withStore } from '../store.js';
 
 interface BalancesFlags {
   lake?: string;
@@ -41,8 +42,8 @@ export function register(program: Command): void {
               : null;
       if (format === null)
         throw new UsageError(`--out ${flags.out}: the file name must end in .csv or .parquet`);
-      const { resolveScenario } = await import('../../ledger/snapshot-resolve.js');
-      const { planWideQuery } = await import('../../ledger/snapshots-plan-wide.js');
+      const { resolveScenario } = await import('../../snapshots/resolve.js');
+      const { planWideQuery } = await import('../../snapshots/plan-wide.js');
       await withStore(
         flags.db,
         true,
@@ -68,7 +69,7 @@ export function register(program: Command): void {
             process.stdout.write(lines.join('\n') + '\n');
             count = table.length;
           } else {
-            const target = `'${flags.out!.replaceAll("'", "''")}'`;
+            const target = (await import('@duckdb/node-api')).quotedString(flags.out!);
             const r = await connection.run(
               `COPY (${q.sql}) TO ${target} (FORMAT ${format === 'csv' ? 'csv, HEADER true' : 'parquet'})`,
               q.params,

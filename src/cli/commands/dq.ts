@@ -4,7 +4,14 @@
  * DuckDB and the rules are imported inside the action, so that --help stays instant.
  */
 import type { Command } from 'commander';
-import { CheckFailed, out, outJson, UsageError } from '../exit.js';
+import type { DqReport } from '../../quality/run.js';
+import { CheckFailed, EXIT_CHECK_FAILED, EXIT_OK, out, outJson, UsageError } from '../exit.js';
+import { DEFAULT_DB } from '../store.js';
+
+/** The run's exit code: 1 when an error rule failed its threshold; warnings alone leave 0. */
+export function dqExitCode(report: DqReport): number {
+  return report.status === 'failed' ? EXIT_CHECK_FAILED : EXIT_OK;
+}
 
 interface DqFlags {
   db: string;
@@ -22,7 +29,7 @@ export function register(program: Command): void {
   program
     .command('dq')
     .description('run the data-quality rules; exit 1 when an error rule fails its threshold')
-    .option('--db <path>', 'the store (runs are recorded there)', './planledger.duckdb')
+    .option('--db <path>', 'the store (runs are recorded there)', DEFAULT_DB)
     .option('--lake <dir>', 'check a Parquet lake instead (runs are recorded in --db only when it is given)')
     .option('--rules <file>', 'rules file merged over the defaults by id (config/dq-rules.json)')
     .option('--scenario <id>', 'check one scenario (default: every scenario in the store)')
@@ -42,8 +49,8 @@ async function runDq(flags: DqFlags, cmd: Command): Promise<void> {
   const { existsSync } = await import('node:fs');
   const { runDataQuality, recordDqRun } = await import('../../quality/run.js');
   const { loadRules } = await import('../../quality/rules.js');
-  const { dqAlert, dqExitCode, formatDqReport } = await import('../../quality/report.js');
-  const { openStoreOrFail } = await import('../../quality/open.js');
+  const { dqAlert, formatDqReport } = await import('../../quality/report.js');
+  const { openStore } = await import('../../store/open.js');
   // Load the rules and the alert config before opening anything: a bad file is exit 2 at once.
   const rules = loadRules(flags.rules);
   let alertConfig: import('../../quality/alerts.js').AlertConfig | undefined;
@@ -68,7 +75,7 @@ async function runDq(flags: DqFlags, cmd: Command): Promise<void> {
     }
     report.rules_source = rules.source;
     if (dbGiven && flags.record) {
-      const store = await openStoreOrFail(flags.db, { create: true });
+      const store = await openStore({ path: flags.db });
       try {
         await recordDqRun(store.connection, report);
       } finally {
@@ -79,7 +86,7 @@ async function runDq(flags: DqFlags, cmd: Command): Promise<void> {
     if (!existsSync(flags.db))
       throw new UsageError(`no store at ${flags.db}: pass --db PATH (or --lake DIR)`);
     // Without recording, a read-only open lets the check run beside other readers.
-    const store = await openStoreOrFail(flags.db, { create: false, readOnly: !flags.record });
+    const store = await openStore({ path: flags.db, readOnly: !flags.record });
     try {
       report = await runDataQuality(store, {
         rules: rules.rules,

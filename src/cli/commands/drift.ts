@@ -5,6 +5,7 @@
  */
 import type { Command } from 'commander';
 import { CheckFailed, log, out, outJson, UsageError } from '../exit.js';
+import { DEFAULT_DB } from '../store.js';
 
 interface RecordFlags {
   db: string;
@@ -42,7 +43,7 @@ export function register(program: Command): void {
     .description(
       "record a scenario's profile (counts, sums, quantiles, rates, distribution samples) as a baseline",
     )
-    .option('--db <path>', 'the store', './planledger.duckdb')
+    .option('--db <path>', 'the store', DEFAULT_DB)
     .option('--scenario <id>', 'the scenario (required when the store holds several)')
     .requiredOption('--out <file>', 'the baseline file to write (JSON)')
     .option('--sample <n>', 'values kept per distribution', '5000')
@@ -55,11 +56,7 @@ export function register(program: Command): void {
       'compare the store with a baseline; exit 1 naming the metrics that drifted beyond the thresholds',
     )
     .requiredOption('--baseline <file>', 'a file written by `drift record`')
-    .option(
-      '--db <path>',
-      'the store (the check is recorded in drift_runs when it is writable)',
-      './planledger.duckdb',
-    )
+    .option('--db <path>', 'the store (the check is recorded in drift_runs when it is writable)', DEFAULT_DB)
     .option('--scenario <id>', 'the scenario (default: the only one in the store)')
     .option('--allow-incomplete', 'check a scenario that is not complete (an unfinished run)')
     .option('--json', 'print the comparison as JSON')
@@ -96,10 +93,10 @@ async function runRecord(flags: RecordFlags): Promise<void> {
   if (!Number.isInteger(sample) || sample < 1 || sample > 1_000_000) {
     throw new UsageError(`--sample: expected a whole number from 1 to 1000000, found ${flags.sample}`);
   }
-  const { recordProfile } = await import('../../quality/drift-profile.js');
+  const { recordProfile } = await import('../../quality/drift/profile.js');
   const { writeFile } = await import('node:fs/promises');
   const store = await openForQuery(flags.db);
-  let profile: import('../../quality/drift-profile.js').Profile;
+  let profile: import('../../quality/drift/profile.js').Profile;
   try {
     profile = await recordProfile(store, {
       scenario: flags.scenario,
@@ -119,10 +116,10 @@ async function runRecord(flags: RecordFlags): Promise<void> {
 
 async function runCheck(flags: CheckFlags): Promise<void> {
   const { readFile } = await import('node:fs/promises');
-  const { parseProfile, recordProfile } = await import('../../quality/drift-profile.js');
-  const { compareProfiles } = await import('../../quality/drift-compare.js');
-  const { loadThresholds } = await import('../../quality/drift-thresholds.js');
-  const { driftAlert, formatDriftReport, recordDriftRun } = await import('../../quality/drift-report.js');
+  const { parseProfile, recordProfile } = await import('../../quality/drift/profile.js');
+  const { compareProfiles } = await import('../../quality/drift/compare.js');
+  const { loadThresholds } = await import('../../quality/drift/thresholds.js');
+  const { driftAlert, formatDriftReport, recordDriftRun } = await import('../../quality/drift/report.js');
   const text = await readFile(flags.baseline, 'utf8').catch((err: Error) => {
     throw new UsageError(`${flags.baseline}: cannot read: ${err.message}`);
   });
@@ -144,7 +141,7 @@ async function runCheck(flags: CheckFlags): Promise<void> {
     });
   }
   const store = writable ?? (await openForQuery(flags.db));
-  let report: import('../../quality/drift-compare.js').DriftReport;
+  let report: import('../../quality/drift/compare.js').DriftReport;
   try {
     const current = await recordProfile(store, {
       scenario: flags.scenario,
@@ -168,8 +165,8 @@ async function runCheck(flags: CheckFlags): Promise<void> {
 
 async function runGoldenDrift(basePath: string, newPath: string, flags: GoldenFlags): Promise<void> {
   const { readFile } = await import('node:fs/promises');
-  const { compareGolden, parseGoldenResult } = await import('../../quality/drift-golden.js');
-  const { driftAlert, formatGoldenDrift, recordDriftRun } = await import('../../quality/drift-report.js');
+  const { compareGolden, parseGoldenResult } = await import('../../quality/drift/golden.js');
+  const { driftAlert, formatGoldenDrift, recordDriftRun } = await import('../../quality/drift/report.js');
   const { parseDecimal } = await import('../../schema/decimal.js');
   const tolerance = parseDecimal(flags.tolerance);
   if (tolerance === undefined || tolerance < 0n)
@@ -186,8 +183,8 @@ async function runGoldenDrift(basePath: string, newPath: string, flags: GoldenFl
   const report = compareGolden(base, cur, tolerance);
   const at = new Date().toISOString();
   if (flags.db !== undefined) {
-    const { openStoreOrFail } = await import('../../quality/open.js');
-    const store = await openStoreOrFail(flags.db, { create: true });
+    const { openStore } = await import('../../store/open.js');
+    const store = await openStore({ path: flags.db });
     try {
       await recordDriftRun(store.connection, report, { baseline: basePath, at, scenario: null });
     } finally {

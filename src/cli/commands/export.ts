@@ -4,6 +4,7 @@
  */
 import type { Command } from 'commander';
 import { log, out, outJson, UsageError } from '../exit.js';
+import { DEFAULT_DB } from '../store.js';
 
 interface ExportFlags {
   db: string;
@@ -17,7 +18,7 @@ export function register(program: Command): void {
   program
     .command('export')
     .description('write events, snapshots, scenarios and participants as Hive-partitioned Parquet (a lake)')
-    .option('--db <path>', 'DuckDB store to read', './planledger.duckdb')
+    .option('--db <path>', 'DuckDB store to read', DEFAULT_DB)
     .requiredOption('--to <dir>', 'lake directory (created if missing; several exports may share it)')
     .option('--scenario <id>', 'export this scenario only')
     .option('--allow-incomplete', 'export scenarios that are not complete (unfinished runs) too')

@@ -21,13 +21,13 @@ export function register(program: Command): void {
     .option('--db <path>', 'also record the results in the golden_runs table of this store')
     .action(async (dirs: string[], opts: Options) => {
       const cases = await caseFolders(dirs);
-      const { runGolden, formatGoldenReport } = await import('../../quality/golden.js');
+      const { runGolden, formatGoldenReport } = await import('../../quality/golden/run.js');
       const report = await runGolden(cases);
       if (opts.json) outJson(report);
       else out(formatGoldenReport(report));
       if (opts.db !== undefined) {
         const { openStore } = await import('../../store/open.js');
-        const { recordGoldenRun } = await import('../../quality/golden-record.js');
+        const { recordGoldenRun } = await import('../../quality/golden/record.js');
         const store = await openStore({ path: opts.db });
         try {
           const runId = await recordGoldenRun(store.connection, report);

@@ -5,7 +5,7 @@
  */
 import type { Command } from 'commander';
 import { CheckFailed, out, UsageError } from '../exit.js';
-import { DEFAULT_DB, openForCommand } from './ingest.js';
+import { DEFAULT_DB } from '../store.js';
 
 interface Flags {
   db: string;
@@ -53,7 +53,7 @@ export function register(program: Command): void {
       const store =
         flags.lake !== undefined
           ? await (await import('../../store/lake.js')).openQueryStore({ lake: flags.lake })
-          : await openForCommand(flags.db, true);
+          : await (await import('../../store/open.js')).openStore({ path: flags.db, readOnly: true });
       const { requireReadableScenario } = await import('../../store/scenarios.js');
       const readable = { allowIncomplete: flags.allowIncomplete };
       let r: Awaited<ReturnType<typeof history>>;

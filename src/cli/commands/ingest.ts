@@ -6,8 +6,9 @@
  */
 import type { Command } from 'commander';
 import { CheckFailed, log, out, outJson, UsageError } from '../exit.js';
-
-export const DEFAULT_DB = './planledger.duckdb';
+import { checkInputFiles, parseWait } from '../options.js';
+import { progressBar } from '../progress.js';
+import { DEFAULT_DB } from '../store.js';
 
 interface Flags {
   snapshots?: boolean;
@@ -19,25 +20,6 @@ interface Flags {
 }
 
 type Store = import('../../store/open.js').Store;
-
-/** Parse `--wait SECONDS`. */
-export function parseWait(text: string): number {
-  if (!/^[0-9]+(\.[0-9]+)?$/.test(text))
-    throw new UsageError(`--wait must be a number of seconds, got ${text}`);
-  return Number(text);
-}
-
-/** Open the store for a command; a locked or missing file is a usage error (exit 2). */
-export async function openForCommand(db: string, readOnly: boolean, waitSeconds?: number): Promise<Store> {
-  const { openStore, StoreLockedError, StoreMissingError } = await import('../../store/open.js');
-  try {
-    return await openStore({ path: db, readOnly, waitSeconds });
-  } catch (err) {
-    if (err instanceof StoreLockedError || err instanceof StoreMissingError)
-      throw new UsageError(err.message);
-    throw err;
-  }
-}
 
 export function register(program: Command): void {
   program
@@ -55,15 +37,27 @@ export function register(program: Command): void {
       const waitSeconds = parseWait(flags.wait);
       const workers = flags.workers === undefined ? undefined : parseCount(flags.workers);
       await checkInputFiles(files);
-      const store = await openForCommand(flags.db, false, waitSeconds);
-      let counts: import('../../store/ingest.js').IngestCounts | undefined;
+      const { openStore } = await import('../../store/open.js');
+      const store = await openStore({ path: flags.db, readOnly: false, waitSeconds });
+      let counts: import('../../ingest/ingest.js').IngestCounts | undefined;
       const stop = stopOnSignals(store);
-      const { ingestFiles, IngestInterrupted } = await import('../../store/ingest.js');
+      const { ingestFiles, IngestInterrupted } = await import('../../ingest/ingest.js');
+      const { refreshSnapshots } = await import('../../ingest/with-snapshots.js');
       const { resolve } = await import('node:path');
       const { rm } = await import('node:fs/promises');
       // Standard input is copied to a file beside the store first: every path reads a file.
       const spool = files.includes('-') ? `${flags.db}.stdin-${process.pid}.tmp` : undefined;
-      const bar = await progressBar();
+      const bar = await progressBar<{ read: number; rate: number }>(
+        'ingest [{bar}] {percentage}% | {read} events | {rate} events/s',
+      );
+      const t0 = performance.now();
+      const onProgress = (p: import('../../ingest/ingest.js').IngestProgress) => {
+        const s = (performance.now() - t0) / 1000;
+        bar?.update(p.bytesDone, Math.max(1, p.bytesTotal), {
+          read: p.read,
+          rate: s > 0 ? Math.round(p.read / s) : 0,
+        });
+      };
       let snapshots = 'current';
       try {
         if (spool !== undefined) await spoolStdin(spool, stop.signal);
@@ -72,14 +66,18 @@ export function register(program: Command): void {
           files.map((f) => (f === '-' ? (spool as string) : f)),
           {
             workers,
-            onProgress: bar?.update,
+            onProgress: bar && onProgress,
             signal: stop.signal,
             sources: files.map((f) => (f === '-' ? 'stdin' : resolve(f))),
           },
         );
         bar?.stop();
         snapshots = 'not current (run `planledger snapshots build`)';
-        if (flags.snapshots !== false && counts.accepted > 0) await refreshSnapshots(store);
+        if (flags.snapshots !== false && counts.accepted > 0)
+          await refreshSnapshots(store, (m) => {
+            bar?.stop();
+            log(m);
+          });
         snapshots = 'current';
         if (stop.signal.aborted) throw stop.signal.reason;
       } catch (err) {
@@ -125,24 +123,6 @@ export function register(program: Command): void {
     });
 }
 
-/**
- * The input files of `ingest` and `validate` exist and are files; `-` (standard input, at most
- * once) is not checked. A problem is named in plain words (exit 2).
- */
-export async function checkInputFiles(files: string[]): Promise<void> {
-  const { stat } = await import('node:fs/promises');
-  const { plainCause } = await import('../../errors/index.js');
-  if (files.filter((f) => f === '-').length > 1) throw new UsageError('- (standard input) may be given once');
-  for (const f of files) {
-    if (f === '-') continue;
-    const s = await stat(f).catch((e: NodeJS.ErrnoException) => {
-      throw new UsageError(`cannot read ${f}: ${plainCause(f, e.code ?? e.message)}`);
-    });
-    if (!s.isFile())
-      throw new UsageError(`cannot read ${f}: ${s.isDirectory() ? 'is a directory' : 'not a file'}`);
-  }
-}
-
 /** Copy standard input to `path` (stopped by `signal`). */
 async function spoolStdin(path: string, signal: AbortSignal): Promise<void> {
   const { createWriteStream } = await import('node:fs');
@@ -171,13 +151,13 @@ function stopOnSignals(store: Store): { signal: AbortSignal; done(): void } {
   return { signal: controller.signal, done };
 }
 
-const countsText = (c: import('../../store/ingest.js').IngestCounts): string =>
+const countsText = (c: import('../../ingest/ingest.js').IngestCounts): string =>
   `read ${c.read}: accepted ${c.accepted}, rejected ${c.rejected}, duplicates ${c.duplicates}`;
 
 /** One line: what an interrupted ingest committed and what it did not. */
 export function interruptedLine(
   signal: string,
-  e: import('../../store/ingest.js').IngestInterrupted,
+  e: import('../../ingest/ingest.js').IngestInterrupted,
 ): string {
   const c = e.counts;
   const committed: string[] = e.filesDone.map((f) => `${f} (whole)`);
@@ -206,45 +186,4 @@ function parseRate(text: string): number {
 function parseCount(text: string): number {
   if (!/^[0-9]+$/.test(text)) throw new UsageError(`--workers must be a whole number, got ${text}`);
   return Number(text);
-}
-
-/** A progress bar on stderr, only when stderr is a terminal. */
-async function progressBar(): Promise<
-  { update: (p: import('../../store/ingest.js').IngestProgress) => void; stop: () => void } | undefined
-> {
-  if (!process.stderr.isTTY) return undefined;
-  const { SingleBar, Presets } = await import('cli-progress');
-  const bar = new SingleBar(
-    { stream: process.stderr, format: 'ingest [{bar}] {percentage}% | {read} events | {rate} events/s' },
-    Presets.shades_classic,
-  );
-  const t0 = performance.now();
-  let started = false;
-  let stopped = false;
-  return {
-    update(p) {
-      if (!started) {
-        bar.start(Math.max(1, p.bytesTotal), 0, { read: 0, rate: 0 });
-        started = true;
-      }
-      const s = (performance.now() - t0) / 1000;
-      bar.update(p.bytesDone, { read: p.read, rate: s > 0 ? Math.round(p.read / s) : 0 });
-    },
-    stop() {
-      if (stopped) return;
-      stopped = true;
-      if (started) bar.stop();
-      else log('');
-    },
-  };
-}
-
-/** Leave the weekly snapshots current after an ingest (docs/snapshots.md); stale ones are only reported. */
-async function refreshSnapshots(store: Store): Promise<void> {
-  const { buildSnapshots } = await import('../../ledger/snapshots-build.js');
-  const { SnapshotsStale } = await import('../../ledger/snapshots-state.js');
-  const r = await buildSnapshots(store.connection, { log });
-  for (const s of r.scenarios) {
-    if (s.status === 'stale') log(new SnapshotsStale(s.scenario_id, s.stored_version ?? '?').message);
-  }
 }

@@ -7,13 +7,8 @@
  */
 import type { Command } from 'commander';
 import { CheckFailed, log, out, outJson } from '../exit.js';
-import {
-  addSimulationFlags,
-  DEFAULT_DB,
-  optionsFromFlags,
-  runSimulation,
-  type SimulateFlags,
-} from './simulate.js';
+import { addSimulationFlags, optionsFromFlags, runSimulation, type SimulateFlags } from '../simulation.js';
+import { DEFAULT_DB } from '../store.js';
 
 type Store = import('../../store/open.js').Store;
 

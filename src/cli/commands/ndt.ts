@@ -6,22 +6,25 @@
  */
 import type { Command } from 'commander';
 import { CheckFailed, out, outJson, UsageError } from '../exit.js';
+import { DEFAULT_DB } from '../store.js';
 
 interface NdtFlags {
   db: string;
   scenario?: string;
   year?: string;
   json?: boolean;
+  allowIncomplete?: boolean;
 }
 
 export function register(program: Command): void {
   program
     .command('ndt')
     .description('run the ADP and ACP nondiscrimination tests of a scenario; exit 1 when one fails')
-    .option('--db <path>', 'the store (results are stored there)', './planledger.duckdb')
+    .option('--db <path>', 'the store (results are stored there)', DEFAULT_DB)
     .option('--scenario <id>', 'the scenario (default: the store’s only scenario)')
     .option('--year <year>', 'print only this plan year (every year is computed and stored)')
     .option('--json', 'print the results as JSON')
+    .option('--allow-incomplete', 'test a scenario that is not complete (an unfinished run)')
     .action(async (flags: NdtFlags) => runNdtCommand(flags));
 }
 
@@ -29,16 +32,26 @@ async function runNdtCommand(flags: NdtFlags): Promise<void> {
   const year = flags.year === undefined ? undefined : Number(flags.year);
   if (year !== undefined && !(Number.isInteger(year) && /^[0-9]{4}$/.test(flags.year ?? '')))
     throw new UsageError(`--year: expected a four-digit plan year, found ${flags.year}`);
-  const { openStoreOrFail } = await import('../../quality/open.js');
+  const { existsSync } = await import('node:fs');
+  const { openStore } = await import('../../store/open.js');
+  const { requireReadableScenario } = await import('../../store/scenarios.js');
   const { loadNdtScenario, runNdt, storeNdt, testJson, formatNdt, NdtInputError } = await import(
     '../../ndt/run.js'
   );
-  const store = await openStoreOrFail(flags.db, { create: false });
+  if (!existsSync(flags.db)) throw new UsageError(`no store at ${flags.db}: pass --db PATH`);
+  const store = await openStore({ path: flags.db, readOnly: false });
   let report: import('../../ndt/run.js').NdtReport;
   try {
     let s: import('../../ndt/run.js').NdtScenario;
     try {
+      if (flags.scenario !== undefined)
+        await requireReadableScenario(store.connection, flags.scenario, {
+          allowIncomplete: flags.allowIncomplete,
+        });
       s = await loadNdtScenario(store.connection, flags.scenario);
+      await requireReadableScenario(store.connection, s.scenarioId, {
+        allowIncomplete: flags.allowIncomplete,
+      });
     } catch (err) {
       if (err instanceof NdtInputError) throw new UsageError(err.message);
       throw err;

@@ -4,6 +4,7 @@
  */
 import type { Command } from 'commander';
 import { out, outJson } from '../exit.js';
+import { DEFAULT_DB } from '../store.js';
 
 interface ReportFlags {
   db: string;
@@ -19,7 +20,7 @@ export function register(program: Command): void {
   program
     .command('report')
     .description('write the HTML report of a scenario: one self-contained file')
-    .option('--db <path>', 'DuckDB store to read', './planledger.duckdb')
+    .option('--db <path>', 'DuckDB store to read', DEFAULT_DB)
     .option('--lake <dir>', 'read a Parquet lake (from `planledger export`) instead of --db')
     .option('--scenario <id>', 'scenario to show (default: the most recently created)')
     .option('--out <file>', 'output file (default: planledger-report.html beside the database)')

@@ -5,7 +5,8 @@
  */
 import type { Command } from 'commander';
 import { out, outJson, UsageError } from '../exit.js';
-import { DEFAULT_DB, openForCommand, parseWait } from './ingest.js';
+import { parseWait } from '../options.js';
+import { DEFAULT_DB } from '../store.js';
 
 export function register(program: Command): void {
   const scenario = program.command('scenario').description('list or delete the scenarios in a store');
@@ -16,7 +17,8 @@ export function register(program: Command): void {
     .option('--db <path>', 'DuckDB store', DEFAULT_DB)
     .action(async (flags: { db: string; json?: boolean }) => {
       const { listScenarios } = await import('../../store/scenarios.js');
-      const store = await openForCommand(flags.db, true);
+      const { openStore } = await import('../../store/open.js');
+      const store = await openStore({ path: flags.db, readOnly: true });
       try {
         const rows = await listScenarios(store.connection);
         if (flags.json) {
@@ -49,7 +51,8 @@ export function register(program: Command): void {
     .option('--wait <seconds>', 'wait up to this long for another process to release the store', '0')
     .action(async (id: string, flags: { db: string; json?: boolean; wait: string }) => {
       const { deleteScenario } = await import('../../store/scenarios.js');
-      const store = await openForCommand(flags.db, false, parseWait(flags.wait));
+      const { openStore } = await import('../../store/open.js');
+      const store = await openStore({ path: flags.db, waitSeconds: parseWait(flags.wait) });
       let r: Awaited<ReturnType<typeof deleteScenario>>;
       try {
         r = await deleteScenario(store, id);

@@ -1,70 +1,11 @@
 /**
  * `planledger snapshots build [--db] [--scenario S] [--rebuild] [--json]` and
  * `planledger snapshots verify [--db] [--scenario S] [--sample N | --all] [--seed N] [--json]`
- * (docs/snapshots.md). Also the store handling shared by `balance` and `balances`.
+ * (docs/snapshots.md).
  */
 import type { Command } from 'commander';
 import { CheckFailed, log, out, outJson, UsageError } from '../exit.js';
-
-export const DEFAULT_DB = './planledger.duckdb';
-
-interface StoreHandle {
-  connection: import('@duckdb/node-api').DuckDBConnection;
-}
-
-/**
- * Open the store, run `fn`, close. Store and snapshot errors become the CLI's exit codes: a
- * locked or missing file and an ambiguous question are usage errors (2); stale snapshots and
- * an unknown participant are failed checks (1), with the message saying what to do.
- */
-export async function withStore<T>(
-  db: string,
-  readOnly: boolean,
-  fn: (s: StoreHandle) => Promise<T>,
-  lake?: string,
-  /** DuckDB threads (default: the store's setting). */
-  threads?: number,
-): Promise<T> {
-  const { openStore, StoreLockedError, StoreMissingError } = await import('../../store/open.js');
-  const { SnapshotsStale } = await import('../../ledger/snapshots-state.js');
-  const { AmbiguousQuery, UnknownParticipant } = await import('../../ledger/snapshot-resolve.js');
-  const { VerifyUnavailable } = await import('../../ledger/snapshots-verify.js');
-  let store: Awaited<ReturnType<typeof openStore>>;
-  try {
-    store =
-      lake !== undefined
-        ? await (await import('../../store/lake.js')).openQueryStore({ lake })
-        : await openStore({ path: db, readOnly, threads });
-  } catch (err) {
-    if (err instanceof StoreLockedError || err instanceof StoreMissingError)
-      throw new UsageError(err.message);
-    throw err;
-  }
-  try {
-    return await fn(store);
-  } catch (err) {
-    if (err instanceof AmbiguousQuery) throw new UsageError(err.message);
-    if (
-      err instanceof SnapshotsStale ||
-      err instanceof UnknownParticipant ||
-      err instanceof VerifyUnavailable
-    ) {
-      throw new CheckFailed(err.message);
-    }
-    throw err;
-  } finally {
-    store.close();
-  }
-}
-
-export function parseDateOption(text: string, flag: string): string {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(text) || Number.isNaN(Date.parse(`${text}T00:00:00Z`))) {
-    throw new UsageError(`${flag} ${JSON.stringify(text)}: expected a calendar date YYYY-MM-DD`);
-  }
-  const d = new Date(`${text}T00:00:00Z`);
-  if (d.toISOString().slice(0, 10) !== text) throw new UsageError(`${flag} ${text}: not a calendar date`);
-  return text;
-}
+import { DEFAULT_DB, withStore } from '../store.js';
 
 interface BuildFlags {
   db: string;
@@ -100,8 +41,8 @@ export function register(program: Command): void {
     .option('--rebuild', 'delete and rebuild every snapshot (required after a ledger version change)')
     .option('--json', 'print the result as JSON')
     .action(async (flags: BuildFlags) => {
-      const { buildSnapshots } = await import('../../ledger/snapshots-build.js');
-      const { SnapshotsStale } = await import('../../ledger/snapshots-state.js');
+      const { buildSnapshots } = await import('../../snapshots/build.js');
+      const { SnapshotsStale } = await import('../../snapshots/state.js');
       const { requireReadableScenario } = await import('../../store/scenarios.js');
       await withStore(flags.db, false, async (store) => {
         // An unknown scenario is exit 2 (not an empty build); building an unfinished one is allowed.
@@ -141,7 +82,7 @@ export function register(program: Command): void {
     .action(async (flags: VerifyFlags) => {
       const sample = positiveInt(flags.sample, '--sample');
       const seed = positiveInt(flags.seed, '--seed');
-      const { verifySnapshots } = await import('../../ledger/snapshots-verify.js');
+      const { verifySnapshots } = await import('../../snapshots/verify.js');
       const { requireReadableScenario } = await import('../../store/scenarios.js');
       await withStore(flags.db, true, async (store) => {
         if (flags.scenario !== undefined)

@@ -1,5 +1,7 @@
 import type { Command } from 'commander';
 import { CheckFailed, outJson, UsageError } from '../exit.js';
+import { checkInputFiles } from '../options.js';
+import { progressBar } from '../progress.js';
 
 interface Options {
   json?: boolean;
@@ -31,14 +33,13 @@ export function register(program: Command): void {
         throw new UsageError(`--max-errors must be a whole number, got ${opts.maxErrors}`);
       }
       const { stat } = await import('node:fs/promises');
-      const { checkInputFiles } = await import('./ingest.js');
       await checkInputFiles(files);
       let totalBytes = 0;
       for (const f of files) if (f !== '-') totalBytes += (await stat(f)).size;
-      const bar = await progressBar(totalBytes);
+      const bar = totalBytes > 0 ? await progressBar('validate [{bar}] {percentage}%') : undefined;
       const report = await validateFiles(files, {
         maxErrors: Number(opts.maxErrors),
-        onProgress: bar?.update,
+        onProgress: bar && ((n: number) => bar.update(Math.min(n, totalBytes), totalBytes)),
       });
       bar?.stop();
       if (opts.json) outJson(report);
@@ -70,18 +71,4 @@ function printHuman(
       lines.push(`  ${e.file}:${e.line} ${e.path || '(event)'}: expected ${e.expected}, found ${e.found}`);
   }
   process.stdout.write(lines.join('\n') + '\n');
-}
-
-/** A progress bar on stderr, only when stderr is a terminal. */
-async function progressBar(
-  total: number,
-): Promise<{ update: (n: number) => void; stop: () => void } | undefined> {
-  if (!process.stderr.isTTY || total === 0) return undefined;
-  const { SingleBar, Presets } = await import('cli-progress');
-  const bar = new SingleBar(
-    { stream: process.stderr, format: 'validate [{bar}] {percentage}%' },
-    Presets.shades_classic,
-  );
-  bar.start(total, 0);
-  return { update: (n) => bar.update(Math.min(n, total)), stop: () => bar.stop() };
 }

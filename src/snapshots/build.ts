@@ -1,0 +1,349 @@
+/**
+ * Building the weekly balance snapshots, set-wise in DuckDB SQL, incrementally.
+ *
+ * A scenario's build state (`snapshot_builds`) records the highest event `seq` the snapshots
+ * cover, the last Friday built and the ledger version. A build then recomputes only:
+ *  - for a participant with events newer than that `seq`: every Friday from the one on or after
+ *    the earliest effective date among those events (a back-dated event changes every later week);
+ *  - for everyone else: the Fridays after the last one built, when the data now reaches further
+ *    (starting at the first Friday of a participant whose events all lie after it).
+ * Each recomputed run of Fridays starts from the stored row of the Friday before it (or zero), so
+ * an incremental build gives the same rows as a full rebuild (tested). A build with nothing new
+ * changes nothing (idempotent). Each scenario is built in one transaction.
+ *
+ * Versioned: rows carry the ledger version. When the stored version differs from this build's, an
+ * incremental build refuses (status `stale`) and `--rebuild` (option `rebuild`) is required; the
+ * queries refuse stale rows too (state.ts). Versions are never mixed.
+ */
+import { type DuckDBConnection, quotedString } from '@duckdb/node-api';
+import { faultPoint } from '../store/fault.js';
+import { isPendingScenarioId } from '../store/scenario-runs.js';
+import { BUCKETS, EMPLOYER_BUCKETS, LEDGER_VERSION } from './ledger.js';
+import {
+  aggregateNames,
+  BUILD_STATE_TABLE,
+  balanceExpressions,
+  fridayOnOrAfter,
+  fridayOnOrBefore,
+  grossColumn,
+  historyOrderExpression,
+  ledgerAggregates,
+  ledgerCodeExpression,
+  PLAN_EVENT_FILTER,
+  SNAPSHOT_TABLE,
+  vestedBalanceExpression,
+} from './sql.js';
+import { ensureSnapshotTables, readBuildState } from './state.js';
+import { isoDate, rows, toBigInt } from './values.js';
+
+export interface BuildOptions {
+  /** Build this scenario only (default: every scenario with events). */
+  scenario?: string;
+  /** Delete the scenario's snapshots and build them again (required after a ledger version change). */
+  rebuild?: boolean;
+  /** Timestamp written to `created_at` (default: now). */
+  now?: Date;
+  log?: (message: string) => void;
+  /**
+   * DuckDB `memory_limit` while building (default `PLANLEDGER_BUILD_MEMORY_LIMIT` or
+   * BUILD_MEMORY_LIMIT); the connection's own limit is restored afterwards.
+   */
+  memoryLimit?: string;
+}
+
+/**
+ * DuckDB's memory during a build. The simulation's bound is 1 GB of RSS for the whole process;
+ * Node and DuckDB's untracked allocations take part of it, so the build's sorts, windows and
+ * groupings spill to the store's temporary directory (`<store>.tmp`, DuckDB's default) beyond
+ * this (docs/snapshots.md, "Memory").
+ */
+export const BUILD_MEMORY_LIMIT = '512MB';
+
+export type ScenarioBuildStatus = 'built' | 'current' | 'stale' | 'empty';
+
+export interface ScenarioBuild {
+  scenario_id: string;
+  status: ScenarioBuildStatus;
+  /** Full rebuild or incremental. */
+  mode: 'full' | 'incremental' | 'none';
+  participants_rebuilt: number;
+  rows_written: number;
+  rows_deleted: number;
+  row_count: number;
+  end_date: string | null;
+  max_seq: string | null;
+  ledger_version: string;
+  /** The version found in the store when `status` is `stale`. */
+  stored_version?: string;
+  seconds: number;
+}
+
+export interface BuildResult {
+  scenarios: ScenarioBuild[];
+  seconds: number;
+}
+
+/**
+ * Build (or bring up to date) the snapshots of one or every scenario. Library entry point for
+ * `planledger snapshots build`, and for `simulate` and `ingest` at the end of their runs.
+ */
+export async function buildSnapshots(conn: DuckDBConnection, opts: BuildOptions = {}): Promise<BuildResult> {
+  const t0 = performance.now();
+  await ensureSnapshotTables(conn);
+  const [{ limit: before }] = await rows(conn, "SELECT current_setting('memory_limit') AS limit");
+  const limit = opts.memoryLimit ?? process.env.PLANLEDGER_BUILD_MEMORY_LIMIT ?? BUILD_MEMORY_LIMIT;
+  await conn.run(`SET memory_limit = ${quotedString(limit)}`);
+  try {
+    return await buildEveryScenario(conn, opts, t0);
+  } finally {
+    await conn.run(`SET memory_limit = ${quotedString(String(before))}`);
+  }
+}
+
+async function buildEveryScenario(
+  conn: DuckDBConnection,
+  opts: BuildOptions,
+  t0: number,
+): Promise<BuildResult> {
+  const scenarios =
+    opts.scenario !== undefined
+      ? [opts.scenario]
+      : (
+          await rows(
+            conn,
+            `SELECT DISTINCT scenario_id FROM fct_yearly_events UNION SELECT scenario_id FROM ${BUILD_STATE_TABLE} ORDER BY 1`,
+          )
+        )
+          .map((r) => String(r.scenario_id))
+          .filter((id) => !isPendingScenarioId(id)); // unfinished runs: not scenarios
+  const out: ScenarioBuild[] = [];
+  for (const s of scenarios) out.push(await buildScenario(conn, s, opts));
+  return { scenarios: out, seconds: (performance.now() - t0) / 1000 };
+}
+
+async function buildScenario(
+  conn: DuckDBConnection,
+  scenario: string,
+  opts: BuildOptions,
+): Promise<ScenarioBuild> {
+  const t0 = performance.now();
+  const state = await readBuildState(conn, scenario);
+  const result: ScenarioBuild = {
+    scenario_id: scenario,
+    status: 'current',
+    mode: 'none',
+    participants_rebuilt: 0,
+    rows_written: 0,
+    rows_deleted: 0,
+    row_count: state ? Number(state.row_count) : 0,
+    end_date: state?.end_date ?? null,
+    max_seq: state ? String(state.max_seq) : null,
+    ledger_version: LEDGER_VERSION,
+    seconds: 0,
+  };
+  const stored = state?.ledger_version ?? (await otherVersion(conn, scenario));
+  if (stored !== undefined && stored !== LEDGER_VERSION && !opts.rebuild) {
+    result.status = 'stale';
+    result.stored_version = stored;
+    result.ledger_version = stored;
+    result.seconds = (performance.now() - t0) / 1000;
+    return result;
+  }
+  const [stats] = await rows(
+    conn,
+    `SELECT max(seq) AS max_seq, max(effective_date) AS max_date,
+            ${fridayOnOrBefore('max(effective_date)')} AS end_friday
+       FROM fct_yearly_events WHERE scenario_id = $s AND ${PLAN_EVENT_FILTER}`,
+    { s: scenario },
+  );
+  const full = state === undefined || opts.rebuild === true;
+  const now = (opts.now ?? new Date()).toISOString();
+  await conn.run('BEGIN TRANSACTION');
+  try {
+    if (stats.max_seq === null) {
+      result.rows_deleted = await deleteCount(conn, `scenario_id = $s`, { s: scenario });
+      await conn.run(`DELETE FROM ${BUILD_STATE_TABLE} WHERE scenario_id = $s`, { s: scenario });
+      await conn.run('COMMIT');
+      result.status = 'empty';
+      result.mode = full ? 'full' : 'incremental';
+      result.row_count = 0;
+      result.end_date = null;
+      result.max_seq = null;
+      result.seconds = (performance.now() - t0) / 1000;
+      return result;
+    }
+    const endFriday = isoDate(stats.end_friday);
+    const maxSeq = toBigInt(stats.max_seq);
+    if (!full && state.max_seq === maxSeq && state.end_date === endFriday) {
+      await conn.run('ROLLBACK');
+      result.seconds = (performance.now() - t0) / 1000;
+      return result;
+    }
+    await conn.run('DROP TABLE IF EXISTS temp.snap_work');
+    const p = { s: scenario, e1: endFriday };
+    if (full) {
+      result.rows_deleted = await deleteCount(conn, `scenario_id = $s`, { s: scenario });
+      await conn.run(
+        `CREATE TEMP TABLE snap_work AS
+           SELECT employee_id, plan_id, ${fridayOnOrAfter('min(effective_date)')} AS from_friday
+             FROM fct_yearly_events WHERE scenario_id = $s AND ${PLAN_EVENT_FILTER}
+            GROUP BY employee_id, plan_id`,
+        { s: scenario },
+      );
+    } else {
+      const e0 = state.end_date ?? '0001-01-01';
+      await conn.run(
+        `CREATE TEMP TABLE snap_work AS
+           SELECT employee_id, plan_id, min(f) AS from_friday FROM (
+             SELECT employee_id, plan_id, CAST($e0 AS DATE) + 7 AS f
+               FROM ${SNAPSHOT_TABLE}
+              WHERE scenario_id = $s AND snapshot_date = CAST($e0 AS DATE) AND CAST($e1 AS DATE) > CAST($e0 AS DATE)
+             UNION ALL
+             SELECT employee_id, plan_id, ${fridayOnOrAfter('min(effective_date)')}
+               FROM fct_yearly_events
+              WHERE scenario_id = $s AND ${PLAN_EVENT_FILTER} AND (seq > $s0 OR effective_date > CAST($e0 AS DATE))
+              GROUP BY employee_id, plan_id)
+           GROUP BY employee_id, plan_id`,
+        { ...p, e0, s0: state.max_seq },
+      );
+      result.rows_deleted = await deleteCount(
+        conn,
+        `scenario_id = $s AND snapshot_date > CAST($e1 AS DATE)`,
+        p,
+      );
+      const replaced = await conn.run(
+        `DELETE FROM ${SNAPSHOT_TABLE} x USING snap_work w
+          WHERE x.scenario_id = $s AND x.employee_id = w.employee_id AND x.plan_id = w.plan_id
+            AND x.snapshot_date >= w.from_friday`,
+        { s: scenario },
+      );
+      result.rows_deleted += Number(replaced.rowsChanged);
+    }
+    await conn.run(`DELETE FROM snap_work WHERE from_friday > CAST($e1 AS DATE)`, { e1: endFriday });
+    const [{ n: participants }] = await rows(conn, 'SELECT count(*) AS n FROM snap_work');
+    result.participants_rebuilt = Number(participants);
+    const inserted = await conn.run(insertSql(!full), { ...p, now, v: LEDGER_VERSION });
+    result.rows_written = Number(inserted.rowsChanged);
+    faultPoint('snapshots-build');
+    await conn.run('DROP TABLE temp.snap_work');
+    const [{ n }] = await rows(conn, `SELECT count(*) AS n FROM ${SNAPSHOT_TABLE} WHERE scenario_id = $s`, {
+      s: scenario,
+    });
+    await conn.run(
+      `INSERT OR REPLACE INTO ${BUILD_STATE_TABLE} VALUES ($s, $v, $seq, CAST($e1 AS DATE), $n, CAST($now AS TIMESTAMP))`,
+      { ...p, v: LEDGER_VERSION, seq: maxSeq, n: toBigInt(n), now },
+    );
+    await conn.run('COMMIT');
+    result.status = 'built';
+    result.mode = full ? 'full' : 'incremental';
+    result.row_count = Number(n);
+    result.end_date = endFriday;
+    result.max_seq = String(maxSeq);
+  } catch (err) {
+    await conn.run('ROLLBACK');
+    throw err;
+  }
+  result.seconds = (performance.now() - t0) / 1000;
+  opts.log?.(
+    `snapshots ${scenario}: ${result.mode} build, ${result.participants_rebuilt} participants, ` +
+      `${result.rows_written} rows written, ${result.rows_deleted} replaced, ${result.seconds.toFixed(2)} s`,
+  );
+  return result;
+}
+
+/** A ledger version other than the current one among the scenario's stored rows, if any. */
+async function otherVersion(conn: DuckDBConnection, scenario: string): Promise<string | undefined> {
+  const r = await rows(
+    conn,
+    `SELECT ledger_version FROM ${SNAPSHOT_TABLE} WHERE scenario_id = $s AND ledger_version <> $v LIMIT 1`,
+    { s: scenario, v: LEDGER_VERSION },
+  );
+  return r.length === 0 ? undefined : String(r[0].ledger_version);
+}
+
+async function deleteCount(
+  conn: DuckDBConnection,
+  where: string,
+  params: Record<string, string | bigint>,
+): Promise<number> {
+  const r = await conn.run(`DELETE FROM ${SNAPSHOT_TABLE} WHERE ${where}`, params);
+  return Number(r.rowsChanged);
+}
+
+/**
+ * The set-wise build of every Friday of every participant in `snap_work`, from their
+ * `from_friday` to the scenario's last Friday (calculations.md, The ledger):
+ *  1. the ledger events of each participant and week (Friday on or after the event), summed per
+ *     bucket, with the vested fraction of the week's last vesting event; plus an empty week at
+ *     `from_friday` so that every participant starts there;
+ *  2. running totals over those weeks (window functions), added to the stored row of the Friday
+ *     before `from_friday` (the base) in an incremental build;
+ *  3. each week's totals repeated on the Fridays up to the next week with events (unnest).
+ * Windows run over the weeks with events only, not over every Friday: that halves their input.
+ * Rows are written in date then participant order: the plan-wide question reads one Friday's rows
+ * (a row group or two), and a participant's lookup (one Friday, one participant) too.
+ * Participants are numbered first (`pid`, in employee and plan order), so that the grouping, the
+ * windows and the final sort compare integers, not strings; the order written is the same.
+ */
+function insertSql(withBase: boolean): string {
+  const win = 'OVER (PARTITION BY pid ORDER BY wk ROWS UNBOUNDED PRECEDING)';
+  const running = aggregateNames().map((c) => `sum(${c}) ${win} AS ${c}`);
+  const balances = balanceExpressions(withBase ? 'b' : null, 'c');
+  return `INSERT INTO ${SNAPSHOT_TABLE}
+WITH w AS (
+  SELECT row_number() OVER (ORDER BY employee_id, plan_id) AS pid, employee_id, plan_id, from_friday FROM snap_work
+),
+ev AS (
+  SELECT w.pid, e.event_type, e.amount, e.vested_percentage,
+         ${ledgerCodeExpression('e.')} AS code, ${historyOrderExpression('e.')} AS ord,
+         ${fridayOnOrAfter('e.effective_date')} AS wk
+    FROM fct_yearly_events e
+    JOIN w ON e.employee_id = w.employee_id AND e.plan_id = w.plan_id
+   WHERE e.scenario_id = $s AND e.effective_date > w.from_friday - 7 AND e.effective_date <= CAST($e1 AS DATE)
+  UNION ALL
+  SELECT pid, NULL, NULL, NULL, NULL, NULL, from_friday FROM w
+),
+weekly AS (
+  SELECT pid, wk, ${ledgerAggregates().join(',\n         ')}, count(event_type) AS n
+    FROM ev GROUP BY pid, wk
+),
+c AS (
+  SELECT pid, wk, n, ${running.join(',\n         ')},
+         arg_max(vp, wk) ${win} AS vp,
+         lead(wk) OVER (PARTITION BY pid ORDER BY wk) AS next_wk
+    FROM weekly
+),
+r AS (
+  SELECT c.pid, c.wk, c.next_wk, c.n,
+         ${balances.map((x) => `${x.expr} AS ${x.name}`).join(',\n         ')},
+         CAST(coalesce(c.vp, ${withBase ? 'b.vested_percentage, ' : ''}0) AS DECIMAL(5,4)) AS vested_percentage
+    FROM c
+    ${
+      withBase
+        ? `LEFT JOIN w ON w.pid = c.pid
+    LEFT JOIN ${SNAPSHOT_TABLE} b
+      ON b.scenario_id = $s AND b.employee_id = w.employee_id AND b.plan_id = w.plan_id
+     AND b.snapshot_date = w.from_friday - 7`
+        : ''
+    }
+),
+v AS (
+  SELECT r.*, ${vestedBalanceExpression('r')} AS vested_balance FROM r
+),
+x AS (
+  SELECT v.*,
+         CAST(unnest(generate_series(v.wk, coalesce(v.next_wk - 7, CAST($e1 AS DATE)), INTERVAL 7 DAY)) AS DATE)
+           AS snapshot_date
+    FROM v
+)
+SELECT gen_random_uuid(),
+       k.employee_id, k.plan_id, $s, x.snapshot_date,
+       ${BUCKETS.map((b) => `x.${b}`).join(', ')},
+       x.vested_percentage, x.vested_balance, CAST(0 AS DECIMAL(18,6)),
+       CAST(CASE WHEN x.snapshot_date = x.wk THEN x.n ELSE 0 END AS INTEGER),
+       CAST($now AS TIMESTAMP),
+       ${EMPLOYER_BUCKETS.map((b) => `x.${grossColumn(b)}`).join(', ')},
+       $v
+  FROM x JOIN w k ON k.pid = x.pid
+ ORDER BY x.snapshot_date, x.pid`;
+}

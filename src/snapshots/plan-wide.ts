@@ -1,0 +1,113 @@
+/**
+ * The plan-wide question: every participant's balances and vested balance as of date D, set-wise.
+ *  - `snapshot`: each participant's snapshot of the Friday on or before D (or the last Friday
+ *    built, if D is later), plus the ledger events of the days after it up to D;
+ *  - `events`: the same aggregates over every event up to D (replay).
+ * Both are generated from the same bucket mapping and vested balance formula (sql.ts).
+ * When events were stored after the last build, the snapshot path would miss them: it is not
+ * used then, and the answer comes from the replay (the caller is told which path answered).
+ */
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { BUCKETS, EMPLOYER_BUCKETS } from './ledger.js';
+import {
+  balanceExpressions,
+  fridayOnOrBefore,
+  grossColumn,
+  historyOrderExpression,
+  ledgerAggregates,
+  ledgerCodeExpression,
+  PLAN_EVENT_FILTER,
+  SNAPSHOT_TABLE,
+  vestedBalanceExpression,
+} from './sql.js';
+import { usableState } from './state.js';
+import { isoDate, rows, toBigInt } from './values.js';
+
+export interface PlanWideQuery {
+  /** The SELECT (no trailing semicolon) and its parameters. */
+  sql: string;
+  params: Record<string, string>;
+  path: 'snapshot' | 'events';
+  snapshot_date: string | null;
+}
+
+/** The output columns, in order. */
+export const PLAN_WIDE_COLUMNS = [
+  'scenario_id',
+  'employee_id',
+  'plan_id',
+  'as_of',
+  ...BUCKETS,
+  'vested_percentage',
+  'vested_balance',
+] as const;
+
+function planWideSql(withSnapshot: boolean): string {
+  const base = withSnapshot
+    ? `base AS (
+  SELECT employee_id, plan_id, ${[...BUCKETS, ...EMPLOYER_BUCKETS.map(grossColumn)].join(', ')}, vested_percentage
+    FROM ${SNAPSHOT_TABLE} WHERE scenario_id = $s AND snapshot_date = CAST($f AS DATE)
+),`
+    : '';
+  const lower = withSnapshot ? 'AND effective_date > CAST($f AS DATE)' : '';
+  const key = (c: string) => (withSnapshot ? `coalesce(base.${c}, d.${c})` : `d.${c}`);
+  const from = withSnapshot
+    ? 'base FULL OUTER JOIN d ON base.employee_id = d.employee_id AND base.plan_id = d.plan_id'
+    : 'd';
+  const vp = withSnapshot ? 'coalesce(d.vp, base.vested_percentage, 0)' : 'coalesce(d.vp, 0)';
+  return `WITH ${base}
+d AS (
+  SELECT employee_id, plan_id, ${ledgerAggregates().join(',\n         ')}
+    FROM (SELECT employee_id, plan_id, amount, vested_percentage,
+                 ${ledgerCodeExpression()} AS code, ${historyOrderExpression()} AS ord
+            FROM fct_yearly_events
+           WHERE scenario_id = $s AND ${PLAN_EVENT_FILTER} ${lower} AND effective_date <= CAST($d AS DATE))
+   GROUP BY employee_id, plan_id
+),
+r AS (
+  SELECT ${key('employee_id')} AS employee_id, ${key('plan_id')} AS plan_id,
+         ${balanceExpressions(withSnapshot ? 'base' : null, 'd')
+           .map((x) => `${x.expr} AS ${x.name}`)
+           .join(',\n         ')},
+         CAST(${vp} AS DECIMAL(5,4)) AS vested_percentage
+    FROM ${from}
+)
+SELECT $s AS scenario_id, r.employee_id, r.plan_id, CAST($d AS DATE) AS as_of,
+       ${BUCKETS.map((b) => `r.${b}`).join(', ')}, r.vested_percentage, ${vestedBalanceExpression('r')} AS vested_balance
+  FROM r ORDER BY r.employee_id, r.plan_id`;
+}
+
+/**
+ * The query answering the plan-wide question for one scenario as of `asOf`, by the snapshot path
+ * when it is usable (or by replay when `fromEvents`).
+ */
+export async function planWideQuery(
+  conn: DuckDBConnection,
+  scenario: string,
+  asOf: string,
+  fromEvents = false,
+): Promise<PlanWideQuery> {
+  const replay: PlanWideQuery = {
+    sql: planWideSql(false),
+    params: { s: scenario, d: asOf },
+    path: 'events',
+    snapshot_date: null,
+  };
+  if (fromEvents) return replay;
+  const state = await usableState(conn, scenario);
+  if (state === undefined || state.end_date === null) return replay;
+  // The snapshots answer only if the scenario's last plan event is still the one the build
+  // covered: the largest seq from the build's on equals it exactly when it exists and nothing
+  // newer does. Read from that seq on (a constant, so that zonemaps skip every older row group):
+  // the whole table's max(seq) was a third of this path's time.
+  const [x] = await rows(
+    conn,
+    `SELECT (SELECT max(seq) FROM fct_yearly_events
+              WHERE seq >= ${state.max_seq} AND scenario_id = $s AND ${PLAN_EVENT_FILTER}) AS max_seq,
+            least(${fridayOnOrBefore('CAST($d AS DATE)')}, CAST($e AS DATE)) AS f`,
+    { s: scenario, d: asOf, e: state.end_date },
+  );
+  if (x.max_seq === null || toBigInt(x.max_seq) !== state.max_seq) return replay;
+  const f = isoDate(x.f);
+  return { sql: planWideSql(true), params: { s: scenario, d: asOf, f }, path: 'snapshot', snapshot_date: f };
+}

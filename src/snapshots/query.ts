@@ -1,0 +1,322 @@
+/**
+ * One participant's balances as of a date, two ways that must agree:
+ *  - `snapshot`: the latest usable snapshot on or before the date, then the ledger fold of the
+ *    events after it;
+ *  - `events`: the ledger fold of every event up to the date (the audit path).
+ * A snapshot is usable when it is of the current ledger version (else SnapshotsStale) and no
+ * event stored after the last build is dated on or before it (a back-dated event the snapshots
+ * do not reflect yet): then an earlier snapshot is used, so the answer is right even before the
+ * next `snapshots build`.
+ */
+import type { DuckDBConnection, DuckDBPreparedStatement, DuckDBValue } from '@duckdb/node-api';
+import { fromDay, toDay, weekday } from '../schema/dates.js';
+import { formatDecimal } from '../schema/decimal.js';
+import {
+  BUCKETS,
+  type Bucket,
+  EMPLOYER_BUCKETS,
+  foldEvents,
+  LEDGER_VERSION,
+  type LedgerEvent,
+  LedgerState,
+  stateOfFigures,
+} from './ledger.js';
+import { BUILD_STATE_TABLE, grossColumn, LEDGER_EVENT_TYPES, SNAPSHOT_TABLE } from './sql.js';
+import { SnapshotsStale, usableState } from './state.js';
+import { isoDate, microOrZero, rows, toBigInt } from './values.js';
+
+export interface Participant {
+  scenario_id: string;
+  employee_id: string;
+  plan_id: string;
+}
+
+export interface BalanceResult {
+  employee_id: string;
+  plan_id: string;
+  scenario_id: string;
+  as_of: string;
+  balances: Record<Bucket, string>;
+  vested_percentage: string;
+  vested_balance: string;
+  path: 'snapshot' | 'events';
+  snapshot_date: string | null;
+}
+
+const LEDGER_TYPES_SQL = LEDGER_EVENT_TYPES.map((t) => `'${t}'`).join(', ');
+
+/**
+ * The employee's rows of participant_event_ranges, through its employee_id index (ddl.ts); used
+ * as a MATERIALIZED CTE so that the scenario filter stays outside the indexed scan.
+ */
+export const RANGES_OF_EMPLOYEE =
+  'SELECT scenario_id, first_seq, last_seq FROM participant_event_ranges WHERE employee_id = $e';
+
+/**
+ * Where the participant's events sit in the sequence (the store's participant_event_ranges):
+ * a constant seq range lets DuckDB's zonemaps skip every other row group (docs/store.md, "Layout").
+ */
+export async function seqRange(
+  conn: DuckDBConnection,
+  p: Pick<Participant, 'scenario_id' | 'employee_id'>,
+): Promise<{ from: bigint; to: bigint } | null> {
+  try {
+    const r = await conn.runAndReadAll(
+      `WITH r AS MATERIALIZED (${RANGES_OF_EMPLOYEE}) SELECT first_seq, last_seq FROM r WHERE scenario_id = $s`,
+      { s: p.scenario_id, e: p.employee_id },
+    );
+    const row = r.getRows()[0];
+    return row === undefined ? null : { from: toBigInt(row[0]), to: toBigInt(row[1]) };
+  } catch {
+    return null; // a database without the table: no seq bounds
+  }
+}
+
+/** The participant's ledger events with from < effective_date ≤ to, in history order (effective date, seq). */
+export async function ledgerEvents(
+  conn: DuckDBConnection,
+  p: Participant,
+  from: string | null,
+  to: string | null,
+  known?: { from: bigint; to: bigint } | null,
+): Promise<LedgerEvent[]> {
+  const range = known === undefined ? await seqRange(conn, p) : known;
+  const r = await conn.runAndReadAll(
+    `SELECT effective_date, payload
+       FROM fct_yearly_events
+      WHERE scenario_id = $s AND employee_id = $e AND plan_id = $p AND event_type IN (${LEDGER_TYPES_SQL})
+        ${range === null ? '' : `AND seq BETWEEN ${range.from} AND ${range.to}`}
+        ${from === null ? '' : 'AND effective_date > CAST($from AS DATE)'}
+        ${to === null ? '' : 'AND effective_date <= CAST($to AS DATE)'}
+      ORDER BY effective_date, seq`,
+    {
+      s: p.scenario_id,
+      e: p.employee_id,
+      p: p.plan_id,
+      ...(from === null ? {} : { from }),
+      ...(to === null ? {} : { to }),
+    },
+  );
+  return r.getRows().map(toLedgerEvent);
+}
+
+/** A row (effective_date, payload) of fct_yearly_events as the ledger reads it. */
+export function toLedgerEvent(v: DuckDBValue[]): LedgerEvent {
+  return { effective_date: isoDate(v[0]), payload: JSON.parse(String(v[1])) };
+}
+
+/** The ledger state a stored snapshot row stands for. */
+export function stateOfSnapshot(r: Record<string, DuckDBValue>): LedgerState {
+  const balances = {} as Record<Bucket, bigint>;
+  for (const b of BUCKETS) balances[b] = microOrZero(r[b]);
+  const gross = {} as Record<(typeof EMPLOYER_BUCKETS)[number], bigint>;
+  for (const b of EMPLOYER_BUCKETS) gross[b] = microOrZero(r[grossColumn(b)]);
+  return stateOfFigures({
+    balances,
+    gross,
+    vestedFraction: microOrZero(r.vested_percentage),
+    date: isoDate(r.snapshot_date),
+  });
+}
+
+export function resultOf(
+  p: Participant,
+  asOf: string,
+  state: LedgerState,
+  path: 'snapshot' | 'events',
+  snapshotDate: string | null,
+): BalanceResult {
+  const balances = {} as Record<Bucket, string>;
+  for (const b of BUCKETS) balances[b] = formatDecimal(state.balance(b));
+  return {
+    employee_id: p.employee_id,
+    plan_id: p.plan_id,
+    scenario_id: p.scenario_id,
+    as_of: asOf,
+    balances,
+    vested_percentage: formatDecimal(state.vestedFraction),
+    vested_balance: formatDecimal(state.vestedBalance()),
+    path,
+    snapshot_date: snapshotDate,
+  };
+}
+
+/** Balances as of `asOf` by replaying every event (the audit path). */
+export async function balanceFromEvents(
+  conn: DuckDBConnection,
+  p: Participant,
+  asOf: string,
+): Promise<BalanceResult> {
+  const events = await ledgerEvents(conn, p, null, asOf);
+  return resultOf(p, asOf, foldEvents(new LedgerState(), events), 'events', null);
+}
+
+/** The Friday on or before `day` (a day number). */
+function fridayOnOrBeforeDay(day: number): string {
+  return fromDay(day - ((weekday(day) + 2) % 7));
+}
+
+/** The snapshot figures a query resumes from (calculations.md, The ledger). */
+const FIGURES = [...BUCKETS, ...EMPLOYER_BUCKETS.map(grossColumn), 'vested_percentage'];
+
+/**
+ * The first query of a participant's balance (docs/snapshots.md, "Queries"): three parts, each a
+ * scan with constant filters only, so that each reads a row group or two and the plan has no join:
+ *  0. the participant's seq ranges (one per scenario), through the employee_id index of
+ *     participant_event_ranges (DuckDB uses it only when no other filter is pushed into the scan);
+ *  1. the scenario's build state;
+ *  2. the snapshot row of the Friday `$f`, from that Friday's row groups only (zonemaps on
+ *     snapshot_date: rows are stored in date order).
+ */
+export const SNAPSHOT_LOOKUP_SQL = `
+SELECT 0 AS part, scenario_id AS k, first_seq AS a, last_seq AS b, NULL::DATE AS d, ${FIGURES.map((c) => `NULL::DECIMAL(18,6) AS ${c}`).join(', ')}
+  FROM participant_event_ranges WHERE employee_id = $e
+UNION ALL
+SELECT 1, ledger_version, max_seq, NULL, end_date, ${FIGURES.map(() => 'NULL').join(', ')}
+  FROM ${BUILD_STATE_TABLE} WHERE scenario_id = $s
+UNION ALL
+SELECT 2, NULL, NULL, NULL, snapshot_date, ${FIGURES.join(', ')}
+  FROM ${SNAPSHOT_TABLE}
+ WHERE snapshot_date = CAST($f AS DATE) AND scenario_id = $s AND employee_id = $e AND plan_id = $p`;
+
+/** The snapshot row of one Friday (the last one built, when the date is after it). */
+const SNAPSHOT_ROW_SQL = `SELECT 2 AS part, snapshot_date AS d, ${FIGURES.join(', ')} FROM ${SNAPSHOT_TABLE}
+ WHERE snapshot_date = CAST($f AS DATE) AND scenario_id = $s AND employee_id = $e AND plan_id = $p`;
+
+/** Statements prepared once per connection (DuckDB parses and plans each once), and whether each is running. */
+const prepared = new WeakMap<
+  DuckDBConnection,
+  Map<string, { stmt: DuckDBPreparedStatement; busy: boolean }>
+>();
+
+/**
+ * Run a statement with the connection's prepared copy of it; a call made while that copy is
+ * running (concurrent questions on one connection) runs its own, as parameters are bound to the
+ * statement.
+ */
+async function runPrepared(
+  conn: DuckDBConnection,
+  sql: string,
+  params: Record<string, string>,
+): Promise<Record<string, DuckDBValue>[]> {
+  let byText = prepared.get(conn);
+  if (byText === undefined) {
+    byText = new Map();
+    prepared.set(conn, byText);
+  }
+  let cached = byText.get(sql);
+  if (cached === undefined) {
+    cached = { stmt: await conn.prepare(sql), busy: false };
+    byText.set(sql, cached);
+  }
+  if (cached.busy) return rows(conn, sql, params);
+  cached.busy = true;
+  try {
+    cached.stmt.bind(params);
+    return (await cached.stmt.runAndReadAll()).getRowObjects();
+  } finally {
+    cached.busy = false;
+  }
+}
+
+/**
+ * Balances as of `asOf` from the latest usable snapshot plus the events after it. When the
+ * participant has no snapshot on or before the date, the answer is the replay (path `events`).
+ * In the common case, where the last build covers every stored event of the participant, two
+ * queries: SNAPSHOT_LOOKUP_SQL, then the events after the Friday (none when the date is that
+ * Friday), read by the participant's seq range. Otherwise the general path decides which snapshot
+ * is still right.
+ */
+export async function balanceFromSnapshots(
+  conn: DuckDBConnection,
+  p: Participant,
+  asOf: string,
+): Promise<BalanceResult> {
+  const params = { e: p.employee_id, s: p.scenario_id, p: p.plan_id };
+  let found: Record<string, DuckDBValue>[];
+  let friday = fridayOnOrBeforeDay(toDay(asOf));
+  try {
+    found = await runPrepared(conn, SNAPSHOT_LOOKUP_SQL, { ...params, f: friday });
+  } catch {
+    return balanceFromSnapshotsInGeneral(conn, p, asOf); // a store without the tables
+  }
+  const ranges = found.filter((r) => r.part === 0 && r.k === p.scenario_id);
+  const build = found.find((r) => r.part === 1);
+  let snapshot = found.find((r) => r.part === 2);
+  const range = ranges.length === 0 ? null : { from: toBigInt(ranges[0].a), to: toBigInt(ranges[0].b) };
+  if (build === undefined || build.d === null) {
+    return resultOf(
+      p,
+      asOf,
+      foldEvents(new LedgerState(), await ledgerEvents(conn, p, null, asOf, range)),
+      'events',
+      null,
+    );
+  }
+  if (build.k !== LEDGER_VERSION) throw new SnapshotsStale(p.scenario_id, String(build.k));
+  // Events stored after the last build: the general path decides which snapshot is still right.
+  if (range === null || range.to > toBigInt(build.a)) return balanceFromSnapshotsInGeneral(conn, p, asOf);
+  const endDate = isoDate(build.d);
+  if (friday > endDate) {
+    friday = endDate; // a date after the last Friday built: its snapshot, then the events after it
+    snapshot = (await runPrepared(conn, SNAPSHOT_ROW_SQL, { ...params, f: friday }))[0];
+  }
+  if (snapshot === undefined) {
+    // No snapshot yet on that Friday: the participant's first plan event is after it.
+    return resultOf(
+      p,
+      asOf,
+      foldEvents(new LedgerState(), await ledgerEvents(conn, p, null, asOf, range)),
+      'events',
+      null,
+    );
+  }
+  const events = friday === asOf ? [] : await ledgerEvents(conn, p, friday, asOf, range);
+  return resultOf(
+    p,
+    asOf,
+    foldEvents(stateOfSnapshot({ ...snapshot, snapshot_date: snapshot.d }), events),
+    'snapshot',
+    friday,
+  );
+}
+
+/**
+ * The general snapshot path, also right when events were stored after the last build: a
+ * back-dated one makes later snapshots stale, so it starts from an earlier Friday.
+ */
+async function balanceFromSnapshotsInGeneral(
+  conn: DuckDBConnection,
+  p: Participant,
+  asOf: string,
+): Promise<BalanceResult> {
+  const state = await usableState(conn, p.scenario_id);
+  if (state === undefined || state.end_date === null) return balanceFromEvents(conn, p, asOf);
+  // Events stored after the last build (seq > max_seq) that are dated on or before a Friday make
+  // that Friday's snapshot stale: start from an earlier one. Most participants have none (their
+  // last seq is covered by the build), which saves the query.
+  const range = await seqRange(conn, p);
+  const unbuilt =
+    range !== null && range.to <= state.max_seq
+      ? [{ d: null }]
+      : await rows(
+          conn,
+          `SELECT min(effective_date) AS d FROM fct_yearly_events
+            WHERE seq > $seq AND scenario_id = $s AND employee_id = $e AND plan_id = $p`,
+          { s: p.scenario_id, e: p.employee_id, p: p.plan_id, seq: state.max_seq },
+        );
+  // The Friday to start from: rows run without gaps from a participant's first Friday to the
+  // last one built, so this one exists unless the participant starts later (then: replay).
+  let day = Math.min(toDay(asOf), toDay(state.end_date));
+  if (unbuilt[0].d !== null) day = Math.min(day, toDay(isoDate(unbuilt[0].d)) - 1);
+  const friday = fridayOnOrBeforeDay(day);
+  const snap = await rows(
+    conn,
+    `SELECT * FROM ${SNAPSHOT_TABLE}
+      WHERE snapshot_date = CAST($f AS DATE) AND scenario_id = $s AND employee_id = $e AND plan_id = $p`,
+    { s: p.scenario_id, e: p.employee_id, p: p.plan_id, f: friday },
+  );
+  if (snap.length === 0) return balanceFromEvents(conn, p, asOf);
+  const events = await ledgerEvents(conn, p, friday, asOf, range);
+  return resultOf(p, asOf, foldEvents(stateOfSnapshot(snap[0]), events), 'snapshot', friday);
+}

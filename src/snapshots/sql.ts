@@ -1,0 +1,121 @@
+/**
+ * The SQL of the snapshots, generated from the ledger's bucket mapping (no second copy of it):
+ * which sources feed which bucket column, which buckets forfeitures reduce, and the vested
+ * balance formula of calculations.md, The ledger, written set-wise for DuckDB.
+ *
+ * DuckDB's ROUND on DECIMAL rounds half away from zero, as the spec requires
+ * (calculations.md, Arithmetic). Products are widened to DECIMAL(38,10) before rounding so
+ * that no balance can overflow the 18-digit type in an intermediate step.
+ */
+import { quotedString } from '@duckdb/node-api';
+import { BUCKETS, type Bucket, EMPLOYER_BUCKETS, sourcesByBucket } from './ledger.js';
+
+export const SNAPSHOT_TABLE = 'fct_participant_balance_snapshots';
+export const BUILD_STATE_TABLE = 'snapshot_builds';
+
+/** The event kinds the ledger folds (calculations.md, The ledger). */
+export const LEDGER_EVENT_TYPES = ['contribution', 'forfeiture', 'vesting'] as const;
+
+const EMPLOYEE_BUCKETS = BUCKETS.filter((b) => !(EMPLOYER_BUCKETS as readonly string[]).includes(b));
+
+/** Column holding the gross contributions of an employer bucket (before forfeitures). */
+export const grossColumn = (b: Bucket): string => `gross_${b}`;
+
+/** The Friday on or after a DATE expression (a snapshot dated F holds the events up to the end of F). */
+export function fridayOnOrAfter(expr: string): string {
+  return `(${expr} + CAST((12 - dayofweek(${expr})) % 7 AS INTEGER))`;
+}
+
+/** The Friday on or before a DATE expression. */
+export function fridayOnOrBefore(expr: string): string {
+  return `(${expr} - CAST((dayofweek(${expr}) + 2) % 7 AS INTEGER))`;
+}
+
+const VESTING_CODE = BUCKETS.length + EMPLOYER_BUCKETS.length;
+
+/**
+ * The ledger role of an event row of fct_yearly_events, as a small integer (integer filters are
+ * much cheaper than string tests on tens of millions of rows): i for a contribution to the i-th
+ * bucket, 6 + j for a forfeiture from the j-th employer bucket, 9 for a vesting event, else NULL.
+ */
+export function ledgerCodeExpression(prefix = ''): string {
+  const col = (c: string) => prefix + c;
+  const contribution = sourcesByBucket()
+    .map(({ sources }, i) => `WHEN ${col('source')} IN (${sources.map(quotedString).join(', ')}) THEN ${i}`)
+    .join(' ');
+  const forfeiture = EMPLOYER_BUCKETS.map(
+    (b, j) => `WHEN ${col('source')} = ${quotedString(b)} THEN ${BUCKETS.length + j}`,
+  ).join(' ');
+  return `CASE ${col('event_type')}
+    WHEN 'contribution' THEN CASE ${contribution} END
+    WHEN 'forfeiture' THEN CASE ${forfeiture} END
+    WHEN 'vesting' THEN ${VESTING_CODE} END`;
+}
+
+/**
+ * The contract's order of events as one comparable value: effective date, then sequence
+ * (events.md, Order of events).
+ */
+export function historyOrderExpression(prefix = ''): string {
+  return `((CAST(date_diff('day', DATE '1970-01-01', ${prefix}effective_date) AS HUGEINT) << 64) + ${prefix}seq)`;
+}
+
+/**
+ * Aggregates over rows that carry `code` (ledgerCodeExpression), `amount`, `vested_percentage`
+ * and `ord` (historyOrderExpression): per bucket the contributions `c_<bucket>` and, for employer
+ * buckets, the forfeitures `f_<bucket>`; `vp`, the vested fraction of the group's latest vesting
+ * event in history order.
+ */
+export function ledgerAggregates(): string[] {
+  return [
+    ...BUCKETS.map((b, i) => `sum(amount) FILTER (WHERE code = ${i}) AS c_${b}`),
+    ...EMPLOYER_BUCKETS.map((b, j) => `sum(amount) FILTER (WHERE code = ${BUCKETS.length + j}) AS f_${b}`),
+    `arg_max(vested_percentage, ord) FILTER (WHERE code = ${VESTING_CODE}) AS vp`,
+  ];
+}
+
+/** Names of the per-group aggregates of `ledgerAggregates`. */
+export function aggregateNames(): string[] {
+  return [...BUCKETS.map((b) => `c_${b}`), ...EMPLOYER_BUCKETS.map((b) => `f_${b}`)];
+}
+
+/**
+ * Balance and gross expressions from a base state (alias `base`, columns as in the snapshot table,
+ * may be NULL for no base) plus contribution/forfeiture sums (alias `d`, may be NULL).
+ */
+export function balanceExpressions(base: string | null, d: string): Array<{ name: string; expr: string }> {
+  const b0 = (c: string) => (base === null ? '0' : `coalesce(${base}.${c}, 0)`);
+  const dd = (c: string) => `coalesce(${d}.${c}, 0)`;
+  const out: Array<{ name: string; expr: string }> = [];
+  for (const b of BUCKETS) {
+    const forfeit = (EMPLOYER_BUCKETS as readonly string[]).includes(b) ? ` - ${dd(`f_${b}`)}` : '';
+    out.push({ name: b, expr: `CAST(${b0(b)} + ${dd(`c_${b}`)}${forfeit} AS DECIMAL(18,6))` });
+  }
+  for (const b of EMPLOYER_BUCKETS) {
+    out.push({
+      name: grossColumn(b),
+      expr: `CAST(${b0(grossColumn(b))} + ${dd(`c_${b}`)} AS DECIMAL(18,6))`,
+    });
+  }
+  return out;
+}
+
+/**
+ * Vested balance = employee buckets + Σ over employer buckets of
+ * min(balance, round(gross contributions × vested fraction)) (calculations.md, The ledger).
+ * `alias` names a relation with the bucket, gross and `vested_percentage` columns.
+ */
+export function vestedBalanceExpression(alias: string): string {
+  const a = (c: string) => `${alias}.${c}`;
+  const v = a('vested_percentage');
+  const employee = EMPLOYEE_BUCKETS.map((b) => a(b));
+  // Fully vested and not vested skip the 38-digit product (most rows): the same values, since
+  // round(g × 1, 2) = round(g, 2) and round(g × 0, 2) = 0 (half away from zero either way).
+  const vested = (g: string) =>
+    `CASE WHEN ${v} = 1 THEN ROUND(${g}, 2) WHEN ${v} = 0 THEN 0 ELSE ROUND(CAST(${g} AS DECIMAL(38,6)) * ${v}, 2) END`;
+  const employer = EMPLOYER_BUCKETS.map((b) => `least(${a(b)}, ${vested(a(grossColumn(b)))})`);
+  return `CAST(${[...employee, ...employer].join(' + ')} AS DECIMAL(18,6))`;
+}
+
+/** The WHERE clause of the events the snapshots cover: a participant's plan events (they carry a plan_id). */
+export const PLAN_EVENT_FILTER = 'plan_id IS NOT NULL';
