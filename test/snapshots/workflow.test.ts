@@ -149,7 +149,7 @@ describe('simulate → store → snapshots → history and balance → verify', 
   it('resolves the scenario and the plan from the participant ranges; an unknown employee is named', async () => {
     const conn = store.connection;
     expect(await resolveScenario(conn, undefined)).toBe(SCENARIO);
-    await expect(resolveScenario(conn, 'nope')).rejects.toThrow(/no events of scenario nope/);
+    await expect(resolveScenario(conn, 'nope')).rejects.toThrow(/unknown scenario nope/);
     const [[employee, plan]] = (
       await conn.runAndReadAll(
         `SELECT employee_id, plan_id FROM fct_yearly_events WHERE plan_id IS NOT NULL ORDER BY seq LIMIT 1`,
