@@ -41,6 +41,8 @@ export interface SimulateOptions {
   commitEvents?: number;
   onProgress?: (p: Progress) => void;
   log?: (message: string) => void;
+  /** Keep or reuse the workforce decisions (a comparison of plan designs: src/compare). */
+  workforceCache?: JobSpec['workforceCache'];
 }
 
 export interface Progress {
@@ -65,6 +67,8 @@ export interface SimulateResult {
   events: number;
   store: StoreSinkCounts | null;
   snapshots: 'built' | 'skipped' | 'unavailable' | null;
+  /** The plan figures read back from the store (src/figures: the report's definitions); null without a store. */
+  figures: import('../figures/index.js').PlanYear[] | null;
   seconds: number;
   eventsPerSecond: number;
   peakRssMb: number;
@@ -109,6 +113,7 @@ export function prepare(opts: SimulateOptions): JobSpec {
     createdAt,
     batchEvents: opts.batchEvents ?? 8192,
     want: { lines: opts.out != null, rows: opts.db != null },
+    workforceCache: opts.workforceCache ?? null,
   };
   return spec;
 }
@@ -131,6 +136,7 @@ export async function simulate(opts: SimulateOptions): Promise<SimulateResult> {
   let events = 0;
   let done = 0;
   let snapshots: SimulateResult['snapshots'] = null;
+  let figures: SimulateResult['figures'] = null;
   try {
     if (opts.db != null) {
       const { openStore } = await import('../store/open.js');
@@ -183,6 +189,9 @@ export async function simulate(opts: SimulateOptions): Promise<SimulateResult> {
     if (sink && store) {
       await sink.finish();
       snapshots = opts.snapshots === false ? 'skipped' : await buildSnapshots(store, spec.scenarioId, log);
+      const { planYears } = await import('../figures/index.js');
+      const [first, last] = spec.years;
+      figures = await planYears(store.connection, { scenarioId: spec.scenarioId, first, last });
     }
   } catch (err) {
     await sink?.abort();
@@ -207,6 +216,7 @@ export async function simulate(opts: SimulateOptions): Promise<SimulateResult> {
     events,
     store: sink?.counts ?? null,
     snapshots,
+    figures,
     seconds,
     eventsPerSecond: seconds > 0 ? events / seconds : 0,
     peakRssMb: process.resourceUsage().maxRSS / 1024,

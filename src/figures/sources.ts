@@ -1,0 +1,17 @@
+/**
+ * Which contribution sources are the employer's money and which the employee's, derived from the
+ * bucket mapping (src/ledger/buckets.ts) so that a new source needs no list here. Light on
+ * purpose: simulation workers import it (no DuckDB).
+ */
+import { isEmployerBucket, SOURCE_BUCKET } from '../ledger/buckets.js';
+import { CONTRIBUTION_SOURCES, type ContributionSource } from '../schema/contract.js';
+
+/** Sources paid by the employer; forfeiture allocations are excluded (forfeitures fund them). */
+export const EMPLOYER_SOURCES: readonly ContributionSource[] = CONTRIBUTION_SOURCES.filter(
+  (s) => isEmployerBucket(SOURCE_BUCKET[s]) && s !== 'forfeiture_allocation',
+);
+
+/** Sources of the employee's own money (deferrals, catch-up, after-tax). */
+export const EMPLOYEE_SOURCES: readonly ContributionSource[] = CONTRIBUTION_SOURCES.filter(
+  (s) => !isEmployerBucket(SOURCE_BUCKET[s]),
+);
