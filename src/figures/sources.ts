@@ -15,3 +15,13 @@ export const EMPLOYER_SOURCES: readonly ContributionSource[] = CONTRIBUTION_SOUR
 export const EMPLOYEE_SOURCES: readonly ContributionSource[] = CONTRIBUTION_SOURCES.filter(
   (s) => !isEmployerBucket(SOURCE_BUCKET[s]),
 );
+
+/** Catch-up sources (written only for deferral beyond 402(g) or 415(c): calculations.md, step 4). */
+export const CATCH_UP_SOURCES: readonly ContributionSource[] = CONTRIBUTION_SOURCES.filter((s) =>
+  s.includes('catch_up'),
+);
+
+/** The employee's elective deferrals other than catch-up (what 402(g) limits). */
+export const DEFERRAL_SOURCES: readonly ContributionSource[] = EMPLOYEE_SOURCES.filter(
+  (s) => !CATCH_UP_SOURCES.includes(s) && SOURCE_BUCKET[s] !== 'employee_after_tax',
+);
