@@ -113,9 +113,10 @@ export async function forfeituresByVesting(
 ): Promise<{ vested: Decimal; events: bigint; amount: Decimal }[]> {
   const rows = await query(
     conn,
-    `SELECT CAST(coalesce(vested_percentage, 0) AS VARCHAR) AS v, count(*) AS n, CAST(sum(amount) AS VARCHAR) AS amount
-     FROM fct_yearly_events WHERE scenario_id = ${quotedString(s.scenarioId)} AND event_type = 'forfeiture'
-     GROUP BY ALL ORDER BY coalesce(vested_percentage, 0)`,
+    `SELECT CAST(v AS VARCHAR) AS v, count(*) AS n, CAST(sum(amount) AS VARCHAR) AS amount
+     FROM (SELECT coalesce(vested_percentage, 0) AS v, amount FROM fct_yearly_events
+           WHERE scenario_id = ${quotedString(s.scenarioId)} AND event_type = 'forfeiture')
+     GROUP BY v ORDER BY v`,
   );
   return rows.map((r) => ({ vested: money(r.v), events: big(r.n), amount: money(r.amount) }));
 }
