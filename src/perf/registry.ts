@@ -41,6 +41,7 @@ export const SUITE: readonly SuiteEntry[] = [
   moduleEntry('history', 'participant history latency p50/p95/p99'),
   moduleEntry('snapshots', 'snapshot build time; balance via snapshots vs replay p50/p99; plan-wide ratio'),
   moduleEntry('simulate', 'simulation events/s and peak RSS (child process)'),
+  moduleEntry('compare', 'two plan designs on one workforce ÷ one simulation (child processes, ratio)'),
 ];
 
 /** Every export of a module that has the Benchmark shape (default and named exports, once each). */

@@ -114,7 +114,14 @@ describe('the suite runner', () => {
 
 describe('the registry', () => {
   it('lists the suite by name; --only selects and rejects unknown names', () => {
-    expect(SUITE.map((e) => e.name)).toEqual(['validation', 'ingest', 'history', 'snapshots', 'simulate']);
+    expect(SUITE.map((e) => e.name)).toEqual([
+      'validation',
+      'ingest',
+      'history',
+      'snapshots',
+      'simulate',
+      'compare',
+    ]);
     expect(selectEntries(SUITE, ['ingest', 'validation']).map((e) => e.name)).toEqual([
       'validation',
       'ingest',
