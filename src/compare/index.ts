@@ -102,7 +102,8 @@ export async function compare(opts: CompareOptions): Promise<CompareResult> {
         planDesignId: runs[i].planDesignId,
         planFile: plans[i],
         run: runs[i],
-        years: await planYears(store.connection, ref),
+        // The run read its figures back from the store with planYears already.
+        years: runs[i].figures ?? (await planYears(store.connection, ref)),
         changes: i === 0 ? null : await employerChanges(store.connection, ids[0], ids[i]),
       });
     }
