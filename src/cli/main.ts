@@ -10,6 +10,7 @@ import { VERSION } from '../version.js';
 import { register as registerBalance } from './commands/balance.js';
 import { register as registerBalances } from './commands/balances.js';
 import { register as registerBench } from './commands/bench.js';
+import { register as registerCompare } from './commands/compare.js';
 import { register as registerDq } from './commands/dq.js';
 import { register as registerDrift } from './commands/drift.js';
 import { register as registerExport } from './commands/export.js';
@@ -39,6 +40,7 @@ export function buildProgram(): Command {
   for (const register of [
     registerMainJob,
     registerSimulate,
+    registerCompare,
     registerValidate,
     registerIngest,
     registerHistory,

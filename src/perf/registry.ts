@@ -42,6 +42,7 @@ export const SUITE: readonly SuiteEntry[] = [
   moduleEntry('snapshots', 'snapshot build time; balance via snapshots vs replay p50/p99; plan-wide ratio'),
   moduleEntry('ndt', 'ADP/ACP tests of a 5-year scenario, set-wise in DuckDB, next to one scan (ratio)'),
   moduleEntry('simulate', 'simulation events/s and peak RSS (child process)'),
+  moduleEntry('compare', 'two plan designs on one workforce ÷ one simulation (child processes, ratio)'),
 ];
 
 /** Every export of a module that has the Benchmark shape (default and named exports, once each). */

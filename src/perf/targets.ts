@@ -185,6 +185,17 @@ export const TARGETS: readonly Target[] = [
     fullOnly: true,
     line: { metric: 'simulate.peak_rss_mb', value: 1024 },
   },
+  {
+    id: 'goal.compare_ratio',
+    source: 'goal',
+    description: 'compare two designs at 10K × 5 years ≤ 2.1 × one simulation',
+    figure: (m) => m('compare.ratio_to_simulate'),
+    unit: '×',
+    comparator: '<=',
+    limit: 2.1,
+    fullOnly: true,
+    line: { metric: 'compare.ratio_to_simulate', value: 2.1 },
+  },
 ];
 
 /** The limits that apply to one metric directly, for charts of that metric over time. */

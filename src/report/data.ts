@@ -4,11 +4,11 @@
  * produces it. Money and rates stay exact (decimal strings → bigint micro-units).
  */
 import { type DuckDBConnection, quotedString } from '@duckdb/node-api';
+import { type PlanYear, planYears, type ScenarioRef, sourcesPresent } from '../figures/index.js';
 import { BUCKETS as LEDGER_BUCKETS } from '../ledger/buckets.js';
 import { CONTRIBUTION_SOURCES } from '../schema/contract.js';
 import { dec } from '../schema/decimal.js';
 import { isPendingScenarioId } from '../store/scenario-runs.js';
-import { ratio } from './format.js';
 
 export type Row = Record<string, unknown>;
 
@@ -38,35 +38,14 @@ async function columnsOf(conn: DuckDBConnection, table: string): Promise<Set<str
 
 // ---------------------------------------------------------------- scenario summary
 
-export interface YearFigures {
-  year: number;
-  /** Employed on 31 December. */
-  headcount: bigint;
-  /** Employed at some time in the year. */
-  active: bigint;
-  hires: bigint;
-  terminations: bigint;
-  /** People with an employee-source contribution in the year. */
-  participants: bigint;
-  /** participants / active, micro-units. */
-  participation: bigint;
-  hce: bigint;
-  hceDetermined: bigint;
-  /** hce / hceDetermined, micro-units. */
-  hceShare: bigint;
-  /** Contributions by source, micro-dollars. */
-  bySource: Record<string, bigint>;
-  /** Employer contributions (match, true-up, nonelective, profit sharing), micro-dollars. */
-  employerCost: bigint;
-  forfeitures: bigint;
-  events: bigint;
-}
+export type { PlanYear as YearFigures } from '../figures/index.js';
 
 export interface ScenarioSummary {
   scenario: Row;
-  /** Every scenario in the store (the report shows one). */
+  /** Every scenario in the store (the report shows one, or compares several). */
   all: Row[];
-  years: YearFigures[];
+  /** The plan figures by year: src/figures, the definitions the CLI summaries print too. */
+  years: PlanYear[];
   /** Contribution sources present, in the contract's order. */
   sources: string[];
 }
@@ -74,28 +53,41 @@ export interface ScenarioSummary {
 /** The contract's order of contribution sources (events.md, contribution). */
 export const SOURCES: readonly string[] = CONTRIBUTION_SOURCES;
 
-const EMPLOYER_COST = [
-  'employer_match',
-  'employer_match_true_up',
-  'employer_nonelective',
-  'employer_profit_sharing',
-];
-
-/** The scenario to show: the one asked for, else the most recently created. */
-export async function pickScenario(
+/** The scenarios to show: those asked for (in that order), else the most recently created. */
+export async function pickScenarios(
   conn: DuckDBConnection,
-  wanted?: string,
-): Promise<{ chosen: Row | null; all: Row[] }> {
+  wanted: readonly string[],
+): Promise<{ chosen: Row[]; missing: string[]; all: Row[] }> {
   const all = await query(
     conn,
     `SELECT scenario_id, first_year, last_year, plan_design_id, CAST(seed AS VARCHAR) AS seed,
             strftime(created_at, '%Y-%m-%d %H:%M:%S') AS created_at, engine_version, ledger_version, status
      FROM scenarios ORDER BY created_at DESC, scenario_id`,
   );
-  if (wanted !== undefined) return { chosen: all.find((r) => r.scenario_id === wanted) ?? null, all };
-  // The default is the newest scenario; pending runs (src/store/scenario-runs.ts) are not scenarios.
-  const shown = all.filter((r) => !isPendingScenarioId(String(r.scenario_id)));
-  return { chosen: shown[0] ?? null, all: shown };
+  if (wanted.length === 0) {
+    // The default is the newest scenario; pending runs (src/store/scenario-runs.ts) are not scenarios.
+    const shown = all.filter((r) => !isPendingScenarioId(String(r.scenario_id)));
+    return { chosen: shown.slice(0, 1), missing: [], all: shown };
+  }
+  const chosen = wanted.map((w) => all.find((r) => r.scenario_id === w)).filter((r) => r !== undefined);
+  return { chosen, missing: wanted.filter((w) => !all.some((r) => r.scenario_id === w)), all };
+}
+
+/** The scenario to show: the one asked for, else the most recently created. */
+export async function pickScenario(
+  conn: DuckDBConnection,
+  wanted?: string,
+): Promise<{ chosen: Row | null; all: Row[] }> {
+  const { chosen, all } = await pickScenarios(conn, wanted === undefined ? [] : [wanted]);
+  return { chosen: chosen[0] ?? null, all };
+}
+
+export function scenarioRef(scenario: Row): ScenarioRef {
+  return {
+    scenarioId: String(scenario.scenario_id),
+    first: Number(scenario.first_year),
+    last: Number(scenario.last_year),
+  };
 }
 
 export async function scenarioSummary(
@@ -103,84 +95,8 @@ export async function scenarioSummary(
   scenario: Row,
   all: Row[],
 ): Promise<ScenarioSummary> {
-  const s = quotedString(String(scenario.scenario_id));
-  const first = Number(scenario.first_year);
-  const last = Number(scenario.last_year);
-  // People: the census plus hire events (earliest hire date), leaving at their last termination.
-  const people = `
-    people AS (
-      SELECT employee_id, min(hire_date) AS hire_date FROM (
-        SELECT employee_id, hire_date FROM dim_participants WHERE scenario_id = ${s}
-        UNION ALL
-        SELECT employee_id, effective_date FROM fct_yearly_events WHERE scenario_id = ${s} AND event_type = 'hire')
-      GROUP BY employee_id),
-    leavers AS (
-      SELECT employee_id, max(effective_date) AS term_date FROM fct_yearly_events
-      WHERE scenario_id = ${s} AND event_type = 'termination' GROUP BY employee_id),
-    years AS (SELECT CAST(range AS INTEGER) AS year FROM range(${first}, ${last + 1}))`;
-  const workforce = await query(
-    conn,
-    `WITH ${people}
-     SELECT y.year,
-       count(*) FILTER (WHERE p.hire_date <= make_date(y.year, 12, 31)
-                          AND (l.term_date IS NULL OR l.term_date > make_date(y.year, 12, 31))) AS headcount,
-       count(*) FILTER (WHERE p.hire_date <= make_date(y.year, 12, 31)
-                          AND (l.term_date IS NULL OR l.term_date >= make_date(y.year, 1, 1))) AS active,
-       count(*) FILTER (WHERE year(p.hire_date) = y.year) AS hires,
-       count(*) FILTER (WHERE year(l.term_date) = y.year) AS terminations
-     FROM years y CROSS JOIN people p LEFT JOIN leavers l USING (employee_id)
-     GROUP BY y.year ORDER BY y.year`,
-  );
-  const plan = await query(
-    conn,
-    `SELECT simulation_year AS year,
-       count(*) AS events,
-       count(DISTINCT employee_id) FILTER (WHERE event_type = 'contribution' AND source LIKE 'employee_%') AS participants,
-       count(DISTINCT employee_id) FILTER (WHERE event_type = 'hce_status') AS hce_determined,
-       count(DISTINCT employee_id) FILTER (WHERE event_type = 'hce_status' AND json_extract_string(payload, '$.is_hce') = 'true') AS hce,
-       CAST(coalesce(sum(amount) FILTER (WHERE event_type = 'forfeiture'), 0) AS VARCHAR) AS forfeitures
-     FROM fct_yearly_events WHERE scenario_id = ${s} GROUP BY simulation_year`,
-  );
-  const sources = await query(
-    conn,
-    `SELECT simulation_year AS year, source, CAST(sum(amount) AS VARCHAR) AS total
-     FROM fct_yearly_events WHERE scenario_id = ${s} AND event_type = 'contribution'
-     GROUP BY ALL`,
-  );
-  const byYear = new Map(plan.map((r) => [Number(r.year), r]));
-  const seen = new Set(sources.map((r) => String(r.source)));
-  const years = workforce.map((w): YearFigures => {
-    const year = Number(w.year);
-    const p = byYear.get(year) ?? {};
-    const bySource: Record<string, bigint> = {};
-    for (const r of sources) if (Number(r.year) === year) bySource[String(r.source)] = money(r.total);
-    const participants = big(p.participants);
-    const active = big(w.active);
-    const hce = big(p.hce);
-    const hceDetermined = big(p.hce_determined);
-    return {
-      year,
-      headcount: big(w.headcount),
-      active,
-      hires: big(w.hires),
-      terminations: big(w.terminations),
-      participants,
-      participation: ratio(participants, active),
-      hce,
-      hceDetermined,
-      hceShare: ratio(hce, hceDetermined),
-      bySource,
-      employerCost: EMPLOYER_COST.reduce((sum, src) => sum + (bySource[src] ?? 0n), 0n),
-      forfeitures: money(p.forfeitures),
-      events: big(p.events),
-    };
-  });
-  return {
-    scenario,
-    all,
-    years,
-    sources: [...SOURCES.filter((x) => seen.has(x)), ...[...seen].filter((x) => !SOURCES.includes(x)).sort()],
-  };
+  const years = await planYears(conn, scenarioRef(scenario));
+  return { scenario, all, years, sources: sourcesPresent(years) };
 }
 
 // ---------------------------------------------------------------- balances by week

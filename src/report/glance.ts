@@ -45,7 +45,7 @@ function cards(g: GlanceInput): Card[] {
         href: '#summary',
         label: `Contributions ${last.year}`,
         value: moneyShort(total),
-        detail: `employer cost ${moneyShort(last.employerCost)}`,
+        detail: `net employer cost ${moneyShort(last.employerNet)}`,
       },
     );
   }

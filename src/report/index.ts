@@ -1,12 +1,21 @@
 /**
- * `writeReport`: the HTML dashboard of one scenario (docs/report.md). It reads a store — the
- * DuckDB file or a lake's views — and the benchmark history, and writes one self-contained file.
+ * `writeReport`: the HTML report (docs/report.md), one self-contained file. It leads with the
+ * plan: one scenario's figures, or a comparison page when given several scenarios; the
+ * benchmark history has its own page (`bench: true`). It reads a store — the DuckDB file or a
+ * lake's views — and, for the benchmark page, the benchmark history.
  */
-
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { arch, cpus, platform, release } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
+import {
+  balancePercentiles,
+  deferralByHce,
+  deferralHistogram,
+  forfeituresByVesting,
+  limitHits,
+} from '../figures/distributions.js';
+import { employerChanges } from '../figures/index.js';
 import { DEFAULT_HISTORY_DIR, readBenchHistory } from '../perf/history.js';
 import type { ResultsFile } from '../perf/results.js';
 import { TARGETS, type Target } from '../perf/targets.js';
@@ -14,12 +23,16 @@ import { requireReadableScenario } from '../store/scenarios.js';
 import { VERSION } from '../version.js';
 import { benchSection } from './bench.js';
 import { driftSection, goldenSection, qualitySection } from './checks.js';
+import { comparisonSection, winnersSection } from './comparison.js';
 import {
   driftRuns,
   goldenRuns,
-  pickScenario,
+  pickScenarios,
   qualityRuns,
   query,
+  type Row,
+  type ScenarioSummary,
+  scenarioRef,
   scenarioSummary,
   visibleTables,
   weeklyBalances,
@@ -29,6 +42,7 @@ import { glance } from './glance.js';
 import type { Section } from './html.js';
 import { ndtResults, ndtSection } from './ndt.js';
 import { page } from './page.js';
+import { deferralSection, distributionSection, forfeituresSection, limitsSection } from './plan.js';
 import { balancesSection, summarySection } from './summary.js';
 
 /** What the report needs of a store: a connection, and where the data comes from. */
@@ -45,6 +59,10 @@ export interface ReportOptions {
   out?: string;
   /** Scenario to show (default: the most recently created). */
   scenario?: string;
+  /** Scenarios to show: one gives its page, two or more the comparison page (the first is the base). */
+  scenarios?: string[];
+  /** The benchmark page instead of the plan (the benchmark history and its targets). */
+  bench?: boolean;
   /** Benchmark history directory (default bench/history). */
   benchDir?: string;
   /** Benchmark runs, when the caller has them already (default: read from benchDir). */
@@ -52,7 +70,7 @@ export interface ReportOptions {
   targets?: readonly Target[];
   /** Fixed generation time (tests; default now). */
   generatedAt?: Date;
-  /** Show a scenario that is not complete (`--allow-incomplete`). */
+  /** Show a scenario that is not complete (`--allow-incomplete`), under a banner. */
   allowIncomplete?: boolean;
 }
 
@@ -80,39 +98,47 @@ export async function buildReport(
 ): Promise<{ html: string; scenario: string | null; sections: Section[] }> {
   const conn = store.connection;
   const src = sourceOf(store);
+  const benchDir = opts.benchDir ?? DEFAULT_HISTORY_DIR;
+  const runs = opts.bench ? (opts.benchRuns ?? (await readBenchHistory(benchDir))) : [];
+  const targets = opts.targets ?? TARGETS;
   const tables = await visibleTables(conn);
   const hasCore = tables.has('scenarios') && tables.has('fct_yearly_events');
-  const { chosen, all } = hasCore ? await pickScenario(conn, opts.scenario) : { chosen: null, all: [] };
-  if (opts.scenario !== undefined && chosen === null) {
-    throw Object.assign(new Error(`scenario ${opts.scenario} is not in ${src.path}`), {
+  const wanted = opts.scenarios ?? (opts.scenario === undefined ? [] : [opts.scenario]);
+  const picked =
+    hasCore && !opts.bench ? await pickScenarios(conn, wanted) : { chosen: [], missing: [], all: [] };
+  if (picked.missing.length > 0 || (wanted.length > 0 && !hasCore && !opts.bench)) {
+    const missing = picked.missing.length > 0 ? picked.missing : wanted;
+    throw Object.assign(new Error(`scenario ${missing.join(', ')} is not in ${src.path}`), {
       code: 'ENOSCENARIO',
     });
   }
-  const scenarioId = chosen === null ? null : String(chosen.scenario_id);
-  if (scenarioId !== null)
-    await requireReadableScenario(conn, scenarioId, { allowIncomplete: opts.allowIncomplete });
-  const hint =
-    all.length === 0
-      ? 'No scenario in this store — run `planledger simulate` (or `npm start`) first.'
-      : `Scenario has no events — run \`planledger simulate --scenario ${scenarioId}\`.`;
-  const summary = chosen === null ? null : await scenarioSummary(conn, chosen, all);
-  const balances = scenarioId === null ? null : await weeklyBalances(conn, scenarioId);
-  const quality = await qualityRuns(conn, scenarioId ?? '');
-  const golden = await goldenRuns(conn);
-  const ndt = scenarioId === null ? null : await ndtResults(conn, scenarioId);
-  const drift = await driftRuns(conn, scenarioId ?? '');
-  const benchDir = opts.benchDir ?? DEFAULT_HISTORY_DIR;
-  const runs = opts.benchRuns ?? (await readBenchHistory(benchDir));
-  const targets = opts.targets ?? TARGETS;
-  const sections = [
-    summarySection(summary, hint),
-    balancesSection(balances),
-    ndtSection(ndt),
-    qualitySection(quality),
-    goldenSection(golden),
-    driftSection(drift),
-    benchSection(runs, targets, benchDir),
-  ];
+  const chosen = picked.chosen;
+  for (const c of chosen)
+    await requireReadableScenario(conn, String(c.scenario_id), { allowIncomplete: opts.allowIncomplete });
+  const scenarioId = chosen.length === 0 ? null : String(chosen[0].scenario_id);
+  let sections: Section[];
+  let summary: ScenarioSummary | null = null;
+  let title: string;
+  if (opts.bench) {
+    sections = [benchSection(runs, targets, benchDir)];
+    title = 'planledger benchmarks';
+  } else if (chosen.length >= 2) {
+    const list = await Promise.all(chosen.map((c) => scenarioSummary(conn, c, picked.all)));
+    const changes = await Promise.all(
+      chosen.slice(1).map((c) => employerChanges(conn, String(chosen[0].scenario_id), String(c.scenario_id))),
+    );
+    sections = [comparisonSection(list), winnersSection(list, changes)];
+    title = `planledger comparison — ${chosen.map((c) => c.scenario_id).join(' vs ')}`;
+  } else {
+    const hint =
+      picked.all.length === 0
+        ? 'No scenario in this store — run `planledger simulate` (or `npm start`) first.'
+        : `Scenario has no events — run \`planledger simulate --scenario ${scenarioId}\`.`;
+    sections = await planSections(conn, chosen[0] ?? null, picked.all, hint);
+    summary = chosen[0] === undefined ? null : await scenarioSummary(conn, chosen[0], picked.all);
+    title = `planledger report${scenarioId === null ? '' : ` — scenario ${scenarioId}`}`;
+  }
+  const quality = summary === null ? null : await qualityRuns(conn, scenarioId ?? '');
   const [duck] = await query(conn, 'SELECT version() AS v');
   const generatedAt = (opts.generatedAt ?? new Date()).toISOString().replace(/\.\d{3}Z$/, 'Z');
   const where =
@@ -121,13 +147,22 @@ export async function buildReport(
       : `store <code>${esc(src.path)}</code>`;
   const html = page(
     {
-      title: `planledger report${scenarioId === null ? '' : ` — scenario ${scenarioId}`}`,
+      title,
       subtitle: `${where} · generated ${esc(generatedAt)}`,
       generatedAt,
-      glance: glance({ summary, balances, quality, golden, drift, bench: runs, targets }),
+      banner: incompleteBanner(chosen),
+      glance: glance({
+        summary,
+        balances: null,
+        quality,
+        golden: null,
+        drift: null,
+        bench: runs,
+        targets,
+      }),
       environment: [
         ['Data source', `${src.kind === 'lake' ? 'Parquet lake' : 'DuckDB file'} ${src.path}`],
-        ['Scenario', scenarioId ?? '—'],
+        ['Scenario', chosen.map((c) => String(c.scenario_id)).join(', ') || '—'],
         ['Generated at', generatedAt],
         ['planledger', VERSION],
         ['Node.js', process.version],
@@ -136,12 +171,59 @@ export async function buildReport(
           'Machine',
           `${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores; ${platform()} ${release()} ${arch()}`,
         ],
-        ['Benchmark history', `${runs.length} run(s) in ${benchDir}`],
+        opts.bench
+          ? ['Benchmark history', `${runs.length} run(s) in ${benchDir}`]
+          : ['Benchmarks', 'on their own page: planledger report --bench'],
       ],
     },
     sections,
   );
   return { html, scenario: scenarioId, sections };
+}
+
+/** One scenario's page: the plan first, then the checks of its data. */
+async function planSections(
+  conn: DuckDBConnection,
+  chosen: Row | null,
+  all: Row[],
+  hint: string,
+): Promise<Section[]> {
+  const scenarioId = chosen === null ? '' : String(chosen.scenario_id);
+  const summary = chosen === null ? null : await scenarioSummary(conn, chosen, all);
+  const ref = chosen === null ? null : scenarioRef(chosen);
+  const last = ref?.last ?? 0;
+  const deferrals =
+    ref === null
+      ? null
+      : {
+          year: last,
+          histogram: await deferralHistogram(conn, ref, last),
+          byHce: await deferralByHce(conn, ref, last),
+        };
+  return [
+    summarySection(summary, hint),
+    deferralSection(deferrals),
+    limitsSection(ref === null ? null : await limitHits(conn, ref)),
+    distributionSection(chosen === null ? null : await balancePercentiles(conn, scenarioId)),
+    balancesSection(chosen === null ? null : await weeklyBalances(conn, scenarioId)),
+    forfeituresSection(ref === null ? null : await forfeituresByVesting(conn, ref)),
+    ndtSection(chosen === null ? null : await ndtResults(conn, scenarioId)),
+    qualitySection(await qualityRuns(conn, scenarioId)),
+    goldenSection(await goldenRuns(conn)),
+    driftSection(await driftRuns(conn, scenarioId)),
+  ];
+}
+
+/** A banner for each shown scenario that is not complete: its figures are partial. */
+function incompleteBanner(chosen: Row[]): string {
+  const partial = chosen.filter((c) => c.status !== 'complete');
+  return partial
+    .map(
+      (c) =>
+        `<div class="banner" role="alert"><strong>Scenario ${esc(c.scenario_id)} is not complete</strong> ` +
+        `(status ${esc(c.status)}): its figures cover only what was stored — re-run it before relying on them.</div>`,
+    )
+    .join('');
 }
 
 /** Writes the report (atomically: a temporary file renamed) and returns its path. */

@@ -74,6 +74,8 @@ footer { max-width: 1320px; margin: 0 auto; padding: 0 28px 30px; color: var(--m
 .card-pass { border-left-color: #0f7a3a; }
 .card-warn { border-left-color: #b7791f; }
 .card-fail { border-left-color: #b0001e; background: var(--fail-bg); }
+.banner { margin: 16px 0 4px; padding: 10px 14px; border: 1px solid #e3a5a5; border-left: 5px solid #b0001e;
+  background: var(--fail-bg); color: var(--fail-ink); border-radius: 6px; }
 @media print { nav.toc { display: none; } figure.chart-box { break-inside: avoid; } }
 `;
 
@@ -81,6 +83,8 @@ export interface PageInfo {
   title: string;
   subtitle: string;
   generatedAt: string;
+  /** Warnings shown first (HTML), e.g. a scenario that is not complete. */
+  banner?: string;
   /** Key figures shown above the sections (HTML). */
   glance: string;
   /** Rows of the environment table: [what, value]. */
@@ -115,6 +119,7 @@ export function page(info: PageInfo, sections: Section[]): string {
 <header class="top"><h1>${esc(info.title)}</h1><p>${info.subtitle}</p></header>
 <nav class="toc" aria-label="Sections">${toc}</nav>
 <main>
+${info.banner ?? ''}
 ${info.glance}
 ${all.map(section).join('\n')}
 </main>

@@ -1,31 +1,35 @@
 /** Report sections: the scenario summary by year, and account balances by week. */
 import { fromDay, toDay } from '../schema/dates.js';
-import { chart, PALETTE } from './chart.js';
-import type { ScenarioSummary, WeeklyBalances } from './data.js';
+import { chart } from './chart.js';
+import { FIGURE_COLORS, sourceColor } from './colors.js';
+import type { Row, ScenarioSummary, WeeklyBalances } from './data.js';
 import { count, moneyShort, moneyText, percentText } from './format.js';
 import { type Section, table } from './html.js';
 
-const label = (name: string) => name.replaceAll('_', ' ');
+export const label = (name: string) => name.replaceAll('_', ' ');
+
+/** The scenario rows' facts: id, years, plan design, seed, status, creation time. */
+export function scenarioTable(caption: string, rows: Row[]): string {
+  return table(
+    caption,
+    ['Scenario', 'Years', 'Plan design', 'Seed', 'Status', 'Created at'],
+    rows.map((sc) => [
+      String(sc.scenario_id),
+      `${sc.first_year}–${sc.last_year}`,
+      String(sc.plan_design_id),
+      String(sc.seed ?? '—'),
+      String(sc.status),
+      String(sc.created_at),
+    ]),
+  );
+}
 
 export function summarySection(s: ScenarioSummary | null, scenarioHint: string): Section {
-  const base = { id: 'summary', title: 'Scenario summary', empty: scenarioHint };
+  const base = { id: 'summary', title: 'Plan summary', empty: scenarioHint };
   if (s === null || s.years.length === 0) return { ...base, body: null };
   const sc = s.scenario;
   const years = s.years.map((y) => String(y.year));
-  const facts = table(
-    'Scenario',
-    ['Scenario', 'Years', 'Plan design', 'Seed', 'Status', 'Created at'],
-    [
-      [
-        String(sc.scenario_id),
-        `${sc.first_year}–${sc.last_year}`,
-        String(sc.plan_design_id),
-        String(sc.seed ?? '—'),
-        String(sc.status),
-        String(sc.created_at),
-      ],
-    ],
-  );
+  const facts = scenarioTable('Scenario', [sc]);
   const pct = (v: bigint) => percentText(v, 0);
   const charts = [
     chart({
@@ -33,23 +37,26 @@ export function summarySection(s: ScenarioSummary | null, scenarioHint: string):
       title: 'Headcount on 31 December (people)',
       kind: 'bars',
       x: { labels: years },
-      series: [{ name: 'Headcount', values: s.years.map((y) => y.headcount) }],
+      series: [
+        { name: 'Headcount', values: s.years.map((y) => y.headcount), color: FIGURE_COLORS.employerNet },
+      ],
       format: count,
+      note: 'Employed on 31 December: a termination dated 31 December is not counted.',
     }),
     chart({
       id: 'chart-participation',
-      title: 'Participation rate and HCE share (% of employees)',
+      title: 'Participation and deferral rates (%)',
       kind: 'lines',
       x: { labels: years },
       series: [
-        {
-          name: 'Participation (contributing ÷ employed during the year)',
-          values: s.years.map((y) => y.participation),
-        },
+        { name: 'Participation (contributing ÷ eligible)', values: s.years.map((y) => y.participation) },
+        { name: 'Average deferral rate', values: s.years.map((y) => y.avgDeferral) },
+        { name: 'Median deferral rate', values: s.years.map((y) => y.medianDeferral) },
         { name: 'HCE share (HCEs ÷ people determined)', values: s.years.map((y) => y.hceShare) },
       ],
       format: pct,
       tip: (v) => percentText(v, 1),
+      note: 'Deferral rate: pre-tax + Roth election in force on 31 December, participants deferring.',
     }),
     chart({
       id: 'chart-contributions',
@@ -59,6 +66,7 @@ export function summarySection(s: ScenarioSummary | null, scenarioHint: string):
       series: s.sources.map((src) => ({
         name: label(src),
         values: s.years.map((y) => y.bySource[src] ?? 0n),
+        color: sourceColor(src),
       })),
       format: moneyShort,
       tip: moneyText,
@@ -66,24 +74,24 @@ export function summarySection(s: ScenarioSummary | null, scenarioHint: string):
     chart({
       id: 'chart-employer-cost',
       title: 'Employer cost by year (USD)',
-      kind: 'bars',
+      kind: 'lines',
       x: { labels: years },
       series: [
-        { name: 'Employer contributions', values: s.years.map((y) => y.employerCost), color: PALETTE[2] },
+        {
+          name: 'Employer contributions (gross)',
+          values: s.years.map((y) => y.employerGross),
+          color: FIGURE_COLORS.employerGross,
+        },
+        {
+          name: 'Net employer cost (gross − forfeitures)',
+          values: s.years.map((y) => y.employerNet),
+          color: FIGURE_COLORS.employerNet,
+        },
+        { name: 'Forfeitures', values: s.years.map((y) => y.forfeitures), color: FIGURE_COLORS.forfeitures },
       ],
       format: moneyShort,
       tip: moneyText,
-      note: 'Match, true-up, nonelective and profit-sharing contributions; forfeiture allocations are funded by forfeitures and not counted.',
-    }),
-    chart({
-      id: 'chart-forfeitures',
-      title: 'Forfeitures by year (USD)',
-      kind: 'bars',
-      x: { labels: years },
-      series: [{ name: 'Forfeitures', values: s.years.map((y) => y.forfeitures), color: PALETTE[5] }],
-      format: moneyShort,
-      tip: moneyText,
-      note: 'Unvested employer money forfeited at termination or break in service.',
+      note: 'Gross: match, true-up, nonelective and profit sharing (forfeiture allocations are funded by forfeitures and not counted).',
     }),
   ];
   const n = { num: true };
@@ -94,10 +102,14 @@ export function summarySection(s: ScenarioSummary | null, scenarioHint: string):
       { text: 'Headcount', ...n },
       { text: 'Hires', ...n },
       { text: 'Terminations', ...n },
+      { text: 'Eligible', ...n },
       { text: 'Participation', ...n },
+      { text: 'Avg deferral', ...n },
+      { text: 'Median deferral', ...n },
       { text: 'HCE share', ...n },
-      { text: 'Employer cost', ...n },
+      { text: 'Employer gross', ...n },
       { text: 'Forfeitures', ...n },
+      { text: 'Net employer cost', ...n },
       { text: 'Events', ...n },
     ],
     s.years.map((y) => [
@@ -105,10 +117,14 @@ export function summarySection(s: ScenarioSummary | null, scenarioHint: string):
       { text: count(y.headcount), ...n },
       { text: count(y.hires), ...n },
       { text: count(y.terminations), ...n },
+      { text: count(y.eligible), ...n },
       { text: percentText(y.participation), ...n },
+      { text: percentText(y.avgDeferral), ...n },
+      { text: percentText(y.medianDeferral), ...n },
       { text: `${percentText(y.hceShare)} (${count(y.hce)})`, ...n },
-      { text: moneyText(y.employerCost), ...n },
+      { text: moneyText(y.employerGross), ...n },
       { text: moneyText(y.forfeitures), ...n },
+      { text: moneyText(y.employerNet), ...n },
       { text: count(y.events), ...n },
     ]),
   );
@@ -130,7 +146,7 @@ export function summarySection(s: ScenarioSummary | null, scenarioHint: string):
   return {
     ...base,
     body: `${facts}${others}<div class="grid">${charts.join('')}</div>${figures}${bySource}`,
-    provenance: `engine ${sc.engine_version}, ledger ${sc.ledger_version}; scenario created ${sc.created_at}. Headcount counts the census and hires, less terminations; participation counts people with an employee contribution in the year.`,
+    provenance: `engine ${sc.engine_version}, ledger ${sc.ledger_version}; scenario created ${sc.created_at}. Figures as defined in docs/report.md (Definitions), the same the CLI summaries print: participation is participating ÷ eligible on 31 December.`,
   };
 }
 
@@ -159,8 +175,8 @@ export function balancesSection(b: WeeklyBalances | null): Section {
     kind: 'area',
     wide: true,
     x: { positions: days, ticks, tips: days.map((d) => `Friday ${fromDay(d)}`) },
-    series: b.buckets.map((k) => ({ name: label(k.name), values: k.values })),
-    overlay: [{ name: 'vested balance', values: b.vested, color: '#000000' }],
+    series: b.buckets.map((k) => ({ name: label(k.name), values: k.values, color: sourceColor(k.name) })),
+    overlay: [{ name: 'vested balance', values: b.vested, color: FIGURE_COLORS.vested }],
     format: moneyShort,
     tip: moneyText,
     note: caveat,

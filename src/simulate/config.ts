@@ -52,6 +52,16 @@ export interface WorkforceConfig {
     rates: { rate: string; weight: number }[];
     roth: { probability: number; all_roth_share: number };
     after_tax: { probability: number; from_level: number; probability_from_level: number; rates: string[] };
+    /** Drawn rates scaled by the factor of the highest pay band reached (rates rise with pay). */
+    pay_factors: { bands: { from_pay: string; factor: number }[]; source: string };
+    /** Share of voluntary elections made exactly at the match's cap. */
+    match_cap: { share: number; source: string };
+    /** Voluntary savers aged `from_age`+ electing up to 402(g) + catch-up, when at most `max_rate`. */
+    catch_up: { probability: number; from_age: number; max_rate: string; source: string };
+    /** Under automatic enrollment: the yearly chance of leaving the default without a choice made. */
+    auto_default: { leave_per_year: number; source: string };
+    /** The public source of each older default (opening, new_hire, annual_change, rates). */
+    sources: Record<string, string>;
   };
 }
 
@@ -113,10 +123,12 @@ export function mergeDeep(base: unknown, over: unknown): unknown {
 type Check =
   | { t: 'prob' }
   | { t: 'num'; min: number; max: number; int?: boolean }
-  | { t: 'money' }
+  | { t: 'money'; zero?: boolean }
   | { t: 'rate' }
   | { t: 'monthday' }
   | { t: 'id' }
+  | { t: 'text' }
+  | { t: 'map'; of: Check }
   | { t: 'arr'; of: Check; len?: number; min?: number }
   | { t: 'obj'; fields: Record<string, Check> };
 
@@ -124,6 +136,7 @@ const prob: Check = { t: 'prob' };
 const num = (min: number, max: number, int = false): Check => ({ t: 'num', min, max, int });
 const money: Check = { t: 'money' };
 const rate: Check = { t: 'rate' };
+const text: Check = { t: 'text' };
 const obj = (fields: Record<string, Check>): Check => ({ t: 'obj', fields });
 const arr = (of: Check, len?: number, min = 1): Check => ({ t: 'arr', of, len, min });
 const weight = num(0, 1e9);
@@ -184,6 +197,14 @@ const SHAPE: Check = obj({
       probability_from_level: prob,
       rates: arr(rate),
     }),
+    pay_factors: obj({
+      bands: arr(obj({ from_pay: { t: 'money', zero: true }, factor: num(0, 10) })),
+      source: text,
+    }),
+    match_cap: obj({ share: prob, source: text }),
+    catch_up: obj({ probability: prob, from_age: num(50, 120, true), max_rate: rate, source: text }),
+    auto_default: obj({ leave_per_year: prob, source: text }),
+    sources: { t: 'map', of: text },
   }),
 });
 
@@ -216,8 +237,12 @@ function walk(c: Check, v: unknown, path: string, file: string, complete: boolea
         fail(`expected ${c.int ? 'an integer' : 'a number'} in [${c.min}, ${c.max}], found ${show(v)}`);
       return;
     case 'money':
-      if (typeof v !== 'string' || !/^[0-9]{1,12}(\.[0-9]{1,2})?$/.test(v) || (parseDecimal(v) ?? 0n) <= 0n)
-        fail(`expected money > 0 as a decimal string (e.g. "58000"), found ${show(v)}`);
+      if (
+        typeof v !== 'string' ||
+        !/^[0-9]{1,12}(\.[0-9]{1,2})?$/.test(v) ||
+        (parseDecimal(v) ?? 0n) < (c.zero ? 0n : 1n)
+      )
+        fail(`expected money ${c.zero ? '≥ 0' : '> 0'} as a decimal string (e.g. "58000"), found ${show(v)}`);
       return;
     case 'rate':
       if (
@@ -236,6 +261,14 @@ function walk(c: Check, v: unknown, path: string, file: string, complete: boolea
     case 'id':
       if (typeof v !== 'string' || !/^[A-Za-z0-9_.-]{1,64}$/.test(v))
         fail(`expected a name of 1–64 letters, digits, '_', '.', '-', found ${show(v)}`);
+      return;
+    case 'text':
+      if (typeof v !== 'string' || v.trim() === '') fail(`expected a non-empty text, found ${show(v)}`);
+      return;
+    case 'map':
+      if (!isObject(v)) fail(`expected an object, found ${show(v)}`);
+      for (const [k, x] of Object.entries(v as Record<string, unknown>))
+        walk(c.of, x, `${path}/${k}`, file, true);
       return;
     case 'arr': {
       if (!Array.isArray(v)) fail(`expected an array, found ${show(v)}`);
@@ -317,6 +350,12 @@ function crossChecks(c: WorkforceConfig, file: string): void {
     c.termination.disability;
   if (worst > 1)
     fail('/termination/base_by_level', `separation probabilities can sum to ${worst.toFixed(3)} > 1`);
+  const bands = c.elections.pay_factors.bands;
+  for (let i = 1; i < bands.length; i++)
+    if (rateOf(bands[i].from_pay) <= rateOf(bands[i - 1].from_pay))
+      fail(`/elections/pay_factors/bands/${i}/from_pay`, `must rise (after ${bands[i - 1].from_pay})`);
+  if (rateOf(c.elections.catch_up.max_rate) + maxRate(c.elections.after_tax.rates) > ONE_RATE)
+    fail('/elections/catch_up/max_rate', 'with the largest after-tax rate the election would exceed 1');
   c.elections.rates.forEach((r, i) => {
     if (rateOf(r.rate) + maxRate(c.elections.after_tax.rates) > ONE_RATE)
       fail(`/elections/rates/${i}/rate`, 'with the largest after-tax rate the election would exceed 1');

@@ -33,6 +33,11 @@ export interface JobSpec {
   batchEvents: number;
   /** What the main thread consumes: canonical NDJSON lines, store rows, or both. */
   want: { lines: boolean; rows: boolean };
+  /**
+   * Where the partitions' workforce decisions are kept between the scenarios of one comparison:
+   * the first scenario writes them, the others read them instead of drawing them again.
+   */
+  workforceCache?: { dir: string; mode: 'write' | 'read' } | null;
 }
 
 export const DEFAULT_PLAN_URL = new URL('../../config/plan-default.json', import.meta.url);

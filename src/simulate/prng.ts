@@ -148,4 +148,6 @@ export const D = {
   electionAfterTax: 18,
   electionChange: 19,
   hireTag: 20,
+  electionMatchCap: 21,
+  electionCatchUp: 22,
 } as const;

@@ -3,6 +3,9 @@
  * projection of each person, the contract check of every event (a failure is a defect and stops
  * the run), and the partition's share of the summary. Output leaves in batches, in person order.
  */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { deserialize, serialize } from 'node:v8';
 import { projectPerson } from '../engine/project.js';
 import { fromDay } from '../schema/dates.js';
 import { formatDecimal } from '../schema/decimal.js';
@@ -10,9 +13,10 @@ import type { Contract } from '../store/contract-adapter.js';
 import { type RowBatch, RowBatchBuilder } from '../store/row-batch.js';
 import type { ParticipantRow as StoreParticipantRow } from '../store/scenarios.js';
 import { decisionEvents } from './decisions.js';
+import { addElections } from './elections.js';
 import { censusRecord, type JobContext, partitionPeople } from './job.js';
 import { addPerson, emptyStats, type Stats } from './stats.js';
-import { simulatePartition } from './workforce.js';
+import { type PartitionInput, simulateWorkforce, type Track } from './workforce.js';
 
 export const ENGINE_SOURCE_SYSTEM = 'plan_engine';
 /** Rows a batch starts with (it grows by doubling): small partitions must not hold megabytes. */
@@ -44,14 +48,17 @@ export async function runPartition(
 ): Promise<Stats> {
   const { spec } = ctx;
   const stats = emptyStats(spec.years);
-  const tracks = simulatePartition({
+  const input: PartitionInput = {
     partition,
-    people: partitionPeople(ctx, partition),
+    people: [],
     years: spec.years,
     cfg: ctx.cfg,
     draws: ctx.draws,
     lastPayDay: ctx.lastPayDay,
-  });
+    plan: ctx.plan,
+  };
+  const tracks = workforceOf(ctx, input);
+  addElections(tracks, input);
   const env = {
     scenarioId: spec.scenarioId,
     planDesignId: spec.planDesignId,
@@ -114,4 +121,18 @@ export async function runPartition(
   }
   if (count > 0 || participants.length > 0) await flush();
   return stats;
+}
+
+/**
+ * The partition's workforce decisions: drawn, or read back from the job's workforce cache when an
+ * earlier scenario of the same comparison drew them (src/compare: the same people, hires, merits,
+ * promotions and terminations under every plan design).
+ */
+function workforceOf(ctx: JobContext, input: PartitionInput): Track[] {
+  const cache = ctx.spec.workforceCache ?? null;
+  const file = cache === null ? '' : join(cache.dir, `partition-${input.partition}.v8`);
+  if (cache?.mode === 'read') return deserialize(readFileSync(file)) as Track[];
+  const tracks = simulateWorkforce({ ...input, people: partitionPeople(ctx, input.partition) });
+  if (cache?.mode === 'write') writeFileSync(file, serialize(tracks));
+  return tracks;
 }

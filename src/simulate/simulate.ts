@@ -43,6 +43,8 @@ export interface SimulateOptions {
   commitEvents?: number;
   onProgress?: (p: Progress) => void;
   log?: (message: string) => void;
+  /** Keep or reuse the workforce decisions (a comparison of plan designs: src/compare). */
+  workforceCache?: JobSpec['workforceCache'];
   /** Stop early (SIGINT/SIGTERM): the run throws SimulateInterrupted after undoing its work. */
   signal?: AbortSignal;
 }
@@ -82,6 +84,8 @@ export interface SimulateResult {
    */
   status: 'complete' | 'partial' | 'staged' | null;
   snapshots: 'built' | 'skipped' | 'unavailable' | null;
+  /** The plan figures read back from the store (src/figures: the report's definitions); null without a store. */
+  figures: import('../figures/index.js').PlanYear[] | null;
   seconds: number;
   eventsPerSecond: number;
   peakRssMb: number;
@@ -130,6 +134,7 @@ export function prepare(opts: SimulateOptions): JobSpec {
     createdAt,
     batchEvents: opts.batchEvents ?? 8192,
     want: { lines: opts.out != null, rows: opts.db != null },
+    workforceCache: opts.workforceCache ?? null,
   };
   return spec;
 }
@@ -158,6 +163,7 @@ export async function simulate(opts: SimulateOptions): Promise<SimulateResult> {
   let events = 0;
   let done = 0;
   let snapshots: SimulateResult['snapshots'] = null;
+  let figures: SimulateResult['figures'] = null;
   try {
     if (opts.db != null) {
       const { openStore } = await import('../store/open.js');
@@ -236,6 +242,11 @@ export async function simulate(opts: SimulateOptions): Promise<SimulateResult> {
       status = done.status;
       snapshots = done.snapshots;
       sink.counts.replaced = done.replaced;
+      if (status === 'complete') {
+        const { planYears } = await import('../figures/index.js');
+        const [first, last] = spec.years;
+        figures = await planYears(store.connection, { scenarioId: spec.scenarioId, first, last });
+      }
     }
   } catch (err) {
     await sink?.abort();
@@ -277,6 +288,7 @@ export async function simulate(opts: SimulateOptions): Promise<SimulateResult> {
     shards,
     status,
     snapshots,
+    figures,
     seconds,
     eventsPerSecond: seconds > 0 ? events / seconds : 0,
     peakRssMb: process.resourceUsage().maxRSS / 1024,

@@ -3,6 +3,8 @@
  * contributions by source, employer cost, HCE count and forfeitures; events by kind. Workers
  * accumulate it per partition (money as exact bigint micro-units) and the main thread merges.
  */
+
+import { EMPLOYEE_SOURCES, EMPLOYER_SOURCES } from '../figures/sources.js';
 import {
   CONTRIBUTION_SOURCES,
   type ContributionSource,
@@ -16,7 +18,7 @@ import type { Track } from './workforce.js';
 
 export interface YearStats {
   year: number;
-  /** Employed on 31 December. */
+  /** Employed on 31 December: not terminated on or before it (src/figures, the one definition). */
   headcount: number;
   hires: number;
   terminations: number;
@@ -36,19 +38,7 @@ export interface Stats {
   years: YearStats[];
 }
 
-const EMPLOYEE_SOURCES = new Set([
-  'employee_pre_tax',
-  'employee_roth',
-  'employee_after_tax',
-  'employee_catch_up',
-  'employee_roth_catch_up',
-]);
-const EMPLOYER_SOURCES: ContributionSource[] = [
-  'employer_match',
-  'employer_match_true_up',
-  'employer_nonelective',
-  'employer_profit_sharing',
-];
+const EMPLOYEE: ReadonlySet<string> = new Set(EMPLOYEE_SOURCES);
 
 export function emptyStats(years: [number, number]): Stats {
   const out: YearStats[] = [];
@@ -88,7 +78,7 @@ export function addPerson(stats: Stats, t: Track, events: readonly SimulationEve
     switch (p.event_type) {
       case 'contribution':
         ys.contributions[p.source] += scaledOf(p.amount, 6);
-        if (EMPLOYEE_SOURCES.has(p.source)) contributed.add(year);
+        if (EMPLOYEE.has(p.source)) contributed.add(year);
         break;
       case 'forfeiture':
         ys.forfeitures += scaledOf(p.amount, 6);
@@ -107,7 +97,7 @@ export function addPerson(stats: Stats, t: Track, events: readonly SimulationEve
     const end = dec31(y);
     if (hire > dec31(y - 1) && hire <= end) ys.hires++;
     if (t.termDay !== null && t.termDay > dec31(y - 1) && t.termDay <= end) ys.terminations++;
-    const employed = hire <= end && (t.termDay === null || t.termDay >= end);
+    const employed = hire <= end && (t.termDay === null || t.termDay > end);
     if (!employed) continue;
     ys.headcount++;
     if (eligibleDay <= end) {

@@ -2,6 +2,8 @@
  * The closing summary of a simulation, for people (a few aligned tables on stdout) and for
  * machines (`--json`). Money is shown in dollars with cents and thousands separators.
  */
+
+import { planYearJson } from '../figures/index.js';
 import { CONTRIBUTION_SOURCES } from '../schema/contract.js';
 import type { Decimal } from '../schema/decimal.js';
 import type { SimulateResult } from './simulate.js';
@@ -15,7 +17,8 @@ export function dollars(v: Decimal): string {
   return `${neg ? '-' : ''}${whole}.${(cents % 100n).toString().padStart(2, '0')}`;
 }
 
-function table(head: string[], rows: string[][]): string[] {
+/** Aligned columns: the first left-aligned, the rest right-aligned. */
+export function table(head: string[], rows: string[][]): string[] {
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const line = (r: string[]) =>
     r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
@@ -35,14 +38,16 @@ export function summaryText(r: SimulateResult): string {
   out.push(
     ...table(
       ['year', 'headcount', 'hires', 'terminations', 'eligible', 'participating', 'participation', 'HCEs'],
-      years.map((y) => [
+      (r.figures ?? years).map((y) => [
         String(y.year),
         String(y.headcount),
         String(y.hires),
         String(y.terminations),
         String(y.eligible),
         String(y.participating),
-        y.eligible === 0 ? '-' : `${((100 * y.participating) / y.eligible).toFixed(1)}%`,
+        Number(y.eligible) === 0
+          ? '-'
+          : `${((100 * Number(y.participating)) / Number(y.eligible)).toFixed(1)}%`,
         String(y.hce),
       ]),
     ),
@@ -98,5 +103,7 @@ export function summaryJson(r: SimulateResult) {
     events_per_second: Math.round(r.eventsPerSecond),
     peak_rss_mb: Math.round(r.peakRssMb),
     summary: statsJson(r.stats),
+    /** The same figures read back from the store by the report's function (src/figures). */
+    figures: r.figures?.map(planYearJson) ?? null,
   };
 }

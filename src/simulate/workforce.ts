@@ -4,14 +4,20 @@
  * a promotion, and change their election; then the partition hires up to its headcount target.
  * The output is the partition's people (census order, then hires by year and index) with their
  * decisions in date order: the engine's inputs (calculations.md, "Elections and auto-enrollment").
+ *
+ * The workforce decisions (hires, merits, promotions, terminations) never depend on the plan;
+ * elections do (src/simulate/elections.ts). `simulateWorkforce` draws the first, so that a
+ * comparison of plan designs draws them once and adds each design's elections to the same people.
  */
 
+import type { PlanDesign } from '../engine/plan.js';
 import { addMonths, dayAttainingAge, dayNumber, dec31, jan1, yearOf } from '../schema/dates.js';
 import { type Decimal, dec, mulRoundCents, ONE } from '../schema/decimal.js';
 import type { WorkforceConfig } from './config.js';
+import { addElections } from './elections.js';
 import { hireId } from './partition.js';
 import { drawAge, drawBirthDay, drawSalary, levelCapForAge, type Person } from './people.js';
-import { D, type Draws, partitionKey, type StreamKey, streamKey } from './prng.js';
+import { D, type Draws, partitionKey, streamKey } from './prng.js';
 
 export type TerminationReason = 'voluntary' | 'involuntary' | 'retirement' | 'death' | 'disability';
 
@@ -40,12 +46,22 @@ export interface PartitionInput {
   draws: Draws;
   /** The last pay date on or before a day (for a termination's informational final_pay_date). */
   lastPayDay: (day: number) => number;
+  /** The plan the elections respond to (match cap, auto-enrollment, IRS limits); none: plan-blind. */
+  plan?: PlanDesign;
 }
 
 /** Contract order of decisions on one day (events.md, Order of events). */
 const KIND_ORDER = { merit: 0, promotion: 1, enrollment: 2, termination: 3 } as const;
 
+/** The partition's people with their workforce decisions and elections, in date order. */
 export function simulatePartition(input: PartitionInput): Track[] {
+  const tracks = simulateWorkforce(input);
+  addElections(tracks, input);
+  return tracks;
+}
+
+/** Hires, merits, promotions and terminations only: what every plan design shares. */
+export function simulateWorkforce(input: PartitionInput): Track[] {
   const { cfg, years } = input;
   const [first, last] = years;
   const tracks: Track[] = input.people.map(newTrack);
@@ -68,7 +84,7 @@ export function simulatePartition(input: PartitionInput): Track[] {
       if (t.termDay === null) survivors++;
     }
   }
-  for (const t of tracks) finishDecisions(t, dec31(last));
+  for (const t of tracks) sortDecisions(t);
   return tracks;
 }
 
@@ -84,9 +100,13 @@ function newTrack(person: Person): Track {
 }
 
 /** Elections on or after the termination (or after the period) are dropped; then date order. */
-function finishDecisions(t: Track, lastDay: number): void {
+export function finishDecisions(t: Track, lastDay: number): void {
   const end = t.termDay ?? lastDay + 1;
   t.decisions = t.decisions.filter((d) => d.kind !== 'enrollment' || d.day < end);
+  sortDecisions(t);
+}
+
+function sortDecisions(t: Track): void {
   t.decisions.sort((a, b) => a.day - b.day || KIND_ORDER[a.kind] - KIND_ORDER[b.kind]);
 }
 
@@ -107,22 +127,18 @@ function bandValue(bands: { from_age: number; probability: number }[], age: numb
   return p;
 }
 
-const BP = 100n; // one basis point in micro-units
+/** One basis point in micro-units. */
+export const BP = 100n;
 
 class YearModel {
   private readonly cfg: WorkforceConfig;
   private readonly draws: Draws;
   private readonly first: number;
-  private readonly last: number;
-  private readonly rates: Decimal[];
-  private readonly rateWeights: number[];
 
   constructor(private readonly input: PartitionInput) {
     this.cfg = input.cfg;
     this.draws = input.draws;
-    [this.first, this.last] = input.years;
-    this.rates = this.cfg.elections.rates.map((r) => dec(r.rate));
-    this.rateWeights = this.cfg.elections.rates.map((r) => r.weight);
+    this.first = input.years[0];
   }
 
   /** Everything that can happen to one person in one year. */
@@ -131,7 +147,6 @@ class YearModel {
     const start = Math.max(jan1(year), p.hireDay);
     const end = dec31(year);
     this.terminate(t, year, start, end);
-    this.elections(t, year, start, end);
     this.merit(t, year);
     this.promotion(t, year);
   }
@@ -198,76 +213,6 @@ class YearModel {
     t.level += 1;
     t.compensation = mulRoundCents(t.compensation, ONE + bp * BP);
     t.decisions.push({ kind: 'promotion', day, newLevel: t.level, newCompensation: t.compensation });
-  }
-
-  /** Opening elections, new-hire choices within the opt-out window, and occasional changes later. */
-  private elections(t: Track, year: number, start: number, end: number): void {
-    const e = this.cfg.elections;
-    const p = t.person;
-    const firstDay = jan1(this.first);
-    const u = this.draws.uniform(p.key, year, D.election);
-    if (year === this.first && p.hireDay < firstDay) {
-      if (p.opening === null) return;
-      if (p.opening !== undefined) {
-        this.elect(t, firstDay, p.opening.preTax, p.opening.roth, 0n);
-      } else if (u < e.opening.own_election) {
-        this.electDrawn(t, year, firstDay, 0);
-      } else if (u < e.opening.own_election + e.opening.declined) {
-        this.elect(t, firstDay, 0n, 0n, 0n);
-      }
-      return;
-    }
-    if (p.hireDay >= jan1(year)) {
-      // A census person hired during the period with census rates elects them on the hire date.
-      if (p.opening === null) return;
-      if (p.opening !== undefined) {
-        this.elect(t, p.hireDay, p.opening.preTax, p.opening.roth, 0n);
-        return;
-      }
-      const nh = e.new_hire;
-      const day =
-        p.hireDay +
-        this.draws.intBetween(nh.days_after_hire_min, nh.days_after_hire_max, p.key, year, D.electionDay);
-      if (day > dec31(this.last)) return;
-      if (u < nh.opt_out) this.elect(t, day, 0n, 0n, 0n);
-      else if (u < nh.opt_out + nh.own_election) this.electDrawn(t, year, day, 0);
-      return;
-    }
-    if (u < e.annual_change && end > start) {
-      const day = this.draws.intBetween(start + 1, end, p.key, year, D.electionDay);
-      if (this.draws.chance(e.new_hire.opt_out, p.key, year, D.electionChange))
-        this.elect(t, day, 0n, 0n, 0n);
-      else this.electDrawn(t, year, day, 1);
-    }
-  }
-
-  private electDrawn(t: Track, year: number, day: number, counter: number): void {
-    const e = this.cfg.elections;
-    const key: StreamKey = t.person.key;
-    const rate = this.rates[this.draws.pick(this.rateWeights, key, year, D.electionRate, counter)];
-    let preTax = rate;
-    let roth = 0n;
-    if (this.draws.chance(e.roth.probability, key, year, D.electionRoth, 2 * counter)) {
-      // All Roth, or an even split rounded down to a basis point for Roth.
-      roth = this.draws.chance(e.roth.all_roth_share, key, year, D.electionRoth, 2 * counter + 1)
-        ? rate
-        : (rate / 2n / BP) * BP;
-      preTax = rate - roth;
-    }
-    const at = e.after_tax;
-    const pAfter = t.level >= at.from_level ? at.probability_from_level : at.probability;
-    let afterTax = 0n;
-    if (this.draws.chance(pAfter, key, year, D.electionAfterTax, 2 * counter))
-      afterTax = dec(
-        at.rates[
-          this.draws.intBetween(0, at.rates.length - 1, key, year, D.electionAfterTax, 2 * counter + 1)
-        ],
-      );
-    this.elect(t, day, preTax, roth, afterTax);
-  }
-
-  private elect(t: Track, day: number, preTax: Decimal, roth: Decimal, afterTax: Decimal): void {
-    t.decisions.push({ kind: 'enrollment', day, preTax, roth, afterTax });
   }
 
   /** The `index`-th hire of this partition in `year`. */

@@ -121,6 +121,7 @@ describe('the registry', () => {
       'snapshots',
       'ndt',
       'simulate',
+      'compare',
     ]);
     expect(selectEntries(SUITE, ['ingest', 'validation']).map((e) => e.name)).toEqual([
       'validation',

@@ -47,9 +47,20 @@ const sql = [
    FROM people p, range(2023, 2026) t(y)
    WHERE p.hire_date <= make_date(y, 1, 1) AND (p.term_date IS NULL OR p.term_date > make_date(y, 1, 1))
    UNION ALL
+   SELECT employee_id, greatest(hire_date, DATE '2023-01-01'), 'eligibility', NULL, NULL, 1,
+     json_object('event_type', 'eligibility', 'eligible', true)
+   FROM people WHERE term_date IS NULL OR term_date >= DATE '2023-01-01'
+   UNION ALL
+   SELECT employee_id, greatest(hire_date, DATE '2023-01-01'), 'enrollment', NULL, NULL, 1,
+     json_object('event_type', 'enrollment',
+       'pre_tax_contribution_rate', CASE WHEN NOT participates THEN '0' WHEN comp > 150000 THEN '0.09' ELSE '0.06' END,
+       'roth_contribution_rate', CASE WHEN participates AND roth THEN '0.03' ELSE '0' END, 'auto_enrollment', false)
+   FROM people WHERE term_date IS NULL OR term_date >= DATE '2023-01-01'
+   UNION ALL
    SELECT p.employee_id, d.pay_date, 'contribution', s.source,
      round(p.comp * s.rate / 26, 2), s.ord,
-     json_object('event_type', 'contribution', 'source', s.source)
+     json_object('event_type', 'contribution', 'source', s.source,
+       'irs_limit_applied', s.source = 'employee_catch_up' AND d.pay_date >= make_date(year(d.pay_date), 11, 1))
    FROM people p, paydays d,
      (VALUES ('employee_pre_tax', 0.06, 2), ('employee_roth', 0.03, 3), ('employer_match', 0.03, 4),
              ('employer_nonelective', 0.02, 5), ('employee_catch_up', 0.01, 6)) s(source, rate, ord)
@@ -133,14 +144,33 @@ const sql = [
      ('baseline', 2025, 'acp', 'current_year', 41, 170, 0.0300, 0.0229, 0.0429, 'pass', 0)`,
 ];
 
-/** Builds the fixture store in a DuckDB file at `path` (it must not exist). */
-export async function buildFixtureStore(path: string): Promise<void> {
+/**
+ * A second design for the comparison page: the same people and events, employer match 1.5 times
+ * as large for three people in four and 0.8 times for the fourth; left `running` (a banner).
+ */
+const compared = [
+  `INSERT INTO scenarios SELECT 'richer', first_year, last_year, 'richer-2025', plan_design, seed,
+     created_at + INTERVAL 1 HOUR, engine_version, ledger_version, 'running' FROM scenarios WHERE scenario_id = 'baseline'`,
+  `INSERT INTO dim_participants SELECT 'richer', employee_id, birth_date, hire_date, annual_compensation, job_level, department
+   FROM dim_participants WHERE scenario_id = 'baseline'`,
+  `INSERT INTO fct_yearly_events
+   SELECT seq + 10000000, md5(CAST(event_id AS VARCHAR) || 'richer')::UUID, 'richer', 'richer-2025', employee_id,
+     effective_date, simulation_year, created_at, source_system, correlation_id, event_type, plan_id, source,
+     CASE WHEN event_type = 'contribution' AND source = 'employer_match'
+          THEN round(amount * CASE WHEN hash(employee_id) % 4 = 0 THEN 0.8 ELSE 1.5 END, 2) ELSE amount END,
+     ytd_amount, vested_percentage, payload
+   FROM fct_yearly_events WHERE scenario_id = 'baseline'`,
+];
+
+/** Builds the fixture store in a DuckDB file at `path` (it must not exist); `compare` adds a second scenario. */
+export async function buildFixtureStore(path: string, opts: { compare?: boolean } = {}): Promise<void> {
   const instance = await DuckDBInstance.create(path);
   const conn = await instance.connect();
   try {
     for (const ddl of [...CORE_DDL, ...snapshotDdl(), ...QUALITY_DDL, ...GOLDEN_DDL, ...NDT_DDL])
       await conn.run(ddl);
     for (const statement of sql) await conn.run(statement);
+    if (opts.compare) for (const statement of compared) await conn.run(statement);
     await conn.run('DROP TABLE people; DROP TABLE paydays; DROP TABLE raw');
   } finally {
     conn.closeSync();

@@ -33,8 +33,11 @@ describe('planledger simulate / main (CLI)', () => {
       'events_per_second',
       'peak_rss_mb',
       'summary',
+      'figures',
     ]);
     expect(j.db).toBeNull();
+    // Without a store there are no figures read back (src/figures); the workers' summary stands.
+    expect(j.figures).toBeNull();
     expect(j.summary.years[0].year).toBe(2025);
     expect(j.summary.events).toBe(j.events);
   });
