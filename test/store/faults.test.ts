@@ -15,10 +15,11 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { mulberry32 } from '../../src/perf/random.js';
 import { simulate } from '../../src/simulate/simulate.js';
 import { openStore } from '../../src/store/open.js';
+import { CLI_ENTRY } from '../support/cli.js';
 import { cli, count, tempDir, track } from './helpers.js';
 
 const SEED = 19;
-const CLI = join(import.meta.dirname, 'fixtures', 'cli.ts');
+const CLI = CLI_ENTRY;
 
 afterEach(() => {
   process.exitCode = 0;

@@ -73,7 +73,7 @@ function waitingRun(args: string[], holder: ChildProcess) {
 
 /** The CLI with `input` on its standard input. */
 async function withStdin(args: string[], input: string) {
-  const child = spawn(process.execPath, ['--import', 'tsx', fixture('cli.ts'), ...args], {
+  const child = spawn(process.execPath, ['--import', 'tsx', CLI_ENTRY, ...args], {
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   const done = finished(child);
