@@ -141,7 +141,7 @@ describe('compare two plan designs', () => {
   });
 
   it('the CLI prints JSON for machines and refuses a single plan with exit 2', () => {
-    const cli = new URL('../report/cli.ts', import.meta.url).pathname;
+    const cli = new URL('../support/cli-entry.ts', import.meta.url).pathname;
     const run = (args: string[]) =>
       spawnSync(process.execPath, ['--import', 'tsx', cli, 'compare', ...args], { encoding: 'utf8' });
     const one = run(['--plan', a, '--db', join(dir, 'one.duckdb')]);

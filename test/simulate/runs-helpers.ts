@@ -6,7 +6,7 @@ import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { openStore } from '../../src/store/open.js';
 
-const entry = fileURLToPath(new URL('../quality/cli-entry.ts', import.meta.url));
+const entry = fileURLToPath(new URL('../support/cli-entry.ts', import.meta.url));
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
 export interface CliRun {
