@@ -60,7 +60,7 @@ async function writeSynthetic(path: string, employees: number): Promise<number> 
 
 /** A CLI run that waits for the lock `holder` holds: done, and when it has said who holds it. */
 function waitingRun(args: string[], holder: ChildProcess) {
-  const child = run('cli.ts', args);
+  const child = run(CLI_ENTRY, args);
   let stderr = '';
   const saysWho = new Promise<void>((resolve) =>
     child.stderr!.on('data', (d: Buffer) => {
@@ -189,10 +189,10 @@ describe('processes', () => {
     const db = join(dir, 'held.duckdb');
     const file = join(dir, 'events.ndjson');
     await writeSynthetic(file, 2);
-    expect((await finished(run('cli.ts', ['ingest', file, '--db', db]))).code).toBe(0);
+    expect((await finished(run(CLI_ENTRY, ['ingest', file, '--db', db]))).code).toBe(0);
     const holder = run('hold-store.ts', [db, '600000']);
     await waitForLine(holder, (l) => l === 'ready');
-    const now = await finished(run('cli.ts', ['snapshots', 'verify', '--all', '--db', db]));
+    const now = await finished(run(CLI_ENTRY, ['snapshots', 'verify', '--all', '--db', db]));
     expect(now.code).toBe(2);
     expect(now.stderr).toContain(`PID ${holder.pid}`);
     const readers = [
