@@ -190,7 +190,7 @@ describe('processes', () => {
     const file = join(dir, 'events.ndjson');
     await writeSynthetic(file, 2);
     expect((await finished(run(CLI_ENTRY, ['ingest', file, '--db', db]))).code).toBe(0);
-    const holder = run('hold-store.ts', [db, '600000']);
+    const holder = run(fixture('hold-store.ts'), [db, '600000']);
     await waitForLine(holder, (l) => l === 'ready');
     const now = await finished(run(CLI_ENTRY, ['snapshots', 'verify', '--all', '--db', db]));
     expect(now.code).toBe(2);
