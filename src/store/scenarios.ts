@@ -264,7 +264,7 @@ export async function requireReadableScenario(
 ): Promise<void> {
   const q = async (sql: string): Promise<unknown[][]> => {
     try {
-      return (await conn.runAndReadAll(sql, { id: scenarioId })).getRows();
+      return (await conn.runAndReadAll(sql, sql.includes('$id') ? { id: scenarioId } : undefined)).getRows();
     } catch {
       return []; // a table this store (or lake) does not have
     }
