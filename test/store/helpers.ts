@@ -2,7 +2,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, vi } from 'vitest';
+import { afterEach } from 'vitest';
 import { mixedCorpus } from '../../src/schema/examples.js';
 import { openStore, type Store } from '../../src/store/open.js';
 
@@ -49,27 +49,5 @@ export async function count(store: Store, sql: string): Promise<number> {
   return Number(r.getRows()[0][0]);
 }
 
-/** Run the CLI in this process; returns the exit code and what it printed. */
-export async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const { main } = await import('../../src/cli/main.js');
-  let stdout = '';
-  let stderr = '';
-  const o = vi.spyOn(process.stdout, 'write').mockImplementation((s) => {
-    stdout += String(s);
-    return true;
-  });
-  const e = vi.spyOn(process.stderr, 'write').mockImplementation((s) => {
-    stderr += String(s);
-    return true;
-  });
-  process.exitCode = 0;
-  try {
-    await main(['node', 'planledger', ...args]);
-  } finally {
-    o.mockRestore();
-    e.mockRestore();
-  }
-  const code = Number(process.exitCode ?? 0);
-  process.exitCode = 0;
-  return { code, stdout, stderr };
-}
+/** Run the CLI in this process (test/support's one runner). */
+export { cliInProcess as cli } from '../support/cli.js';
