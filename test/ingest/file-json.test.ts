@@ -9,11 +9,12 @@ import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { type IngestOptions, ingestFiles } from '../../src/ingest/ingest.js';
 import { nativeRecogniser } from '../../src/ingest/native.js';
 import { EVENT_TYPES, exampleEvent, serializeEvent, validateEvent } from '../../src/schema/index.js';
 import { count, newStore, tempDir, validEvents, writeLines } from '../store/helpers.js';
+import { skipWithoutNative } from '../support/native.js';
 
 const canonical = (e: Record<string, unknown>): string => {
   const v = validateEvent(e);
@@ -121,6 +122,8 @@ describe.each([
   { reader: 'read_csv', native: true, route: 'csv' },
   { reader: 'read_json', native: false, route: 'json' },
 ])('ingest: the $reader path', ({ native, route }) => {
+  beforeEach((ctx) => skipWithoutNative(ctx, native));
+
   it('is available (the native recogniser is built by npm ci)', () => {
     if (native) expect(nativeRecogniser()).not.toBeNull();
   });
@@ -290,7 +293,8 @@ describe.each([
 });
 
 describe('ingest: where the read_csv path puts its rows', () => {
-  it('uses PLANLEDGER_TMPDIR, removes its copy, and removes copies of killed runs only', async () => {
+  it('uses PLANLEDGER_TMPDIR, removes its copy, and removes copies of killed runs only', async (ctx) => {
+    skipWithoutNative(ctx);
     const dir = tempDir();
     const rows = join(dir, 'rows');
     mkdirSync(rows);

@@ -6,10 +6,11 @@
  * (canonical lines of every kind, valid-but-not-canonical spellings, 20,000 random edits) and on
  * random valid events and their single-rule mutations; and it splits a recognised line into the
  * row DuckDB's CSV reader loads: the envelope's values, event_type, plan_id, the payload columns
- * and the payload's canonical text.
+ * and the payload's canonical text. Where the addon is absent, every test here is skipped with the
+ * reason (test/support/native.ts); CI requires it (scripts/native-loaded.mjs).
  */
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { type NativeRecogniser, nativeRecogniser } from '../../src/ingest/native.js';
 import { PAYLOAD_COLUMN_KEYS, PAYLOAD_COLUMNS } from '../../src/ingest/payload-columns.js';
 import { recogniseCanonicalLine } from '../../src/schema/canonical-match.js';
@@ -17,6 +18,7 @@ import { type EventType, serializeEvent, validateEvent, validateLine } from '../
 import { validEvent } from '../schema/arbitraries.js';
 import { canonicalLines, notCanonicalLines, randomEdits } from '../schema/canonical-corpus.js';
 import { mutationsFor } from '../schema/mutations.js';
+import { skipWithoutNative } from '../support/native.js';
 
 const native = nativeRecogniser() as NativeRecogniser;
 
@@ -74,6 +76,8 @@ function splitAll(bytes: Uint8Array, outBytes: number): { rows: string[]; failed
 }
 
 describe('the native recogniser', () => {
+  beforeEach((ctx) => skipWithoutNative(ctx));
+
   it('is built (npm ci builds it; ingest falls back to JavaScript only where it cannot be)', () => {
     expect(native).not.toBeNull();
   });
@@ -172,6 +176,8 @@ describe('the native recogniser', () => {
 });
 
 describe('the native splitter', () => {
+  beforeEach((ctx) => skipWithoutNative(ctx));
+
   it("writes each canonical line as the CSV reader's row, numbered from the given first", () => {
     const lines = canonicalLines(200);
     const bytes = Buffer.from(`${lines.join('\n')}\n`, 'utf8');
