@@ -354,6 +354,15 @@ async function completeIfAllShards(
   const n = opts.shard?.count ?? 1;
   const snapshotsOf = async (id: string) =>
     opts.snapshots === false ? ('skipped' as const) : await buildSnapshots(store, id, log);
+  if (runs.isDirectRun(scenarioId, ownId)) {
+    // A first run, written under the scenario's own id: complete it in place (no swap).
+    interrupted();
+    const snapshots = await snapshotsOf(scenarioId);
+    interrupted();
+    await faultPoint('swap');
+    await runs.markComplete(conn, scenarioId);
+    return { shards: { in: 1, of: 1, missing: [] }, status: 'complete', snapshots, replaced: null };
+  }
   if (
     n > 1 &&
     resume !== 'merged' &&

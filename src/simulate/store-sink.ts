@@ -2,8 +2,9 @@
  * The simulation's writer into the store (main thread only). Rows arrive as the store's
  * columnar RowBatches, built and checked by the workers, and go through the store's single
  * EventWriter (`ingest_batches` bookkeeping: docs/store.md). Everything is written under the
- * run's pending id (src/store/scenario-runs.ts); `finish` marks the shard staged, and when the
- * build's every shard is in, the caller swaps it in (`complete`) in one transaction.
+ * run's pending id, or the scenario's own id for a first run (src/store/scenario-runs.ts);
+ * `finish` marks the shard staged, and when the build's every shard is in, the caller swaps it
+ * in, or marks a first run complete, in one transaction.
  */
 import { randomUUID } from 'node:crypto';
 import { faultPoint } from '../store/fault.js';
@@ -56,7 +57,10 @@ export class StoreSink {
     replaced: null,
     discarded: [],
   };
-  /** The id this run's rows are written under (never the scenario readers see). */
+  /**
+   * The id this run's rows are written under: a pending id, or the scenario's own id for a
+   * first run (scenario-runs.ts, `writesDirectly`), which readers refuse until it is complete.
+   */
   pendingId = '';
   /** Nothing to simulate: every shard is in already, or this one is (scenario-runs.ts, RunPlan). */
   resume: 'merged' | 'shard-in' | null = null;

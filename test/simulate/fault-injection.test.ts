@@ -74,3 +74,39 @@ describe('simulate killed at seeded points', () => {
     }, 300_000);
   }
 });
+
+/**
+ * A first run of a scenario writes under the scenario's own id (src/store/scenario-runs.ts,
+ * `writesDirectly`): killed anywhere, it leaves at most that scenario marked as not complete,
+ * which every reader refuses, and the next run removes it and gives the uninterrupted rows.
+ */
+describe('a first run killed at seeded points', () => {
+  const FIRST_POINTS = ['batch:3', 'snapshots-build', 'scenario-commit:2'];
+  let fresh: Fingerprint;
+
+  beforeAll(async () => {
+    const db = join(dir, 'first-ref.duckdb');
+    const r = cli([...SIM, '--seed', '2', '--db', db, ...FIXED], ENV);
+    expect(r.code, r.stderr).toBe(0);
+    fresh = await fingerprint(db, 'S');
+    expect(fresh).toEqual(uninterrupted);
+  }, 300_000);
+
+  for (const point of FIRST_POINTS) {
+    it(`killed at ${point}: no complete scenario, readers refuse it; a re-run gives the uninterrupted rows`, async () => {
+      const db = join(dir, `first-${point.replace(':', '-')}.duckdb`);
+      const cmd = [...SIM, '--seed', '2', '--db', db, ...FIXED];
+      const killed = cli(cmd, { ...ENV, PLANLEDGER_FAULT: point });
+      expect(killed.signal, killed.stderr).toBe('SIGKILL');
+      const after = await fingerprint(db, 'S');
+      for (const status of Object.values(after.scenarios)) expect(status).not.toBe('complete');
+      const read = cli(['history', 'E000001', '--scenario', 'S', '--db', db]);
+      expect(read.code).toBe(2);
+      expect(read.stderr).toMatch(/not complete|incomplete/);
+
+      const again = cli(cmd, ENV);
+      expect(again.code, again.stderr).toBe(0);
+      expect(await fingerprint(db, 'S')).toEqual(uninterrupted);
+    }, 300_000);
+  }
+});
