@@ -329,7 +329,7 @@ function insertSql(withBase: boolean): string {
   const win = 'OVER (PARTITION BY pid ORDER BY wk ROWS UNBOUNDED PRECEDING)';
   const running = aggregateNames().map((c) => `sum(${c}) ${win} AS ${c}`);
   const balances = balanceExpressions(withBase ? 'b' : null, 'c');
-  const firstLedgerDate = `min(d) FILTER (WHERE event_type IN (${LEDGER_TYPES_SQL}))`;
+  const firstLedgerDate = `min(d) FILTER (WHERE code IS NOT NULL)`;
   return `INSERT INTO ${SNAPSHOT_TABLE}
 WITH w AS (
   SELECT row_number() OVER (ORDER BY employee_id, plan_id) AS pid, employee_id, plan_id, from_friday,
