@@ -131,6 +131,29 @@ export const TARGETS: readonly Target[] = [
     line: { metric: 'snapshots.balance_snapshot_p99_ms', value: 5 },
   },
   {
+    id: 'goal.balance_snapshot_vs_replay',
+    source: 'goal',
+    description: 'balance via snapshots faster than replay at p50 and p99 (the smaller ratio)',
+    figure: (m) => {
+      const p50 = ratio(m, 'snapshots.balance_replay_p50_ms', 'snapshots.balance_snapshot_p50_ms');
+      const p99 = ratio(m, 'snapshots.balance_replay_p99_ms', 'snapshots.balance_snapshot_p99_ms');
+      return p50 === undefined || p99 === undefined ? undefined : Math.min(p50, p99);
+    },
+    unit: '×',
+    comparator: '>=',
+    limit: 1,
+  },
+  {
+    id: 'goal.balance_command',
+    source: 'goal',
+    description: 'the whole `balance` command at 100K × 5 years ≤ 250 ms (median of 20)',
+    figure: (m) => m('snapshots.command_balance_snapshot_ms'),
+    unit: 'ms',
+    comparator: '<=',
+    limit: 250,
+    fullOnly: true,
+  },
+  {
     id: 'goal.plan_wide_speedup',
     source: 'goal',
     description: 'plan-wide balances via snapshots ≥ 10× faster than replay',

@@ -27,12 +27,18 @@ import {
   fridayOnOrBefore,
   grossColumn,
   historyOrderExpression,
+  LEDGER_EVENT_TYPES,
   ledgerAggregates,
   ledgerCodeExpression,
   PLAN_EVENT_FILTER,
+  participantHashExpression,
   SNAPSHOT_TABLE,
+  snapshotKeyExpression,
   vestedBalanceExpression,
 } from './sql.js';
+
+const LEDGER_TYPES_SQL = LEDGER_EVENT_TYPES.map(quotedString).join(', ');
+
 import { ensureSnapshotTables, readBuildState } from './state.js';
 import { isoDate, rows, toBigInt } from './values.js';
 
@@ -218,6 +224,7 @@ async function buildScenario(
         { s: scenario },
       );
       result.rows_deleted += Number(replaced.rowsChanged);
+      await updateNextLedgerDates(conn, scenario, state.max_seq);
     }
     await conn.run(`DELETE FROM snap_work WHERE from_friday > CAST($e1 AS DATE)`, { e1: endFriday });
     const [{ n: participants }] = await rows(conn, 'SELECT count(*) AS n FROM snap_work');
@@ -230,8 +237,8 @@ async function buildScenario(
       s: scenario,
     });
     await conn.run(
-      `INSERT OR REPLACE INTO ${BUILD_STATE_TABLE} VALUES ($s, $v, $seq, CAST($e1 AS DATE), $n, CAST($now AS TIMESTAMP))`,
-      { ...p, v: LEDGER_VERSION, seq: maxSeq, n: toBigInt(n), now },
+      `INSERT OR REPLACE INTO ${BUILD_STATE_TABLE} VALUES ($s, $v, $seq, CAST($e1 AS DATE), $n, CAST($now AS TIMESTAMP), $keyed)`,
+      { ...p, v: LEDGER_VERSION, seq: maxSeq, n: toBigInt(n), now, keyed: full || state.keyed },
     );
     await conn.run('COMMIT');
     result.status = 'built';
@@ -249,6 +256,39 @@ async function buildScenario(
       `${result.rows_written} rows written, ${result.rows_deleted} replaced, ${result.seconds.toFixed(2)} s`,
   );
   return result;
+}
+
+/**
+ * A recomputed run of Fridays starts after the stored row of the Friday before it, whose figures
+ * stay right; but a new ledger event in the week after that row moves its `next_ledger_date`
+ * (ddl.ts) earlier. Its rows are found by their Friday, within the range of Fridays of the new
+ * events (constants, so that the zonemaps on snapshot_date skip every other row group); rows on
+ * or after a recomputed run's first Friday were deleted before.
+ */
+async function updateNextLedgerDates(
+  conn: DuckDBConnection,
+  scenario: string,
+  maxSeq: bigint,
+): Promise<void> {
+  await conn.run(
+    `CREATE OR REPLACE TEMP TABLE snap_next AS
+       SELECT employee_id, plan_id, ${fridayOnOrAfter('effective_date')} - 7 AS f, min(effective_date) AS d
+         FROM fct_yearly_events
+        WHERE scenario_id = $s AND seq > $s0 AND ${PLAN_EVENT_FILTER} AND event_type IN (${LEDGER_TYPES_SQL})
+        GROUP BY ALL`,
+    { s: scenario, s0: maxSeq },
+  );
+  const [{ lo, hi }] = await rows(conn, 'SELECT min(f) AS lo, max(f) AS hi FROM snap_next');
+  if (lo !== null) {
+    await conn.run(
+      `UPDATE ${SNAPSHOT_TABLE} x SET next_ledger_date = n.d FROM snap_next n
+        WHERE x.scenario_id = $s AND x.snapshot_date BETWEEN CAST($lo AS DATE) AND CAST($hi AS DATE)
+          AND x.employee_id = n.employee_id AND x.plan_id = n.plan_id AND x.snapshot_date = n.f
+          AND (x.next_ledger_date IS NULL OR x.next_ledger_date > n.d)`,
+      { s: scenario, lo: isoDate(lo), hi: isoDate(hi) },
+    );
+  }
+  await conn.run('DROP TABLE temp.snap_next');
 }
 
 /** A ledger version other than the current one among the scenario's stored rows, if any. */
@@ -289,32 +329,37 @@ function insertSql(withBase: boolean): string {
   const win = 'OVER (PARTITION BY pid ORDER BY wk ROWS UNBOUNDED PRECEDING)';
   const running = aggregateNames().map((c) => `sum(${c}) ${win} AS ${c}`);
   const balances = balanceExpressions(withBase ? 'b' : null, 'c');
+  const firstLedgerDate = `min(d) FILTER (WHERE code IS NOT NULL)`;
   return `INSERT INTO ${SNAPSHOT_TABLE}
 WITH w AS (
-  SELECT row_number() OVER (ORDER BY employee_id, plan_id) AS pid, employee_id, plan_id, from_friday FROM snap_work
+  SELECT row_number() OVER (ORDER BY employee_id, plan_id) AS pid, employee_id, plan_id, from_friday,
+         ${participantHashExpression('employee_id', 'plan_id')} AS h
+    FROM snap_work
 ),
 ev AS (
   SELECT w.pid, e.event_type, e.amount, e.vested_percentage,
          ${ledgerCodeExpression('e.')} AS code, ${historyOrderExpression('e.')} AS ord,
-         ${fridayOnOrAfter('e.effective_date')} AS wk
+         ${fridayOnOrAfter('e.effective_date')} AS wk, e.effective_date AS d
     FROM fct_yearly_events e
     JOIN w ON e.employee_id = w.employee_id AND e.plan_id = w.plan_id
-   WHERE e.scenario_id = $s AND e.effective_date > w.from_friday - 7 AND e.effective_date <= CAST($e1 AS DATE)
+   WHERE e.scenario_id = $s AND e.effective_date > w.from_friday - 7 AND e.effective_date <= CAST($e1 AS DATE) + 7
   UNION ALL
-  SELECT pid, NULL, NULL, NULL, NULL, NULL, from_friday FROM w
+  SELECT pid, NULL, NULL, NULL, NULL, NULL, from_friday, NULL FROM w
 ),
 weekly AS (
-  SELECT pid, wk, ${ledgerAggregates().join(',\n         ')}, count(event_type) AS n
+  SELECT pid, wk, ${ledgerAggregates().join(',\n         ')}, count(event_type) AS n,
+         ${firstLedgerDate} AS first_ledger
     FROM ev GROUP BY pid, wk
 ),
 c AS (
   SELECT pid, wk, n, ${running.join(',\n         ')},
          arg_max(vp, wk) ${win} AS vp,
-         lead(wk) OVER (PARTITION BY pid ORDER BY wk) AS next_wk
+         lead(wk) OVER (PARTITION BY pid ORDER BY wk) AS next_wk,
+         lead(first_ledger) OVER (PARTITION BY pid ORDER BY wk) AS next_ledger
     FROM weekly
 ),
 r AS (
-  SELECT c.pid, c.wk, c.next_wk, c.n,
+  SELECT c.pid, c.wk, c.next_wk, c.next_ledger, c.n,
          ${balances.map((x) => `${x.expr} AS ${x.name}`).join(',\n         ')},
          CAST(coalesce(c.vp, ${withBase ? 'b.vested_percentage, ' : ''}0) AS DECIMAL(5,4)) AS vested_percentage
     FROM c
@@ -343,7 +388,9 @@ SELECT gen_random_uuid(),
        CAST(CASE WHEN x.snapshot_date = x.wk THEN x.n ELSE 0 END AS INTEGER),
        CAST($now AS TIMESTAMP),
        ${EMPLOYER_BUCKETS.map((b) => `x.${grossColumn(b)}`).join(', ')},
-       $v
+       $v,
+       ${snapshotKeyExpression('x.snapshot_date', 'k.h')} AS snapshot_key,
+       CASE WHEN x.snapshot_date = x.next_wk - 7 THEN x.next_ledger END
   FROM x JOIN w k ON k.pid = x.pid
- ORDER BY x.snapshot_date, x.pid`;
+ ORDER BY snapshot_key, x.pid`;
 }

@@ -8,6 +8,7 @@
  * do not reflect yet): then an earlier snapshot is used, so the answer is right even before the
  * next `snapshots build`.
  */
+import { createHash } from 'node:crypto';
 import type { DuckDBConnection, DuckDBPreparedStatement, DuckDBValue } from '@duckdb/node-api';
 import { fromDay, toDay, weekday } from '../schema/dates.js';
 import { formatDecimal } from '../schema/decimal.js';
@@ -21,7 +22,7 @@ import {
   LedgerState,
   stateOfFigures,
 } from './ledger.js';
-import { BUILD_STATE_TABLE, grossColumn, LEDGER_EVENT_TYPES, SNAPSHOT_TABLE } from './sql.js';
+import { BUILD_STATE_TABLE, grossColumn, KEY_DAY_FACTOR, LEDGER_EVENT_TYPES, SNAPSHOT_TABLE } from './sql.js';
 import { SnapshotsStale, usableState } from './state.js';
 import { isoDate, microOrZero, rows, toBigInt } from './values.js';
 
@@ -147,8 +148,7 @@ export async function balanceFromEvents(
   p: Participant,
   asOf: string,
 ): Promise<BalanceResult> {
-  const events = await ledgerEvents(conn, p, null, asOf);
-  return resultOf(p, asOf, foldEvents(new LedgerState(), events), 'events', null);
+  return replayed(conn, p, asOf);
 }
 
 /** The Friday on or before `day` (a day number). */
@@ -160,28 +160,39 @@ function fridayOnOrBeforeDay(day: number): string {
 const FIGURES = [...BUCKETS, ...EMPLOYER_BUCKETS.map(grossColumn), 'vested_percentage'];
 
 /**
- * The first query of a participant's balance (docs/snapshots.md, "Queries"): three parts, each a
- * scan with constant filters only, so that each reads a row group or two and the plan has no join:
+ * The first query of a participant's balance (docs/snapshots.md, "One participant: the query
+ * plan"): three parts, each a scan with constant filters only, so that each reads an index entry
+ * or a row group and the plan has no join:
  *  0. the participant's seq ranges (one per scenario), through the employee_id index of
  *     participant_event_ranges (DuckDB uses it only when no other filter is pushed into the scan);
  *  1. the scenario's build state;
- *  2. the snapshot row of the Friday `$f`, from that Friday's row groups only (zonemaps on
- *     snapshot_date: rows are stored in date order).
+ *  2. the snapshot row by its key `$k` (participantKey): one integer compared in the one row
+ *     group whose zonemap holds it (rows are stored in key order); the participant columns are
+ *     returned, not filtered, and checked by the caller (a hash collision returns two rows).
  */
 export const SNAPSHOT_LOOKUP_SQL = `
-SELECT 0 AS part, scenario_id AS k, first_seq AS a, last_seq AS b, NULL::DATE AS d, ${FIGURES.map((c) => `NULL::DECIMAL(18,6) AS ${c}`).join(', ')}
+SELECT 0 AS part, scenario_id AS k, NULL AS e, NULL AS pl, first_seq AS a, last_seq AS b, NULL::DATE AS d, NULL::DATE AS n, NULL::BOOLEAN AS keyed,
+       ${FIGURES.map((c) => `NULL::DECIMAL(18,6) AS ${c}`).join(', ')}
   FROM participant_event_ranges WHERE employee_id = $e
 UNION ALL
-SELECT 1, ledger_version, max_seq, NULL, end_date, ${FIGURES.map(() => 'NULL').join(', ')}
+SELECT 1, ledger_version, NULL, NULL, max_seq, NULL, end_date, NULL, keyed, ${FIGURES.map(() => 'NULL').join(', ')}
   FROM ${BUILD_STATE_TABLE} WHERE scenario_id = $s
 UNION ALL
-SELECT 2, NULL, NULL, NULL, snapshot_date, ${FIGURES.join(', ')}
-  FROM ${SNAPSHOT_TABLE}
+SELECT 2, scenario_id, employee_id, plan_id, NULL, NULL, snapshot_date, next_ledger_date, NULL, ${FIGURES.join(', ')}
+  FROM ${SNAPSHOT_TABLE} WHERE snapshot_key = $k`;
+
+/**
+ * The snapshot row of one Friday, by its participant columns: for a date after the last Friday
+ * built, and for a store whose rows lack their keys (built before them: `keyed` false).
+ */
+const SNAPSHOT_ROW_SQL = `SELECT 2 AS part, snapshot_date AS d, next_ledger_date AS n, ${FIGURES.join(', ')} FROM ${SNAPSHOT_TABLE}
  WHERE snapshot_date = CAST($f AS DATE) AND scenario_id = $s AND employee_id = $e AND plan_id = $p`;
 
-/** The snapshot row of one Friday (the last one built, when the date is after it). */
-const SNAPSHOT_ROW_SQL = `SELECT 2 AS part, snapshot_date AS d, ${FIGURES.join(', ')} FROM ${SNAPSHOT_TABLE}
- WHERE snapshot_date = CAST($f AS DATE) AND scenario_id = $s AND employee_id = $e AND plan_id = $p`;
+/** The lookup key of a participant's row of a Friday (sql.ts, snapshotKeyExpression), computed here. */
+export function participantKey(p: Participant, friday: string): bigint {
+  const hex = createHash('md5').update(`${p.employee_id}\u001f${p.plan_id}`).digest('hex').slice(0, 10);
+  return BigInt(toDay(friday)) * KEY_DAY_FACTOR + BigInt(`0x${hex}`);
+}
 
 /** Statements prepared once per connection (DuckDB parses and plans each once), and whether each is running. */
 const prepared = new WeakMap<
@@ -197,7 +208,7 @@ const prepared = new WeakMap<
 async function runPrepared(
   conn: DuckDBConnection,
   sql: string,
-  params: Record<string, string>,
+  params: Record<string, string | bigint>,
 ): Promise<Record<string, DuckDBValue>[]> {
   let byText = prepared.get(conn);
   if (byText === undefined) {
@@ -236,42 +247,36 @@ export async function balanceFromSnapshots(
   let found: Record<string, DuckDBValue>[];
   let friday = fridayOnOrBeforeDay(toDay(asOf));
   try {
-    found = await runPrepared(conn, SNAPSHOT_LOOKUP_SQL, { ...params, f: friday });
+    found = await runPrepared(conn, SNAPSHOT_LOOKUP_SQL, {
+      e: p.employee_id,
+      s: p.scenario_id,
+      k: participantKey(p, friday),
+    });
   } catch {
     return balanceFromSnapshotsInGeneral(conn, p, asOf); // a store without the tables
   }
   const ranges = found.filter((r) => r.part === 0 && r.k === p.scenario_id);
   const build = found.find((r) => r.part === 1);
-  let snapshot = found.find((r) => r.part === 2);
+  let snapshot = found.find(
+    (r) => r.part === 2 && r.k === p.scenario_id && r.e === p.employee_id && r.pl === p.plan_id,
+  );
   const range = ranges.length === 0 ? null : { from: toBigInt(ranges[0].a), to: toBigInt(ranges[0].b) };
-  if (build === undefined || build.d === null) {
-    return resultOf(
-      p,
-      asOf,
-      foldEvents(new LedgerState(), await ledgerEvents(conn, p, null, asOf, range)),
-      'events',
-      null,
-    );
-  }
+  if (build === undefined || build.d === null) return replayed(conn, p, asOf, range);
   if (build.k !== LEDGER_VERSION) throw new SnapshotsStale(p.scenario_id, String(build.k));
   // Events stored after the last build: the general path decides which snapshot is still right.
   if (range === null || range.to > toBigInt(build.a)) return balanceFromSnapshotsInGeneral(conn, p, asOf);
   const endDate = isoDate(build.d);
-  if (friday > endDate) {
-    friday = endDate; // a date after the last Friday built: its snapshot, then the events after it
+  if (friday > endDate || build.keyed !== true) {
+    // A date after the last Friday built: its snapshot, then the events after it. Rows without keys: by date.
+    friday = friday > endDate ? endDate : friday;
     snapshot = (await runPrepared(conn, SNAPSHOT_ROW_SQL, { ...params, f: friday }))[0];
   }
-  if (snapshot === undefined) {
-    // No snapshot yet on that Friday: the participant's first plan event is after it.
-    return resultOf(
-      p,
-      asOf,
-      foldEvents(new LedgerState(), await ledgerEvents(conn, p, null, asOf, range)),
-      'events',
-      null,
-    );
-  }
-  const events = friday === asOf ? [] : await ledgerEvents(conn, p, friday, asOf, range);
+  // No snapshot on that Friday: the participant's first plan event is after it.
+  if (snapshot === undefined) return replayed(conn, p, asOf, range);
+  // Rows without keys lack next_ledger_date too (undefined: the events are read).
+  const events = eventsAfterIn(friday, build.keyed === true ? snapshot.n : undefined, asOf)
+    ? await ledgerEvents(conn, p, friday, asOf, range)
+    : [];
   return resultOf(
     p,
     asOf,
@@ -279,6 +284,28 @@ export async function balanceFromSnapshots(
     'snapshot',
     friday,
   );
+}
+
+/**
+ * Whether ledger events may lie after the snapshot of `friday`, up to `asOf`: not when the date is
+ * that Friday, nor when it is in the week after it and before the week's first ledger event
+ * (`next_ledger_date`, NULL when the week has none).
+ */
+function eventsAfterIn(friday: string, nextLedgerDate: DuckDBValue | undefined, asOf: string): boolean {
+  if (asOf === friday) return false;
+  if (toDay(asOf) >= toDay(friday) + 7 || nextLedgerDate === undefined) return true;
+  return nextLedgerDate !== null && isoDate(nextLedgerDate) <= asOf;
+}
+
+/** The replay's answer (path `events`), with the seq range when it is known. */
+async function replayed(
+  conn: DuckDBConnection,
+  p: Participant,
+  asOf: string,
+  range?: { from: bigint; to: bigint } | null,
+): Promise<BalanceResult> {
+  const events = await ledgerEvents(conn, p, null, asOf, range);
+  return resultOf(p, asOf, foldEvents(new LedgerState(), events), 'events', null);
 }
 
 /**

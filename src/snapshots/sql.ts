@@ -117,5 +117,26 @@ export function vestedBalanceExpression(alias: string): string {
   return `CAST(${[...employee, ...employer].join(' + ')} AS DECIMAL(18,6))`;
 }
 
+/**
+ * A snapshot row's lookup key (docs/snapshots.md, "One participant"): the Friday's day number
+ * times 2^40 plus a 40-bit hash of the participant (the first ten hex digits of the md5 of
+ * employee and plan joined by U+001F; not of the scenario, whose id changes when a run under a
+ * pending id completes). Rows are stored in key order, which is date order, so a lookup's
+ * constant key reads one row group and compares one integer column; the client computes the
+ * same key (query.ts, participantKey) and checks the participant columns of what it reads, so
+ * another scenario's row or a hash collision costs nothing but a second row.
+ */
+export const KEY_DAY_FACTOR = 1n << 40n;
+
+/** The participant hash of `snapshotKeyExpression`, in SQL, of employee and plan expressions. */
+export function participantHashExpression(employee: string, plan: string): string {
+  return `CAST(('0x' || substr(md5(${employee} || chr(31) || ${plan}), 1, 10)) AS BIGINT)`;
+}
+
+/** The key of the row of a DATE expression for a participant hash expression. */
+export function snapshotKeyExpression(date: string, hash: string): string {
+  return `(CAST(date_diff('day', DATE '1970-01-01', ${date}) AS BIGINT) * ${KEY_DAY_FACTOR} + ${hash})`;
+}
+
 /** The WHERE clause of the events the snapshots cover: a participant's plan events (they carry a plan_id). */
 export const PLAN_EVENT_FILTER = 'plan_id IS NOT NULL';

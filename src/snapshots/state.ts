@@ -3,7 +3,7 @@
  * the current ledger version (never a mix).
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { snapshotDdl } from './ddl.js';
+import { SNAPSHOT_LOOKUP_COLUMNS, snapshotDdl } from './ddl.js';
 import { LEDGER_VERSION } from './ledger.js';
 import { BUILD_STATE_TABLE, SNAPSHOT_TABLE } from './sql.js';
 import { isoDate, rows, toBigInt } from './values.js';
@@ -16,10 +16,15 @@ export interface BuildState {
   /** The last Friday built (null when the scenario has no plan event). */
   end_date: string | null;
   row_count: bigint;
+  /** Every row has its lookup columns (ddl.ts). */
+  keyed: boolean;
 }
 
 export async function ensureSnapshotTables(conn: DuckDBConnection): Promise<void> {
   for (const ddl of snapshotDdl()) await conn.run(ddl);
+  for (const c of SNAPSHOT_LOOKUP_COLUMNS)
+    await conn.run(`ALTER TABLE ${SNAPSHOT_TABLE} ADD COLUMN IF NOT EXISTS ${c.name} ${c.type}`);
+  await conn.run(`ALTER TABLE ${BUILD_STATE_TABLE} ADD COLUMN IF NOT EXISTS keyed BOOLEAN`);
 }
 
 export async function snapshotTablesExist(conn: DuckDBConnection): Promise<boolean> {
@@ -36,11 +41,7 @@ export async function readBuildState(
 ): Promise<BuildState | undefined> {
   let r: Record<string, import('@duckdb/node-api').DuckDBValue>[];
   try {
-    r = await rows(
-      conn,
-      `SELECT scenario_id, ledger_version, max_seq, end_date, row_count FROM ${BUILD_STATE_TABLE} WHERE scenario_id = $s`,
-      { s: scenario },
-    );
+    r = await rows(conn, `SELECT * FROM ${BUILD_STATE_TABLE} WHERE scenario_id = $s`, { s: scenario });
   } catch (err) {
     // A store where snapshots were never built has no such table.
     if (!(await snapshotTablesExist(conn))) return undefined;
@@ -53,6 +54,7 @@ export async function readBuildState(
     max_seq: toBigInt(r[0].max_seq),
     end_date: r[0].end_date === null ? null : isoDate(r[0].end_date),
     row_count: toBigInt(r[0].row_count),
+    keyed: r[0].keyed === true,
   };
 }
 

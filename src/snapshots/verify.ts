@@ -10,8 +10,9 @@ import { fromDay, weekday } from '../schema/dates.js';
 import { formatDecimal } from '../schema/decimal.js';
 import { isPendingScenarioId } from '../store/scenario-runs.js';
 import { BUCKETS, EMPLOYER_BUCKETS, LEDGER_VERSION, LedgerState } from './ledger.js';
+import { participantKey } from './query.js';
 import { grossColumn, LEDGER_EVENT_TYPES, PLAN_EVENT_FILTER, SNAPSHOT_TABLE } from './sql.js';
-import { readBuildState, SnapshotsStale } from './state.js';
+import { type BuildState, readBuildState, SnapshotsStale } from './state.js';
 import { micro, rows } from './values.js';
 
 export interface VerifyOptions {
@@ -111,7 +112,7 @@ export async function verifySnapshots(
     const endDay = dayOf((await rows(conn, `SELECT CAST($d AS DATE) AS d`, { d: state.end_date }))[0].d);
     for (let i = 0; i < participants.length; i += CHUNK) {
       const chunk = participants.slice(i, i + CHUNK).map((p) => [String(p.employee_id), String(p.plan_id)]);
-      await verifyChunk(conn, scenario, state.max_seq, endDay, chunk, result, report);
+      await verifyChunk(conn, scenario, state, endDay, chunk, result, report);
     }
   }
   result.ok = result.mismatch_count === 0;
@@ -121,7 +122,7 @@ export async function verifySnapshots(
 async function verifyChunk(
   conn: DuckDBConnection,
   scenario: string,
-  maxSeq: bigint,
+  { max_seq: maxSeq, keyed }: BuildState,
   endDay: number,
   chunk: string[][],
   result: VerifyResult,
@@ -141,7 +142,7 @@ async function verifyChunk(
   const stored = (
     await conn.runAndReadAll(
       `SELECT employee_id, plan_id, snapshot_date, ${MONEY_COLUMNS.join(', ')}, vested_percentage,
-              event_count_since_last_snapshot, ledger_version
+              event_count_since_last_snapshot, ledger_version, snapshot_key, next_ledger_date
          FROM ${SNAPSHOT_TABLE} WHERE scenario_id = $s AND ${wanted}
         ORDER BY employee_id, plan_id, snapshot_date`,
       { s: scenario, emps: keys.emps },
@@ -182,9 +183,17 @@ async function verifyChunk(
         continue;
       }
       result.rows_checked++;
-      compareRow(stored[r], ledger, count, (column, s, c) =>
-        report({ ...where(friday), column, stored: s, recomputed: c }),
-      );
+      const mismatch = (column: string, s: string | null, c: string | null) =>
+        report({ ...where(friday), column, stored: s, recomputed: c });
+      compareRow(stored[r], ledger, count, mismatch);
+      // The lookup columns (ddl.ts), of a store whose rows all have them.
+      if (keyed) {
+        const key = participantKey(
+          { scenario_id: scenario, employee_id: employee, plan_id: plan },
+          fromDay(friday),
+        );
+        compareLookupColumns(stored[r], key, nextLedgerDay(events, e, mine, friday), mismatch);
+      }
       r++;
     }
     while (mine(events[e])) e++;
@@ -195,6 +204,34 @@ async function verifyChunk(
   }
   if (e !== events.length || r !== stored.length) {
     throw new Error('snapshots verify: rows were not read in the order of the participants (internal error)');
+  }
+}
+
+/** The day of the first ledger event after `friday` up to the next Friday, from event index `e` on; else null. */
+function nextLedgerDay(
+  events: DuckDBValue[][],
+  e: number,
+  mine: (row: DuckDBValue[] | undefined) => boolean,
+  friday: number,
+): number | null {
+  for (let i = e; mine(events[i]) && dayOf(events[i][2]) <= friday + 7; i++) {
+    if (events[i][3] !== null) return dayOf(events[i][2]);
+  }
+  return null;
+}
+
+function compareLookupColumns(
+  row: DuckDBValue[],
+  key: bigint,
+  nextDay: number | null,
+  mismatch: (column: string, stored: string | null, recomputed: string | null) => void,
+): void {
+  const k = 3 + MONEY_COLUMNS.length + 3;
+  if (row[k] !== key) mismatch('snapshot_key', row[k] === null ? null : String(row[k]), String(key));
+  const stored = row[k + 1] === null ? null : dayOf(row[k + 1]);
+  if (stored !== nextDay) {
+    const text = (d: number | null) => (d === null ? null : fromDay(d));
+    mismatch('next_ledger_date', text(stored), text(nextDay));
   }
 }
 

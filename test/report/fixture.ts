@@ -105,7 +105,7 @@ const sql = [
    FROM sums`,
   `INSERT INTO participant_event_ranges
    SELECT scenario_id, employee_id, min(seq), max(seq), count(*) FROM fct_yearly_events GROUP BY ALL`,
-  `INSERT INTO snapshot_builds
+  `INSERT INTO snapshot_builds (scenario_id, ledger_version, max_seq, end_date, row_count, built_at)
    SELECT 'baseline', 'ledger-1', max(seq), DATE '2025-12-26',
      (SELECT count(*) FROM fct_participant_balance_snapshots), TIMESTAMP '2025-11-20 10:00:00'
    FROM fct_yearly_events`,

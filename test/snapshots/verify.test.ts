@@ -73,6 +73,36 @@ describe('snapshots verify', () => {
     ]);
   });
 
+  it('names a wrong lookup column; rows without them (a store built before them) still answer from snapshots', async () => {
+    // E1's week after Friday 2025-01-17 holds the match of 2025-01-24.
+    await db.conn.run(
+      `UPDATE fct_participant_balance_snapshots SET next_ledger_date = NULL
+        WHERE employee_id = 'E1' AND snapshot_date = DATE '2025-01-17'`,
+    );
+    const r = await verifySnapshots(db.conn, { all: true });
+    expect(r.mismatches).toEqual([
+      {
+        scenario_id: 'S1',
+        employee_id: 'E1',
+        plan_id: 'P1',
+        snapshot_date: '2025-01-17',
+        column: 'next_ledger_date',
+        stored: null,
+        recomputed: '2025-01-24',
+      },
+    ]);
+    const p = { scenario_id: 'S1', employee_id: 'E1', plan_id: 'P1' };
+    const before = await balanceFromSnapshots(db.conn, p, '2025-01-28');
+    await db.conn.run(
+      'UPDATE fct_participant_balance_snapshots SET snapshot_key = NULL, next_ledger_date = NULL',
+    );
+    await db.conn.run('UPDATE snapshot_builds SET keyed = NULL');
+    expect((await verifySnapshots(db.conn, { all: true })).ok).toBe(true);
+    const unkeyed = await balanceFromSnapshots(db.conn, p, '2025-01-28');
+    expect(unkeyed).toEqual({ ...before, snapshot_date: '2025-01-24' });
+    expect(unkeyed.balances.employer_match).toBe('100.55');
+  });
+
   it('names a missing row', async () => {
     await db.conn.run(
       `DELETE FROM fct_participant_balance_snapshots WHERE employee_id = 'E2' AND snapshot_date = DATE '2025-01-31'`,
