@@ -4,7 +4,9 @@
  * decisions (hires, merits, promotions, terminations), drawn once: the first scenario keeps each
  * partition's decisions in a temporary directory and the others read them back instead of drawing
  * them again. Elections are each design's own (they respond to the plan: src/simulate/elections.ts).
- * The figures come from the store through the functions the report uses (src/figures).
+ * The figures come from the store through the functions the report uses (src/figures); the
+ * ADP and ACP tests of each design are run and stored as `planledger ndt` does (src/ndt), so
+ * that the comparison and the report's comparison page show them side by side.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -17,6 +19,7 @@ import {
   planYears,
   type ScenarioRef,
 } from '../figures/index.js';
+import type { NdtReport } from '../ndt/run.js';
 import { DEFAULT_PLAN_URL, planDesignIdOf } from '../simulate/job.js';
 import { type SimulateOptions, type SimulateResult, simulate } from '../simulate/simulate.js';
 
@@ -38,6 +41,8 @@ export interface ComparedScenario {
   years: PlanYear[];
   /** Per-person change in employer money against the base (null for the base itself). */
   changes: EmployerChange[] | null;
+  /** The design's ADP and ACP tests of every plan year (stored in `ndt_tests` / `ndt_shares`). */
+  ndt: NdtReport;
 }
 
 export interface CompareResult {
@@ -92,11 +97,17 @@ export async function compare(opts: CompareOptions): Promise<CompareResult> {
     rmSync(dir, { recursive: true, force: true });
   }
   const { openStore } = await import('../store/open.js');
-  const store = await openStore({ path: opts.db, readOnly: true });
+  const { loadNdtScenario, runNdt, storeNdt } = await import('../ndt/run.js');
+  // Written to: each design's test results are stored as `planledger ndt` stores them.
+  const store = await openStore({ path: opts.db, mustExist: true });
   try {
     const scenarios: ComparedScenario[] = [];
     for (let i = 0; i < plans.length; i++) {
       const ref: ScenarioRef = { scenarioId: ids[i], first: opts.years[0], last: opts.years[1] };
+      opts.log?.(`scenario ${ids[i]}: ADP and ACP tests`);
+      const tested = await loadNdtScenario(store.connection, ids[i]);
+      const ndt = await runNdt(store.connection, tested.scenarioId, tested.plan, tested.years);
+      await storeNdt(store.connection, ndt);
       scenarios.push({
         scenarioId: ids[i],
         planDesignId: runs[i].planDesignId,
@@ -105,6 +116,7 @@ export async function compare(opts: CompareOptions): Promise<CompareResult> {
         // The run read its figures back from the store with planYears already.
         years: runs[i].figures ?? (await planYears(store.connection, ref)),
         changes: i === 0 ? null : await employerChanges(store.connection, ids[0], ids[i]),
+        ndt,
       });
     }
     return {

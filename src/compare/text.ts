@@ -2,7 +2,7 @@
  * The comparison for people (aligned tables on stdout) and for machines (`--json`): per year,
  * each design's employer cost (gross, forfeitures, net), participation, average and median
  * deferral rate and contributions by source, then each design's per-person change in employer
- * money against the base design.
+ * money against the base design, and each design's ADP and ACP tests by year (src/ndt).
  */
 import {
   employerChangeJson,
@@ -11,6 +11,8 @@ import {
   planYearJson,
   sourcesPresent,
 } from '../figures/index.js';
+import { formatRatioPercent } from '../ndt/index.js';
+import { testSummaryJson } from '../ndt/run.js';
 import { formatDecimal } from '../schema/decimal.js';
 import { dollars, table } from '../simulate/summary-text.js';
 import type { CompareResult } from './index.js';
@@ -93,8 +95,46 @@ export function compareText(r: CompareResult): string {
       ),
     );
   }
+  out.push(...ndtText(r));
   out.push('', `time: ${r.seconds.toFixed(1)} s`);
   return `${out.join('\n')}\n`;
+}
+
+/**
+ * Per test, one row per plan year with each design's result, HCE and NHCE averages, limit and
+ * excess side by side (docs/compare.md, "Nondiscrimination tests").
+ */
+function ndtText(r: CompareResult): string[] {
+  const out: string[] = [];
+  for (const test of ['adp', 'acp'] as const) {
+    const head = [
+      'year',
+      ...r.scenarios.flatMap((s) => [s.scenarioId, 'HCE avg', 'NHCE avg', 'limit', 'excess']),
+    ];
+    const rows = r.scenarios[0].ndt.tests
+      .filter((t) => t.test === test)
+      .map((t) => [
+        String(t.year),
+        ...r.scenarios.flatMap((s) => {
+          const x = s.ndt.tests.find((u) => u.year === t.year && u.test === test);
+          return x === undefined
+            ? ['–', '–', '–', '–', '–']
+            : [
+                x.result,
+                formatRatioPercent(x.hceAverage),
+                formatRatioPercent(x.nhceAverage),
+                formatRatioPercent(x.limit),
+                dollars(x.excess),
+              ];
+        }),
+      ]);
+    out.push(
+      '',
+      `${test.toUpperCase()} test by design (result, averages and limit in % of pay, excess in $)`,
+      ...table(head, rows),
+    );
+  }
+  return out;
 }
 
 export function compareJson(r: CompareResult) {
@@ -118,6 +158,7 @@ export function compareJson(r: CompareResult) {
               change: formatDecimal(y.employerNet - r.scenarios[0].years[k].employerNet),
             })),
       employer_money_per_person: s.changes?.map(employerChangeJson) ?? null,
+      ndt_tests: s.ndt.tests.map(testSummaryJson),
     })),
   };
 }

@@ -240,4 +240,11 @@ export function formatRatio(r: Ratio): string {
   return neg ? `-${s}` : s;
 }
 
+/** A ratio as a percentage to 2 places ("7.13%"): a ratio has 4 places, so this is exact. */
+export function formatRatioPercent(r: Ratio): string {
+  const neg = r < 0n;
+  const a = neg ? -r : r;
+  return `${neg ? '-' : ''}${a / 100n}.${(a % 100n).toString().padStart(2, '0')}%`;
+}
+
 export { checkSafeHarbor, safeHarborAcpExempt } from './safe-harbor.js';

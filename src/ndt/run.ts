@@ -163,8 +163,8 @@ export async function storeNdt(conn: DuckDBConnection, report: NdtReport): Promi
   }
 }
 
-/** The `--json` form of one test (issue 26): ratios and money as decimal strings. */
-export function testJson(t: NdtTest) {
+/** One test's figures without its shares, as `--json` gives them (the comparison's form). */
+export function testSummaryJson(t: NdtTest) {
   return {
     year: t.year,
     test: t.test,
@@ -176,6 +176,13 @@ export function testJson(t: NdtTest) {
     limit: formatRatio(t.limit),
     result: t.result,
     excess: formatDecimal(t.excess),
+  };
+}
+
+/** The `--json` form of one test (issue 26): ratios and money as decimal strings. */
+export function testJson(t: NdtTest) {
+  return {
+    ...testSummaryJson(t),
     shares: t.shares.map((s) => ({
       employee_id: s.employeeId,
       share: formatDecimal(s.share),

@@ -40,7 +40,7 @@ import {
 import { esc } from './format.js';
 import { glance } from './glance.js';
 import type { Section } from './html.js';
-import { ndtResults, ndtSection } from './ndt.js';
+import { ndtComparisonSection, ndtResults, ndtSection } from './ndt.js';
 import { page } from './page.js';
 import { deferralSection, distributionSection, forfeituresSection, limitsSection } from './plan.js';
 import { balancesSection, summarySection } from './summary.js';
@@ -127,7 +127,9 @@ export async function buildReport(
     const changes = await Promise.all(
       chosen.slice(1).map((c) => employerChanges(conn, String(chosen[0].scenario_id), String(c.scenario_id))),
     );
-    sections = [comparisonSection(list), winnersSection(list, changes)];
+    const ids = chosen.map((c) => String(c.scenario_id));
+    const tests = await Promise.all(ids.map((id) => ndtResults(conn, id)));
+    sections = [comparisonSection(list), ndtComparisonSection(ids, tests), winnersSection(list, changes)];
     title = `planledger comparison — ${chosen.map((c) => c.scenario_id).join(' vs ')}`;
   } else {
     const hint =

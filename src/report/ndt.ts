@@ -1,6 +1,7 @@
 /**
  * The report's nondiscrimination section (docs/ndt.md): per plan year, the ADP and ACP tests
- * as `planledger ndt` stored them (`ndt_tests`): averages, limit, pass / fail / exempt, excess.
+ * as `planledger ndt` (or `planledger compare`) stored them (`ndt_tests`): averages, limit,
+ * pass / fail / exempt, excess; on the comparison page, every design's side by side.
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { dec } from '../schema/decimal.js';
@@ -78,5 +79,60 @@ export function ndtSection(rows: Row[] | null): Section {
     body,
     provenance:
       '`planledger ndt` (table `ndt_tests`; per-HCE shares in `ndt_shares`); rules in nondiscrimination.md and docs/ndt.md.',
+  };
+}
+
+/**
+ * The comparison page's tests (docs/compare.md): per plan year and test, each design's result,
+ * averages, limit and excess side by side. `rows[i]` are scenario `ids[i]`'s stored results.
+ */
+export function ndtComparisonSection(ids: string[], rows: (Row[] | null)[]): Section {
+  const base = {
+    id: 'compare-ndt',
+    title: 'Nondiscrimination tests (ADP / ACP), each design',
+    empty: 'No test results stored for these scenarios — run `planledger ndt --scenario ID` for each.',
+  };
+  if (rows.every((r) => r === null)) return { ...base, body: null };
+  const keys = [...new Set(rows.flatMap((r) => (r ?? []).map((x) => `${x.plan_year} ${x.test}`)))];
+  const order = (k: string) => [Number(k.slice(0, 4)), k.endsWith('adp') ? 0 : 1];
+  keys.sort((a, b) => order(a)[0] - order(b)[0] || order(a)[1] - order(b)[1]);
+  const cellsOf = (r: Row | undefined): Cell[] =>
+    r === undefined
+      ? ['–', '–', '–', '–', '–'].map((text) => ({ text, ...num }))
+      : [
+          { text: String(r.result), tone: tone(r.result) },
+          { text: pct(r.hce_average), ...num },
+          { text: pct(r.nhce_average), ...num },
+          { text: pct(r.test_limit), ...num },
+          { text: money(String(r.excess)), ...num },
+        ];
+  const body = table(
+    'ADP and ACP tests by plan year and design (averages and limit in % of pay, to 2 places; excess in USD)',
+    [
+      'Year',
+      'Test',
+      ...ids.flatMap((id) => [
+        `${id} result`,
+        { text: `${id} HCE avg`, ...num },
+        { text: `${id} NHCE avg`, ...num },
+        { text: `${id} limit`, ...num },
+        { text: `${id} excess`, ...num },
+      ]),
+    ],
+    keys.map((k) => {
+      const [year, test] = k.split(' ');
+      return [
+        year,
+        test.toUpperCase(),
+        ...rows.flatMap((r) => cellsOf(r?.find((x) => String(x.plan_year) === year && x.test === test))),
+      ];
+    }),
+    { id: 'compare-ndt-tests' },
+  );
+  return {
+    ...base,
+    body,
+    provenance:
+      '`planledger compare` or `planledger ndt` (table `ndt_tests`); rules in nondiscrimination.md.',
   };
 }

@@ -16,6 +16,12 @@ export interface OpenStoreOptions {
   /** Open for queries only: never creates the file or tables. */
   readOnly?: boolean;
   /**
+   * Refuse to create the file: a missing store is `StoreMissingError` (the plain-words "no store
+   * at PATH" of a read-only open) also when opening to write, for commands that write results
+   * into an existing store (`ndt`).
+   */
+  mustExist?: boolean;
+  /**
    * Retry for up to this many seconds while another process holds the lock (`--wait`; default:
    * the process's default, `setDefaultLockWait`, else 0).
    */
@@ -55,7 +61,7 @@ export class StoreLockedError extends InputError {
   }
 }
 
-/** The store file does not exist (read-only open; an input error: the CLI's exit 2). */
+/** The store file does not exist (read-only or `mustExist` open; an input error: the CLI's exit 2). */
 export class StoreMissingError extends InputError {
   override name = 'StoreMissingError';
   constructor(readonly path: string) {
@@ -109,7 +115,7 @@ export async function openStore(opts: OpenStoreOptions): Promise<Store> {
   // A path that cannot be a store is named with its cause in plain words (src/errors).
   const problem = storePathProblem(opts.path);
   if (problem !== null) throw problem;
-  if (readOnly && !existsSync(opts.path)) throw new StoreMissingError(opts.path);
+  if ((readOnly || opts.mustExist === true) && !existsSync(opts.path)) throw new StoreMissingError(opts.path);
   const { DuckDBInstance } = await import('@duckdb/node-api');
   const settings: Record<string, string> = { ...storeSettings(opts) };
   if (readOnly) settings.access_mode = 'READ_ONLY';

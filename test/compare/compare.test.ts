@@ -10,7 +10,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type CompareResult, compare } from '../../src/compare/index.js';
+import { compareText } from '../../src/compare/text.js';
 import { planYears } from '../../src/figures/index.js';
+import { formatRatioPercent } from '../../src/ndt/index.js';
+import { loadNdtScenario, runNdt, testSummaryJson } from '../../src/ndt/run.js';
 import { ONE } from '../../src/schema/decimal.js';
 import { simulate } from '../../src/simulate/simulate.js';
 import { employerContributions } from '../../src/simulate/stats.js';
@@ -140,6 +143,71 @@ describe('compare two plan designs', () => {
     }
   });
 
+  it("runs and stores each design's ADP and ACP tests, and prints them side by side per year", async () => {
+    for (const s of result.scenarios) {
+      expect(s.ndt.scenarioId).toBe(s.scenarioId);
+      expect(s.ndt.tests.map((t) => `${t.year} ${t.test}`)).toEqual([
+        '2023 adp',
+        '2023 acp',
+        '2024 adp',
+        '2024 acp',
+        '2025 adp',
+        '2025 acp',
+      ]);
+      // Stored as `planledger ndt` stores them, and what a fresh run of the tests computes.
+      const stored = await rows(
+        db,
+        `SELECT plan_year, test, result, CAST(hce_average AS VARCHAR) AS hce, CAST(excess * 1000000 AS BIGINT) AS excess
+         FROM ndt_tests WHERE scenario_id = $s ORDER BY plan_year, test DESC`,
+        { s: s.scenarioId },
+      );
+      expect(stored).toEqual(
+        s.ndt.tests.map((t) => {
+          const j = testSummaryJson(t);
+          return {
+            plan_year: j.year,
+            test: j.test,
+            result: j.result,
+            hce: j.hce_average,
+            excess: String(t.excess),
+          };
+        }),
+      );
+      const store = await openStore({ path: db });
+      try {
+        const again = await loadNdtScenario(store.connection, s.scenarioId);
+        expect(await runNdt(store.connection, again.scenarioId, again.plan, again.years)).toEqual(s.ndt);
+      } finally {
+        store.close();
+      }
+    }
+    const text = compareText(result);
+    const [base, alt] = result.scenarios;
+    for (const test of ['ADP', 'ACP']) {
+      const at = text.indexOf(`${test} test by design`);
+      expect(at).toBeGreaterThan(0);
+      const lines = text.slice(at).split('\n');
+      expect(lines[1].split(/\s+/)).toEqual([
+        ...['year', base.scenarioId, 'HCE', 'avg', 'NHCE', 'avg', 'limit', 'excess'],
+        ...[alt.scenarioId, 'HCE', 'avg', 'NHCE', 'avg', 'limit', 'excess'],
+      ]);
+      const t = (s: typeof base) => s.ndt.tests.find((x) => x.year === 2024 && x.test === test.toLowerCase());
+      const cells = (s: typeof base) => {
+        const x = t(s);
+        return x === undefined
+          ? []
+          : [
+              x.result,
+              formatRatioPercent(x.hceAverage),
+              formatRatioPercent(x.nhceAverage),
+              formatRatioPercent(x.limit),
+            ];
+      };
+      const row = lines.find((l) => l.startsWith('2024'))?.split(/\s+/) ?? [];
+      expect([...row.slice(1, 5), ...row.slice(6, 10)]).toEqual([...cells(base), ...cells(alt)]);
+    }
+  }, 300_000);
+
   it('the CLI prints JSON for machines and refuses a single plan with exit 2', () => {
     const cli = new URL('../support/cli-entry.ts', import.meta.url).pathname;
     const run = (args: string[]) =>
@@ -158,5 +226,18 @@ describe('compare two plan designs', () => {
     expect(json.scenarios[1].employer_money_per_person[0].percentiles).toHaveProperty('p50');
     expect(json.scenarios[0].years[0]).toHaveProperty('employer_cost_net');
     expect(json.scenarios[0].years[0]).toHaveProperty('median_deferral_rate');
+    // Each design's tests per year, as `planledger ndt --json` gives them but without the shares.
+    for (const s of json.scenarios) {
+      expect(s.ndt_tests.map((t: { year: number; test: string }) => `${t.year} ${t.test}`)).toEqual([
+        '2024 adp',
+        '2024 acp',
+        '2025 adp',
+        '2025 acp',
+      ]);
+      expect(Object.keys(s.ndt_tests[0])).toEqual([
+        ...['year', 'test', 'method', 'hce_count', 'nhce_count', 'hce_average', 'nhce_average'],
+        ...['limit', 'result', 'excess'],
+      ]);
+    }
   }, 300_000);
 });

@@ -1,5 +1,5 @@
 /** `planledger ndt` end to end: real stores built from golden cases, real processes. */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -96,7 +96,36 @@ describe('planledger ndt', () => {
     const s = runCli(['ndt', '--db', db]);
     expect(s.code).toBe(2);
     expect(s.stderr).toMatch(/several scenarios .*pass --scenario/);
-    expect(runCli(['ndt', '--db', join(tmp, 'none.duckdb')]).code).toBe(2);
+  }, 120_000);
+
+  it("a missing store is named in the store opener's plain words, and no file is created", () => {
+    const none = join(tmp, 'none.duckdb');
+    const r = runCli(['ndt', '--db', none]);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim()).toBe(
+      `planledger: no store at ${none}: run \`planledger simulate\` or \`planledger ingest\` first, or pass --db PATH`,
+    );
+    expect(existsSync(none)).toBe(false);
+  });
+
+  it("refuses an incomplete scenario once, in the readers' words, unless --allow-incomplete", async () => {
+    const s = await openStore({ path: db });
+    try {
+      await s.connection.run("UPDATE scenarios SET status = 'running' WHERE scenario_id = 'levelling'");
+    } finally {
+      s.close();
+    }
+    try {
+      const r = runCli(['ndt', '--db', db, '--scenario', 'levelling']);
+      expect(r.code).toBe(2);
+      expect(r.stderr.match(/is not complete/g)).toHaveLength(1);
+      expect(r.stderr).toMatch(/scenario levelling is not complete \(status running\).*--allow-incomplete/);
+      expect(runCli(['ndt', '--db', db, '--scenario', 'levelling', '--allow-incomplete']).code).toBe(1);
+    } finally {
+      const t = await openStore({ path: db });
+      await t.connection.run("UPDATE scenarios SET status = 'complete' WHERE scenario_id = 'levelling'");
+      t.close();
+    }
   }, 120_000);
 
   it('refuses a stored plan design whose safe-harbor claim is not met, naming the field', async () => {

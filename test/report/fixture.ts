@@ -160,6 +160,14 @@ const compared = [
           THEN round(amount * CASE WHEN hash(employee_id) % 4 = 0 THEN 0.8 ELSE 1.5 END, 2) ELSE amount END,
      ytd_amount, vested_percentage, payload
    FROM fct_yearly_events WHERE scenario_id = 'baseline'`,
+  // Its tests: the richer match fails the 2024 ACP test, the ADP test of 2024 passes.
+  `INSERT INTO ndt_tests SELECT 'richer', plan_year, test, method, hce_count, nhce_count, hce_average,
+     nhce_average, test_limit, result, excess FROM ndt_tests WHERE scenario_id = 'baseline'`,
+  `UPDATE ndt_tests SET result = 'pass', excess = 0 WHERE scenario_id = 'richer' AND plan_year = 2024 AND test = 'adp'`,
+  `UPDATE ndt_tests SET hce_average = 0.0450, nhce_average = 0.0346, test_limit = 0.0546
+   WHERE scenario_id = 'richer' AND test = 'acp'`,
+  `UPDATE ndt_tests SET hce_average = 0.0600, result = 'fail', excess = 2345.67
+   WHERE scenario_id = 'richer' AND plan_year = 2024 AND test = 'acp'`,
 ];
 
 /** Builds the fixture store in a DuckDB file at `path` (it must not exist); `compare` adds a second scenario. */

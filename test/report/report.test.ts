@@ -158,6 +158,7 @@ describe('HTML report in Chromium', () => {
     }).finally(() => store.close());
     expect(result.sections).toEqual([
       { id: 'comparison', state: 'data' },
+      { id: 'compare-ndt', state: 'data' },
       { id: 'winners', state: 'data' },
     ]);
     const artifacts = resolve('test-artifacts');
@@ -165,7 +166,7 @@ describe('HTML report in Chromium', () => {
     const { problems, requests, state, charts } = await render(out, join(artifacts, 'comparison.png'));
     expect(problems).toEqual([]);
     expect(requests).toEqual([pathToFileURL(out).href]);
-    expect(state.map((s) => s.id)).toEqual(['comparison', 'winners', 'environment']);
+    expect(state.map((s) => s.id)).toEqual(['comparison', 'compare-ndt', 'winners', 'environment']);
     for (const s of state) expect(s, s.id).toMatchObject({ state: 'data', visible: true });
     const ids = charts.map((c) => c.id);
     for (const id of [

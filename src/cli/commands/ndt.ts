@@ -32,22 +32,16 @@ async function runNdtCommand(flags: NdtFlags): Promise<void> {
   const year = flags.year === undefined ? undefined : Number(flags.year);
   if (year !== undefined && !(Number.isInteger(year) && /^[0-9]{4}$/.test(flags.year ?? '')))
     throw new UsageError(`--year: expected a four-digit plan year, found ${flags.year}`);
-  const { existsSync } = await import('node:fs');
   const { openStore } = await import('../../store/open.js');
   const { requireReadableScenario } = await import('../../store/scenarios.js');
   const { loadNdtScenario, runNdt, storeNdt, testJson, formatNdt, NdtInputError } = await import(
     '../../ndt/run.js'
   );
-  if (!existsSync(flags.db)) throw new UsageError(`no store at ${flags.db}: pass --db PATH`);
-  const store = await openStore({ path: flags.db, readOnly: false });
+  const store = await openStore({ path: flags.db, mustExist: true });
   let report: import('../../ndt/run.js').NdtReport;
   try {
     let s: import('../../ndt/run.js').NdtScenario;
     try {
-      if (flags.scenario !== undefined)
-        await requireReadableScenario(store.connection, flags.scenario, {
-          allowIncomplete: flags.allowIncomplete,
-        });
       s = await loadNdtScenario(store.connection, flags.scenario);
       await requireReadableScenario(store.connection, s.scenarioId, {
         allowIncomplete: flags.allowIncomplete,
