@@ -10,12 +10,16 @@
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
+import { type RowBatch, transferList } from '../store/row-batch.js';
 import type { JobSpec } from './job.js';
 import type { FromWorker, ToWorker } from './messages.js';
+import type { PhaseSeconds } from './phases.js';
 import type { Batch } from './run-partition.js';
 import type { Stats } from './stats.js';
 
-export type PoolItem = { kind: 'batch'; batch: Batch } | { kind: 'done'; partition: number; stats: Stats };
+export type PoolItem =
+  | { kind: 'batch'; batch: Batch }
+  | { kind: 'done'; partition: number; stats: Stats; phases: PhaseSeconds };
 
 export interface PoolOptions {
   spec: JobSpec;
@@ -83,6 +87,8 @@ export async function* runPool(opts: PoolOptions): AsyncGenerator<PoolItem> {
   };
 
   const send = (slot: Slot, m: ToWorker) => slot.worker.postMessage(m);
+  const recycle = (slot: Slot | undefined, rows: RowBatch) =>
+    slot?.worker.postMessage({ type: 'recycle', rows } satisfies ToWorker, transferList(rows));
   const current = () => order[consumeIndex];
   const held = (p: number) => buffers.get(p)?.filter((i) => i.kind === 'batch').length ?? 0;
 
@@ -128,7 +134,9 @@ export async function* runPool(opts: PoolOptions): AsyncGenerator<PoolItem> {
             slot.pendingAck = true;
             maybeAck(slot);
           } else {
-            buffers.get(m.partition)?.push({ kind: 'done', partition: m.partition, stats: m.stats });
+            buffers
+              .get(m.partition)
+              ?.push({ kind: 'done', partition: m.partition, stats: m.stats, phases: m.phases });
             dispatch(slot);
           }
           notify();
@@ -169,6 +177,9 @@ export async function* runPool(opts: PoolOptions): AsyncGenerator<PoolItem> {
       }
       for (const s of slots) maybeAck(s);
       yield item;
+      // The consumer is done with the item (it asked for the next): its row buffers go back to
+      // the worker that made them, to be filled again rather than allocated afresh.
+      if (item.kind === 'batch' && item.batch.rows !== null) recycle(slotOf.get(p), item.batch.rows);
     }
     if (failure) throw failure;
   } finally {

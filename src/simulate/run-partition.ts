@@ -15,6 +15,7 @@ import type { ParticipantRow as StoreParticipantRow } from '../store/scenarios.j
 import { decisionEvents } from './decisions.js';
 import { addElections } from './elections.js';
 import { censusRecord, type JobContext, partitionPeople } from './job.js';
+import { PhaseClock } from './phases.js';
 import { addPerson, emptyStats, type Stats } from './stats.js';
 import { type PartitionInput, simulateWorkforce, type Track } from './workforce.js';
 
@@ -45,8 +46,12 @@ export async function runPartition(
   partition: number,
   contract: Contract,
   emit: (batch: Batch) => void | Promise<void>,
+  /** Row buffers of an earlier batch, handed back by the main thread to be filled again. */
+  spare: () => RowBatch | undefined = () => undefined,
+  clock: PhaseClock = new PhaseClock(),
 ): Promise<Stats> {
   const { spec } = ctx;
+  clock.reset();
   const stats = emptyStats(spec.years);
   const input: PartitionInput = {
     partition,
@@ -59,13 +64,14 @@ export async function runPartition(
   };
   const tracks = workforceOf(ctx, input);
   addElections(tracks, input);
+  clock.lap('workforce');
   const env = {
     scenarioId: spec.scenarioId,
     planDesignId: spec.planDesignId,
     planId: ctx.plan.planId,
     createdAt: spec.createdAt,
   };
-  let rows = new RowBatchBuilder(ROWS_INITIAL_CAPACITY, spec.storeScenarioId);
+  let rows = new RowBatchBuilder(ROWS_INITIAL_CAPACITY, spec.storeScenarioId, spare());
   let lines: string[] = [];
   let participants: ParticipantRow[] = [];
   let count = 0;
@@ -77,11 +83,13 @@ export async function runPartition(
       count,
       participants,
     };
-    rows = new RowBatchBuilder(ROWS_INITIAL_CAPACITY, spec.storeScenarioId);
+    rows = new RowBatchBuilder(ROWS_INITIAL_CAPACITY, spec.storeScenarioId, spare());
     lines = [];
     participants = [];
     count = 0;
+    clock.lap('encoding');
     await emit(batch);
+    clock.reset(); // waiting for the main thread's acknowledgement is no step's cost
   };
   for (const t of tracks) {
     const p = t.person;
@@ -95,18 +103,24 @@ export async function runPartition(
       sourceSystem: ENGINE_SOURCE_SYSTEM,
       createdAt: spec.createdAt,
     });
-    for (const e of events) {
+    clock.lap('engine');
+    const checked = events.map((e) => {
       const r = contract.validateEvent(e);
       if (!r.ok)
         throw new InvalidEventError(
           `the engine wrote an invalid ${e.payload.event_type} event for ${p.employeeId} on ${e.effective_date}: ` +
             r.problems.map((x) => `${x.path} expected ${x.expected}, found ${x.found}`).join('; '),
         );
-      if (spec.want.rows) rows.add(r.event, JSON.stringify(r.event.payload));
+      return r.event;
+    });
+    clock.lap('contract');
+    for (const e of checked) {
+      if (spec.want.rows) rows.add(e, JSON.stringify(e.payload));
       // The validated event is already the canonical object in contract key order, so plain
       // JSON.stringify gives the canonical line (src/schema/serialize.ts reorders nothing here).
-      if (spec.want.lines) lines.push(`${JSON.stringify(r.event)}\n`);
+      if (spec.want.lines) lines.push(`${JSON.stringify(e)}\n`);
     }
+    clock.lap('encoding');
     count += events.length;
     addPerson(stats, t, events);
     participants.push({
@@ -117,6 +131,7 @@ export async function runPartition(
       job_level: p.level,
       department: p.department,
     });
+    clock.lap('summary');
     if (count >= spec.batchEvents) await flush();
   }
   if (count > 0 || participants.length > 0) await flush();

@@ -15,6 +15,7 @@ import { isId } from '../schema/scalars.js';
 import { isPendingScenarioId } from '../store/scenario-runs.js';
 import { DEFAULT_PLAN_URL, type JobSpec, loadJob, planDesignIdOf } from './job.js';
 import { partitionsOfShard, type Shard } from './partition.js';
+import { emptyPhases, mergePhases, PhaseClock, type PhaseSeconds } from './phases.js';
 import { defaultWorkers, runPool } from './pool.js';
 import { emptyStats, mergeStats, type Stats } from './stats.js';
 import { StoreSink, type StoreSinkCounts } from './store-sink.js';
@@ -54,10 +55,17 @@ export class SimulateInterrupted extends Error {
   override name = 'SimulateInterrupted';
 }
 
+/**
+ * The run's progress: `simulate` (workers running partitions, their rows loaded into the store
+ * as they come), `store` (the last commit, the participants, the swap), `snapshots` (the
+ * balance snapshot build, which reports no progress of its own: one report at its start).
+ */
 export interface Progress {
+  phase: 'simulate' | 'store' | 'snapshots';
   partitionsDone: number;
   partitionsTotal: number;
   events: number;
+  /** Since the run's start. */
   seconds: number;
 }
 
@@ -89,13 +97,24 @@ export interface SimulateResult {
   seconds: number;
   eventsPerSecond: number;
   peakRssMb: number;
+  /** CPU seconds of the whole process (every thread: workers, DuckDB's, the main one). */
+  cpuSeconds: number;
+  /** Seconds per step (workers' steps summed over the workers): src/simulate/phases.ts. */
+  phases: PhaseSeconds;
 }
 
 export const MAX_EMPLOYEES = 10_000_000;
 /** DuckDB memory_limit while simulating: worker threads and buffers need the rest of 1 GB. */
 export const SIMULATE_MEMORY_LIMIT = '192MB';
-/** Events per store transaction: DuckDB's working memory for a commit grows with it. */
-export const COMMIT_EVENTS = 100_000;
+/** Rows of a DuckDB row group (DuckDB's default `row_group_size`). */
+const ROW_GROUP_ROWS = 122_880;
+/**
+ * Events per store transaction: two whole row groups. DuckDB writes a transaction's full row
+ * groups straight to the file as they fill (compressed once), and only the rest goes through
+ * the write-ahead log; 100,000 (less than one row group) sent every row through the log and a
+ * checkpoint at every commit (docs/simulate.md, "Performance").
+ */
+export const COMMIT_EVENTS = 2 * ROW_GROUP_ROWS;
 
 /** Check the options and load every input once (throws before any work). */
 export function prepare(opts: SimulateOptions): JobSpec {
@@ -141,6 +160,9 @@ export function prepare(opts: SimulateOptions): JobSpec {
 
 export async function simulate(opts: SimulateOptions): Promise<SimulateResult> {
   const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
+  const clock = new PhaseClock();
+  const phases = emptyPhases();
   const log = opts.log ?? (() => undefined);
   const spec = prepare(opts);
   const ctx = loadJob(spec); // config, plan, census: every problem named before any work
@@ -187,6 +209,7 @@ export async function simulate(opts: SimulateOptions): Promise<SimulateResult> {
           buildKey: buildKey(spec, ctx.planJson, opts.shard?.count ?? 1),
         },
         opts.commitEvents ?? Number(process.env.PLANLEDGER_COMMIT_EVENTS ?? COMMIT_EVENTS),
+        clock,
       );
     }
     if (sink) {
@@ -199,10 +222,19 @@ export async function simulate(opts: SimulateOptions): Promise<SimulateResult> {
     if (sink?.resume === 'merged')
       log(`every shard of scenario ${spec.scenarioId} is in already: finishing it`);
     const pool = sink?.resume ? [] : runPool({ spec, partitions, workers });
+    const progress = (phase: Progress['phase']) =>
+      opts.onProgress?.({
+        phase,
+        partitionsDone: done,
+        partitionsTotal: partitions.length,
+        events,
+        seconds: (performance.now() - t0) / 1000,
+      });
     for await (const item of pool) {
       interrupted();
       if (item.kind === 'done') {
         mergeStats(stats, item.stats);
+        mergePhases(phases, item.phases);
         done++;
       } else {
         const b = item.batch;
@@ -213,12 +245,7 @@ export async function simulate(opts: SimulateOptions): Promise<SimulateResult> {
         }
         if (out && b.lines && !out.write(b.lines)) await once(out, 'drain');
       }
-      opts.onProgress?.({
-        partitionsDone: done,
-        partitionsTotal: partitions.length,
-        events,
-        seconds: (performance.now() - t0) / 1000,
-      });
+      progress('simulate');
     }
     if (out) {
       out.end();
@@ -228,7 +255,10 @@ export async function simulate(opts: SimulateOptions): Promise<SimulateResult> {
     }
     if (sink && store) {
       interrupted();
+      progress('store');
+      clock.reset();
       await sink.finish();
+      clock.lap('finish');
       const done = await completeIfAllShards(
         store,
         spec.scenarioId,
@@ -237,7 +267,15 @@ export async function simulate(opts: SimulateOptions): Promise<SimulateResult> {
         log,
         interrupted,
         sink.resume,
+        async (build) => {
+          clock.lap('finish');
+          progress('snapshots');
+          const r = await build();
+          clock.lap('snapshots');
+          return r;
+        },
       );
+      clock.lap('finish');
       shards = done.shards;
       status = done.status;
       snapshots = done.snapshots;
@@ -271,6 +309,8 @@ export async function simulate(opts: SimulateOptions): Promise<SimulateResult> {
     store?.close();
   }
   const seconds = (performance.now() - t0) / 1000;
+  const cpu = process.cpuUsage(cpu0);
+  mergePhases(phases, clock.seconds); // the main thread's steps
   return {
     scenarioId: spec.scenarioId,
     planDesignId: spec.planDesignId,
@@ -292,6 +332,8 @@ export async function simulate(opts: SimulateOptions): Promise<SimulateResult> {
     seconds,
     eventsPerSecond: seconds > 0 ? events / seconds : 0,
     peakRssMb: process.resourceUsage().maxRSS / 1024,
+    cpuSeconds: (cpu.user + cpu.system) / 1e6,
+    phases,
   };
 }
 
@@ -345,6 +387,7 @@ async function completeIfAllShards(
   log: (m: string) => void,
   interrupted: () => void,
   resume: 'merged' | 'shard-in' | null,
+  timed: (build: () => Promise<'built' | 'unavailable'>) => Promise<'built' | 'unavailable'>,
 ): Promise<
   Pick<SimulateResult, 'shards' | 'status' | 'snapshots'> & { replaced: Record<string, number> | null }
 > {
@@ -353,7 +396,7 @@ async function completeIfAllShards(
   const conn = store.connection;
   const n = opts.shard?.count ?? 1;
   const snapshotsOf = async (id: string) =>
-    opts.snapshots === false ? ('skipped' as const) : await buildSnapshots(store, id, log);
+    opts.snapshots === false ? ('skipped' as const) : await timed(() => buildSnapshots(store, id, log));
   if (runs.isDirectRun(scenarioId, ownId)) {
     // A first run, written under the scenario's own id: complete it in place (no swap).
     interrupted();

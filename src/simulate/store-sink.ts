@@ -13,6 +13,7 @@ import type { RowBatch } from '../store/row-batch.js';
 import { beginRun, markStaged, STATUS } from '../store/scenario-runs.js';
 import { type ParticipantRow, writeParticipants, writeScenario } from '../store/scenarios.js';
 import { EventWriter } from '../store/writer.js';
+import { PhaseClock } from './phases.js';
 import type { ParticipantRow as CensusRow } from './run-partition.js';
 
 export interface ScenarioInfo {
@@ -68,14 +69,20 @@ export class StoreSink {
   private constructor(
     private readonly store: Store,
     private readonly commitEvents: number,
+    private readonly clock: PhaseClock,
   ) {}
 
   /**
    * Register the run under its pending id (removing leftovers of earlier runs) and write its
    * scenario row, status `running`. The scenario readers see is not touched.
    */
-  static async open(store: Store, info: ScenarioInfo, commitEvents = 250_000): Promise<StoreSink> {
-    const sink = new StoreSink(store, commitEvents);
+  static async open(
+    store: Store,
+    info: ScenarioInfo,
+    commitEvents = 250_000,
+    clock = new PhaseClock(),
+  ): Promise<StoreSink> {
+    const sink = new StoreSink(store, commitEvents, clock);
     const plan = await beginRun(store.connection, info.scenarioId, info.shard, info.buildKey);
     sink.pendingId = plan.pendingId;
     sink.counts.discarded = plan.discarded;
@@ -101,16 +108,24 @@ export class StoreSink {
   }
 
   async rows(batch: RowBatch): Promise<void> {
+    this.clock.reset();
     await this.writer.stage(batch);
+    this.clock.lap('load');
     await faultPoint('append');
     this.staged += batch.count;
     this.read += batch.count;
-    if (this.staged >= this.commitEvents) await this.commit();
+    if (this.staged >= this.commitEvents) {
+      this.clock.reset();
+      await this.commit();
+      this.clock.lap('commit');
+    }
   }
 
   async census(rows: CensusRow[]): Promise<void> {
+    this.clock.reset();
     for (const r of rows) this.participants.push({ ...r, scenario_id: this.pendingId });
     if (this.participants.length >= 20_000) await this.flushParticipants();
+    this.clock.lap('participants');
   }
 
   private async flushParticipants(): Promise<void> {

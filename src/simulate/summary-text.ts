@@ -102,6 +102,10 @@ export function summaryJson(r: SimulateResult) {
     seconds: Number(r.seconds.toFixed(3)),
     events_per_second: Math.round(r.eventsPerSecond),
     peak_rss_mb: Math.round(r.peakRssMb),
+    cpu_seconds: Number(r.cpuSeconds.toFixed(3)),
+    cpu_us_per_event: r.events > 0 ? Number(((r.cpuSeconds * 1e6) / r.events).toFixed(2)) : null,
+    /** Seconds per step: workers' steps summed over the workers, the main thread's own (src/simulate/phases.ts). */
+    phases: Object.fromEntries(Object.entries(r.phases).map(([k, v]) => [k, Number(v.toFixed(3))])),
     summary: statsJson(r.stats),
     /** The same figures read back from the store by the report's function (src/figures). */
     figures: r.figures?.map(planYearJson) ?? null,

@@ -6,11 +6,12 @@
  */
 import { parentPort } from 'node:worker_threads';
 import { loadContract } from '../store/contract-adapter.js';
-import { transferList } from '../store/row-batch.js';
+import { type RowBatch, transferList } from '../store/row-batch.js';
 import { errorExitCode } from './errors.js';
 import type { JobContext } from './job.js';
 import { loadJob } from './job.js';
 import type { FromWorker, ToWorker } from './messages.js';
+import { PhaseClock } from './phases.js';
 import { type Batch, runPartition } from './run-partition.js';
 
 const port = parentPort;
@@ -20,6 +21,9 @@ let ctx: JobContext | undefined;
 let waitingAck: (() => void) | null = null;
 let outstanding = false;
 const queue: number[] = [];
+/** Row buffers handed back by the main thread (at most two are kept). */
+const spares: RowBatch[] = [];
+const clock = new PhaseClock();
 let running = false;
 
 const post = (m: FromWorker, transfer: ArrayBuffer[] = []) => port.postMessage(m, transfer);
@@ -36,8 +40,8 @@ async function drain(): Promise<void> {
   const contract = await loadContract();
   while (queue.length > 0) {
     const partition = queue.shift() as number;
-    const stats = await runPartition(ctx, partition, contract, emit);
-    post({ type: 'done', partition, stats });
+    const stats = await runPartition(ctx, partition, contract, emit, () => spares.pop(), clock);
+    post({ type: 'done', partition, stats, phases: clock.take() });
   }
   running = false;
 }
@@ -60,6 +64,8 @@ port.on('message', (m: ToWorker) => {
     } else if (m.type === 'run') {
       queue.push(m.partition);
       drain().catch(fail);
+    } else if (m.type === 'recycle') {
+      if (spares.length < 2) spares.push(m.rows);
     } else if (m.type === 'ack') {
       outstanding = false;
       const w = waitingAck;

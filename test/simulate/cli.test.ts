@@ -2,6 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { MAIN_PHASES, WORKER_PHASES } from '../../src/simulate/phases.js';
 import { runCli } from '../support/cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'planledger-simcli-'));
@@ -32,9 +33,17 @@ describe('planledger simulate / main (CLI)', () => {
       'seconds',
       'events_per_second',
       'peak_rss_mb',
+      'cpu_seconds',
+      'cpu_us_per_event',
+      'phases',
       'summary',
       'figures',
     ]);
+    // Where the time went (src/simulate/phases.ts): every step, in seconds; the workers' ran.
+    expect(Object.keys(j.phases)).toEqual([...WORKER_PHASES, ...MAIN_PHASES]);
+    for (const s of Object.values(j.phases)) expect(s).toBeGreaterThanOrEqual(0);
+    expect(j.phases.engine).toBeGreaterThan(0);
+    expect(j.cpu_seconds).toBeGreaterThan(0);
     expect(j.db).toBeNull();
     // Without a store there are no figures read back (src/figures); the workers' summary stands.
     expect(j.figures).toBeNull();

@@ -3,7 +3,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach } from 'vitest';
-import { mixedCorpus } from '../../src/schema/examples.js';
+import { exampleEvent, mixedCorpus } from '../../src/schema/examples.js';
+import { validateEvent } from '../../src/schema/index.js';
+import type { CanonicalEvent } from '../../src/store/contract-adapter.js';
 import { openStore, type Store } from '../../src/store/open.js';
 
 const dirs: string[] = [];
@@ -51,3 +53,13 @@ export async function count(store: Store, sql: string): Promise<number> {
 
 /** Run the CLI in this process (test/support's one runner). */
 export { cliInProcess as cli } from '../support/cli.js';
+
+/** A canonical event of `kind` with a unique id and, for odd `i`, a correlation id. */
+export function numberedEvent(kind: 'contribution' | 'merit' | 'vesting', i: number): CanonicalEvent {
+  const e = exampleEvent(kind) as Record<string, unknown>;
+  e.event_id = `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`;
+  e.correlation_id = i % 2 === 1 ? `11111111-0000-4000-8000-${String(i).padStart(12, '0')}` : null;
+  const v = validateEvent(e);
+  if (!v.ok) throw new Error(JSON.stringify(v.problems));
+  return v.event;
+}

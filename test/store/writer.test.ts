@@ -3,11 +3,12 @@
  * NULLs, long strings and values must not leak into the next slice. Real DuckDB, in memory.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { exampleEvent, serializeEvent, validateEvent } from '../../src/schema/index.js';
+import { serializeEvent } from '../../src/schema/index.js';
 import type { CanonicalEvent } from '../../src/store/contract-adapter.js';
 import { openStore, type Store } from '../../src/store/open.js';
 import { RowBatchBuilder } from '../../src/store/row-batch.js';
 import { EventWriter } from '../../src/store/writer.js';
+import { numberedEvent } from './helpers.js';
 
 let store: Store;
 beforeAll(async () => {
@@ -15,15 +16,7 @@ beforeAll(async () => {
 });
 afterAll(() => store.close());
 
-/** A canonical event of `kind` with a unique id and, for odd `i`, a correlation id. */
-function event(kind: 'contribution' | 'merit', i: number): CanonicalEvent {
-  const e = exampleEvent(kind) as Record<string, unknown>;
-  e.event_id = `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`;
-  e.correlation_id = i % 2 === 1 ? `11111111-0000-4000-8000-${String(i).padStart(12, '0')}` : null;
-  const v = validateEvent(e);
-  if (!v.ok) throw new Error(JSON.stringify(v.problems));
-  return v.event;
-}
+const event = numberedEvent;
 
 describe('EventWriter', () => {
   it('stores slices of 2,048 rows with NULLs in one and none in the next, exactly', async () => {
