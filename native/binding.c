@@ -1,7 +1,8 @@
 /*
  * Node-API binding of the native recogniser (canonical.c): configure(spec), recognise(bytes)
- * for one line, and split(src, out, first), which recognises the whole lines of a chunk and
- * writes each as a tab-separated row for DuckDB's CSV reader (docs/store.md, "Ingest path").
+ * and canonicalise(bytes) for one line, and split(src, out, first), which recognises (after
+ * normalising, for a line spelled otherwise) the whole lines of a chunk and writes each as a
+ * tab-separated row for DuckDB's CSV reader (docs/store.md, "Ingest path").
  */
 #include <node_api.h>
 #include <stdlib.h>
@@ -73,25 +74,38 @@ typedef struct {
   int64_t r[5]; /* consumed, written, lines, failedAt, payloadChars */
 } split_job;
 
+/* Room for the canonical text of any line the splitter takes (a longer line fails the segment). */
+#define NORMAL_CAP (192 * 1024)
+
 static void run_split(split_job *j) {
   const uint8_t *b = j->b;
   uint8_t *o = j->o0, *o_end = j->o0 + j->out_len;
   int64_t p = 0, lines = 0, failed = -1, chars = 0, end = (int64_t)j->len;
   line_t l;
+  uint8_t *normal = NULL; /* a line's canonical text, when it is spelled otherwise */
   while (p < end) {
     const uint8_t *nl = memchr(b + p, '\n', (size_t)(end - p));
     int64_t e = nl == NULL ? end : nl - b;
     if ((int64_t)(o_end - o) < 2 * (e - p) + 64) break;
+    const uint8_t *text = b;
     int64_t pc = canonical_line(b, p, e, &l);
+    if (pc < 0) {
+      if (normal == NULL) normal = (uint8_t *)malloc(NORMAL_CAP);
+      int64_t n = normal == NULL ? -1 : canonical_normalise(b, p, e, normal, NORMAL_CAP);
+      if (n >= 0) pc = canonical_line(normal, 0, n, &l);
+      if (pc >= 0 && (int64_t)(o_end - o) < 2 * n + 64) break;
+      text = normal;
+    }
     if (pc < 0) {
       failed = p;
       break;
     }
     chars += pc;
-    o = row(o, b, &l, j->first + lines);
+    o = row(o, text, &l, j->first + lines);
     lines++;
     p = nl == NULL ? end : e + 1;
   }
+  free(normal);
   j->r[0] = p;
   j->r[1] = o - j->o0;
   j->r[2] = lines;
@@ -214,6 +228,28 @@ static napi_value recognise(napi_env env, napi_callback_info info) {
   return num(env, canonical_line(b, 0, (int64_t)len, NULL));
 }
 
+/* canonicalise(line) -> the canonical text the splitter stores for the line (itself when it is
+ * canonical, else its normalised spelling), or null when the line is left to the validator. */
+static napi_value canonicalise(napi_env env, napi_callback_info info) {
+  uint8_t *b;
+  size_t len;
+  if (!bytes_arg(env, info, &b, &len, "canonicalise(line: Uint8Array)")) return NULL;
+  napi_value r;
+  if (canonical_line(b, 0, (int64_t)len, NULL) >= 0) {
+    napi_create_string_latin1(env, (const char *)b, len, &r);
+    return r;
+  }
+  uint8_t *normal = (uint8_t *)malloc(NORMAL_CAP);
+  int64_t n = normal == NULL ? -1 : canonical_normalise(b, 0, (int64_t)len, normal, NORMAL_CAP);
+  if (n >= 0 && canonical_line(normal, 0, n, NULL) >= 0) {
+    napi_create_string_latin1(env, (const char *)normal, (size_t)n, &r);
+  } else {
+    napi_get_null(env, &r);
+  }
+  free(normal);
+  return r;
+}
+
 static napi_value configure(napi_env env, napi_callback_info info) {
   size_t argc = 1;
   napi_value argv[1];
@@ -243,6 +279,8 @@ NAPI_MODULE_INIT() {
   napi_set_named_property(env, exports, "countLines", fn);
   napi_create_function(env, "recognise", NAPI_AUTO_LENGTH, recognise, NULL, &fn);
   napi_set_named_property(env, exports, "recognise", fn);
+  napi_create_function(env, "canonicalise", NAPI_AUTO_LENGTH, canonicalise, NULL, &fn);
+  napi_set_named_property(env, exports, "canonicalise", fn);
   napi_create_function(env, "configure", NAPI_AUTO_LENGTH, configure, NULL, &fn);
   napi_set_named_property(env, exports, "configure", fn);
   return exports;

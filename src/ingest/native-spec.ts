@@ -15,6 +15,12 @@ function word(w: string): string {
   return w;
 }
 
+/** What an absent key stands for (the normaliser): '-' required, '~' left out, else its JSON text. */
+function absent(f: Field): string {
+  if (f.required) return '-';
+  return f.fallback === undefined ? '~' : word(JSON.stringify(f.fallback));
+}
+
 function fieldLines(fields: Field[]): string[] {
   const lines: string[] = [];
   const maps: Field[] = [];
@@ -31,7 +37,7 @@ function fieldLines(fields: Field[]): string[] {
         throw new Error(`native-spec: ${f.key} is an object with written keys`);
       maps.push(f);
     }
-    lines.push(`field ${word(f.key)} ${k.t} ${f.nullable ? 1 : 0} ${arg}`);
+    lines.push(`field ${word(f.key)} ${k.t} ${f.nullable ? 1 : 0} ${arg} ${absent(f)}`);
   }
   for (const m of maps) {
     lines.push(`scope map ${m.key}`);

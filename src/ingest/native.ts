@@ -25,6 +25,12 @@ export interface NativeRecogniser {
   countLines(src: Uint8Array): number;
   /** The payload's length when `line` is the canonical text of a valid event, else -1. */
   recognise(line: Uint8Array): number;
+  /**
+   * The canonical text `split` stores for `line`: the line itself when it is canonical, else its
+   * normalised spelling (key order, white space, absent optional keys, number, UUID and timestamp
+   * spellings), or null when the line is left to the validator.
+   */
+  canonicalise(line: Uint8Array): string | null;
 }
 
 let loaded: NativeRecogniser | null | undefined;
