@@ -812,15 +812,10 @@ static int emit_timestamp(emit_t *w, const uint8_t *s, int64_t n) {
   } else {
     return 0;
   }
-  int minutes = hh * 60 + mi - offset;
-  int64_t day = day_number(two(s) * 100 + two(s + 2), two(s + 5), two(s + 8));
-  if (minutes < 0) {
-    minutes += 1440;
-    day -= 1;
-  } else if (minutes >= 1440) {
-    minutes -= 1440;
-    day += 1;
-  }
+  /* minutes since 1970 in UTC (the offset moves it at most a day either way) */
+  int64_t utc = day_number(two(s) * 100 + two(s + 2), two(s + 5), two(s + 8)) * 1440 + hh * 60 + mi - offset;
+  int64_t day = (utc >= 0 ? utc : utc - 1439) / 1440;
+  int minutes = (int)(utc - day * 1440);
   int64_t y;
   int m, d;
   civil(day, &y, &m, &d);
