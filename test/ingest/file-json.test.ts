@@ -201,7 +201,7 @@ describe.each([
       const json = await ingestOnce(file, { native, workers: 1, ...opts });
       const workers = await ingestOnce(file, { ...opts, workers: 0, path: 'workers' });
       expect(json.routes[0]).toEqual({ path: route, firstLine: 1 });
-      expect(json.routes[1].path).toBe('sql');
+      expect(json.routes[1].path).toBe('workers');
       expect(json.rows).toEqual(workers.rows);
       expect(json.rejections).toEqual(workers.rejections);
       expect(json.counts).toEqual(workers.counts);
@@ -279,10 +279,10 @@ describe.each([
     for (const file of [bom, crlf]) {
       const json = await ingestOnce(file, { native, workers: 0 });
       const workers = await ingestOnce(file, { workers: 0, path: 'workers' });
-      // The native splitter stores CRLF lines (normalised); otherwise the SQL path hands the CRLF
-      // file to the workers (its lines are not canonical).
-      const crlfRoutes = route === 'csv' ? [route] : [route, 'sql', 'workers'];
-      expect(json.routes.map((r) => r.path)).toEqual(file === bom ? [route, 'sql'] : crlfRoutes);
+      // The native splitter stores CRLF lines (normalised); the read_json path hands the CRLF
+      // file to the workers (its lines are not canonical), and either the BOM file.
+      const crlfRoutes = route === 'csv' ? [route] : [route, 'workers'];
+      expect(json.routes.map((r) => r.path)).toEqual(file === bom ? [route, 'workers'] : crlfRoutes);
       expect(json.rows).toEqual(workers.rows);
       expect(json.counts.accepted).toBe(lines.length);
     }

@@ -1,7 +1,7 @@
 /**
  * Fault injection (src/store/fault.ts): `planledger ingest` — a real process, real DuckDB files —
  * killed with SIGKILL at seeded points (the read_csv path's split and statement, a batch staged
- * in its open transaction, before, during and after a COMMIT, the SQL path's insert, the
+ * in its open transaction, before, during and after a COMMIT, the worker path's append, the
  * snapshot build). After each kill the store holds the batches committed before it, whole, and
  * nothing of the others; `dq` and `snapshots verify --all` pass on it; and the same command run
  * again leaves exactly the rows of an uninterrupted run (count and a hash over event ids and
@@ -107,7 +107,8 @@ describe(`ingest killed with SIGKILL at seeded points (seed ${SEED})`, () => {
     writeFileSync(join(dir, 'a.ndjson'), `${lines.slice(0, q).join('\n')}\n`);
     writeFileSync(files[0], `${lines.slice(q, 2 * q).join('\n')}\n`);
     writeFileSync(files[1], `${lines.slice(2 * q, 3 * q).join('\n')}\n`);
-    // Not canonical (spaces after the separators): the SQL path; two rejected lines, a duplicate.
+    // An invalid first line: the worker path (the rest spaced after the separators); two rejected
+    // lines, a duplicate.
     const spaced = lines.slice(3 * q).map((l) => JSON.stringify(JSON.parse(l), null, 1).replaceAll('\n', ''));
     writeFileSync(files[2], `${['{"event_id":', ...spaced, lines[q + 1], '[]'].join('\n')}\n`);
     // The ingest comes without a census: the one rule that needs dim_participants is off.
@@ -126,7 +127,7 @@ describe(`ingest killed with SIGKILL at seeded points (seed ${SEED})`, () => {
     expect(uninterrupted.rejections).toBe(2);
   }, 120_000);
 
-  // Each point with the most times a run reaches it (b1, b2 on the read_csv path; c on the SQL path).
+  // Each point with the most times a run reaches it (b1, b2 on the read_csv path; c on the worker path).
   const points: [string, number][] = [
     ['ingest-split:', 3],
     ['ingest-statement@', 2],
@@ -134,7 +135,7 @@ describe(`ingest killed with SIGKILL at seeded points (seed ${SEED})`, () => {
     ['commit:', 3],
     ['commit@', 3],
     ['committed:', 3],
-    ['ingest-sql:', 1],
+    ['ingest-workers:', 1],
     ['snapshots-build:', 1],
     ['snapshots-build@', 1],
   ];
