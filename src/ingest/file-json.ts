@@ -326,6 +326,9 @@ async function copySegment(
 /** The longest line the split path carries from one read to the next (a canonical line is < 8 KiB). */
 const SPLIT_CARRY = 64 << 10;
 
+const startsWithBom = (b: Uint8Array): boolean =>
+  b.length >= 3 && b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf;
+
 /**
  * Recognise and split a segment of the file, from `offset`, into tab-separated rows in the
  * temporary file (native/canonical.c). The file is read in blocks (`chunkBytes`) into reused
@@ -413,7 +416,9 @@ async function splitSegment(
       if (!last && bytes + end < ctx.segmentBytes) next = read();
       const chunk = data.subarray(0, end);
       const lines = native.countLines(chunk) + (chunk[chunk.length - 1] !== 10 ? 1 : 0);
-      inFlight.push(take(buf, chunk, numbered, lines));
+      // A BOM that starts the file is not part of its first line (events.md, Wire format).
+      const bom = offset === 0 && bytes === 0 && startsWithBom(chunk);
+      inFlight.push(take(buf, bom ? chunk.subarray(3) : chunk, numbered, lines));
       // This thread hashes the bytes being split meanwhile (the same buffer: the stored rows
       // and the sha256 come from the same bytes).
       hash.update(chunk);
