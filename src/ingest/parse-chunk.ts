@@ -29,7 +29,7 @@ export function isBlank(s: string): boolean {
 }
 
 /** Split bytes into decoded lines; a line that is not UTF-8 is decoded leniently and flagged. */
-function decodeLines(bytes: Uint8Array): { lines: string[]; badUtf8: Set<number> | null } {
+export function decodeLines(bytes: Uint8Array): { lines: string[]; badUtf8: Set<number> | null } {
   try {
     const text = strictDecoder.decode(bytes);
     const lines = text.split('\n');
@@ -59,7 +59,7 @@ function decodeLines(bytes: Uint8Array): { lines: string[]; badUtf8: Set<number>
  * One line (without its newline) into the builder or the rejections: 'blank', 'rejected', or
  * the accepted event. A trailing CR is dropped (CRLF files); `line` is what a rejection records.
  */
-function takeLine(
+export function takeLine(
   text: string,
   line: number,
   contract: Contract,

@@ -88,6 +88,29 @@ describe('ingest: one set of events in four styles', () => {
     for (const rows of results.slice(1)) expect(rows).toEqual(results[0]);
   });
 
+  it.skipIf(native === null)(
+    'stores lines it cannot normalise (escapes, text outside ASCII, blanks) through the validator, on the same path',
+    async () => {
+      const dir = tempDir();
+      const lines = events().slice(0, 40);
+      const wide = lines.map((l, i) =>
+        i % 10 === 3
+          ? l.replace(/"employee_id":"([^"]+)"/, '"employee_id":"$1-é"')
+          : i % 10 === 6
+            ? l.replace(/"source_system":"([^"]+)"/, '"source_system":"$1\\u00e9"')
+            : l,
+      );
+      const file = join(dir, 'wide.ndjson');
+      writeFileSync(file, `${[...wide.slice(0, 20), '', ' \r', ...wide.slice(20)].join('\n')}\n`);
+      const r = await ingestAll(file, { workers: 0 });
+      expect(r.routes).toEqual(['csv']);
+      expect([r.counts.read, r.counts.accepted, r.counts.blank]).toEqual([40, 40, 2]);
+      const expected = wide.map((l) => l.replace('\\u00e9', 'é'));
+      expect(r.texts).toEqual(expected);
+      expect(r.again.duplicates).toBe(40);
+    },
+  );
+
   it('keeps an invalid line of any style with its reason; read = accepted + rejected + duplicates', async () => {
     const dir = tempDir();
     const lines = events().slice(0, 60);
