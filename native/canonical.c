@@ -10,6 +10,10 @@
  * '"' or '\' and without edge spaces), then the kind's cross-field rules. Test:
  * test/store/native.test.ts runs the property tests' corpora through both and compares.
  *
+ * normalise: a line that spells an event any other way (key order, white space, absent optional
+ * keys, number, UUID and timestamp spellings) is rewritten to the canonical text it stands for,
+ * which recognise then checks (canonical_normalise, at the end of this file).
+ *
  * split: a recognised line becomes one tab-separated row for DuckDB's CSV reader: the line's
  * number, the envelope's values (payload left out), event_type, plan_id, the payload columns of
  * fct_yearly_events and the payload's text; NULL as \N. A canonical value never holds a tab, a

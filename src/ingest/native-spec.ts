@@ -1,7 +1,8 @@
 /**
  * The native recogniser's tables (native/canonical.c, `configure`), written from the contract's
- * own field lists (src/schema/fields.ts), cross-field rules (src/schema/rules.ts) and the payload
- * columns (payload-columns.ts): the native code holds no fact of the contract itself.
+ * own field lists (src/schema/fields.ts: key order, kinds, what an absent key stands for),
+ * cross-field rules (src/schema/rules.ts) and the payload columns (payload-columns.ts): the
+ * native code holds no fact of the contract itself.
  */
 import { EVENT_TYPES } from '../schema/contract.js';
 import { ENVELOPE_FIELDS, type Field, PAYLOAD_FIELDS } from '../schema/fields.js';
