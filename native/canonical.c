@@ -720,16 +720,19 @@ static int64_t skip_value(const uint8_t *b, int64_t p, int64_t e, int depth) {
 /* Which member holds each of the n fields from `first` (-1: absent); 0 when a key is unknown or repeated. */
 static int match_fields(const uint8_t *b, const pair_t *pairs, int count, int first, int n, int *at) {
   for (int i = 0; i < n; i++) at[i] = -1;
+  int next = 0; /* keys mostly come in field order: look there first */
   for (int m = 0; m < count; m++) {
     int64_t len = pairs[m].ke - pairs[m].ks;
     int found = -1;
-    for (int i = 0; i < n; i++) {
+    for (int k = 0; k < n; k++) {
+      int i = (next + k) % n;
       const field_t *f = &fields[first + i];
       if (f->key_len - 3 == len && memcmp(f->key + 1, b + pairs[m].ks, (size_t)len) == 0) {
         found = i;
         break;
       }
     }
+    if (found >= 0) next = found + 1;
     if (found < 0 || at[found] >= 0) return 0;
     at[found] = m;
   }
@@ -852,6 +855,7 @@ static int emit_uuid(emit_t *w, const uint8_t *s, int64_t n) {
 }
 
 static int emit_object(emit_t *w, const uint8_t *b, int64_t s, int64_t e, int first, int n, int depth);
+static int emit_members(emit_t *w, const uint8_t *b, const pair_t *pairs, int count, int first, int n, int depth);
 
 /* The canonical spelling of field f's value b[s, e) (its JSON text); 0 when it cannot say. */
 static int emit_value(emit_t *w, const field_t *f, const uint8_t *b, int64_t s, int64_t e, int depth) {
@@ -865,7 +869,7 @@ static int emit_value(emit_t *w, const field_t *f, const uint8_t *b, int64_t s, 
       if (b[vs] != '"') return 0;
       for (int j = 0; j < n_kinds; j++)
         if (kinds[j].name_len == ve - vs - 2 && memcmp(kinds[j].name, b + vs + 1, (size_t)(ve - vs - 2)) == 0)
-          return emit_object(w, b, s, e, kinds[j].first, kinds[j].n, depth);
+          return emit_members(w, b, pairs, count, kinds[j].first, kinds[j].n, depth);
       return 0;
     }
     return 0;
@@ -895,9 +899,15 @@ static int emit_value(emit_t *w, const field_t *f, const uint8_t *b, int64_t s, 
 /* The object b[s, e) with the n fields from `first`: keys in field order, absent ones filled in. */
 static int emit_object(emit_t *w, const uint8_t *b, int64_t s, int64_t e, int first, int n, int depth) {
   pair_t pairs[MAX_PAIRS];
-  int count, at[MAX_KIND_FIELDS];
-  if (n > MAX_KIND_FIELDS || object_pairs(b, s, e, pairs, &count, depth) != e) return 0;
-  if (!match_fields(b, pairs, count, first, n, at)) return 0;
+  int count;
+  if (object_pairs(b, s, e, pairs, &count, depth) != e) return 0;
+  return emit_members(w, b, pairs, count, first, n, depth);
+}
+
+/* An object's members (object_pairs) as the n fields from `first`. */
+static int emit_members(emit_t *w, const uint8_t *b, const pair_t *pairs, int count, int first, int n, int depth) {
+  int at[MAX_KIND_FIELDS];
+  if (n > MAX_KIND_FIELDS || !match_fields(b, pairs, count, first, n, at)) return 0;
   emit_byte(w, '{');
   int written = 0;
   for (int i = 0; i < n; i++) {
