@@ -10,6 +10,10 @@
  * '"' or '\' and without edge spaces), then the kind's cross-field rules. Test:
  * test/store/native.test.ts runs the property tests' corpora through both and compares.
  *
+ * normalise: a line that spells an event any other way (key order, white space, absent optional
+ * keys, number, UUID and timestamp spellings) is rewritten to the canonical text it stands for,
+ * which recognise then checks (canonical_normalise, at the end of this file).
+ *
  * split: a recognised line becomes one tab-separated row for DuckDB's CSV reader: the line's
  * number, the envelope's values (payload left out), event_type, plan_id, the payload columns of
  * fct_yearly_events and the payload's text; NULL as \N. A canonical value never holds a tab, a
@@ -57,7 +61,13 @@ typedef struct {
   const char *values[MAX_VALUES];
   int value_len[MAX_VALUES];
   int sub_first, n_sub; /* a map's fields */
+  /* when the key is absent (the normaliser): ABSENT_* or the default's JSON text */
+  int absent;
+  const char *dflt;
+  int dflt_len;
 } field_t;
+
+enum { ABSENT_REQUIRED, ABSENT_OMIT, ABSENT_DEFAULT };
 
 typedef struct {
   int type; /* R_* */
@@ -476,7 +486,9 @@ static int field_index(int first, int n, const char *key) {
 /*
  * The spec, one item a line (src/store/native-spec.ts):
  *   scope SCOPE                      -- "envelope", an event kind, or "map KEY" (a map's fields)
- *   field KEY KIND NULLABLE ARG      -- ARG: int "min,max", enum "a|b|c", const value, else "-"
+ *   field KEY KIND NULLABLE ARG [ABSENT] -- ARG: int "min,max", enum "a|b|c", const value, else "-";
+ *                                       ABSENT: "-" required, "~" left out, else the JSON text of
+ *                                       the value an absent key stands for (default or null)
  *   rule TYPE A B [C]                -- a cross-field rule of the current kind
  *   column SLOT KEY                  -- payload column SLOT (0-3) is field KEY of the current kind
  * Returns NULL, or what is wrong.
@@ -524,7 +536,7 @@ const char *canonical_configure(const char *spec_text) {
       map = (field_t *)owner;
       map->sub_first = n_fields;
       map->n_sub = 0;
-    } else if (strcmp(w[0], "field") == 0 && n == 5) {
+    } else if (strcmp(w[0], "field") == 0 && (n == 5 || n == 6)) {
       if (n_fields == MAX_FIELDS) return "too many fields";
       field_t *f = &fields[n_fields++];
       memset(f, 0, sizeof *f);
@@ -536,6 +548,15 @@ const char *canonical_configure(const char *spec_text) {
       f->kind = kind_code(w[2]);
       if (f->kind < 0) return "unknown value kind";
       f->nullable = strcmp(w[3], "1") == 0;
+      /* ABSENT: "-" required (also when not given), "~" left out, else the default's JSON text */
+      f->absent = ABSENT_REQUIRED;
+      if (n == 6 && strcmp(w[5], "~") == 0) {
+        f->absent = ABSENT_OMIT;
+      } else if (n == 6 && strcmp(w[5], "-") != 0) {
+        f->absent = ABSENT_DEFAULT;
+        f->dflt = keep(w[5], strlen(w[5]));
+        f->dflt_len = (int)strlen(w[5]);
+      }
       if (f->kind == V_INT) {
         char *comma = strchr(w[4], ',');
         if (comma == NULL) return "int without min,max";
@@ -590,4 +611,326 @@ const char *canonical_configure(const char *spec_text) {
   }
   configured = 1;
   return NULL;
+}
+
+/* ---- normalising: any JSON spelling of an event to its canonical text ----
+ *
+ * canonical_normalise writes the canonical text (events.md, Wire format) of a line that spells
+ * an event some other way: keys in any order, JSON white space anywhere (a CR included), absent
+ * optional keys (written as their default or null), money and rates with '+', leading or
+ * trailing zeros, UUIDs in upper case, timestamps with 't'/'z' or a +HH:MM offset (the same
+ * instant in UTC). It decides nothing: canonical_line then checks the text it wrote, so a line
+ * is stored only when its normalised text is the canonical text of a valid event. Anything it
+ * does not handle (a string with an escape, a repeated or unknown key, an array, a number that
+ * is not a plain integer, a non-ASCII key) gives -1: the line is left to the validator. Mirrors
+ * src/schema/scalars.ts (canonDecimal, canonTimestamp, canonUuid); property test:
+ * test/ingest/normalise.test.ts compares it with serializeEvent(validateEvent(JSON.parse(line))).
+ */
+
+#define MAX_PAIRS 32
+#define MAX_DEPTH 4
+
+typedef struct {
+  uint8_t *o;
+  int64_t n, cap;
+  int bad;
+} emit_t;
+
+static void emit(emit_t *w, const void *s, int64_t n) {
+  if (w->bad || w->n + n > w->cap) {
+    w->bad = 1;
+    return;
+  }
+  memcpy(w->o + w->n, s, (size_t)n);
+  w->n += n;
+}
+
+static void emit_byte(emit_t *w, uint8_t c) { emit(w, &c, 1); }
+
+static inline int64_t json_ws(const uint8_t *b, int64_t p, int64_t e) {
+  while (p < e && (b[p] == ' ' || b[p] == '\t' || b[p] == '\r' || b[p] == '\n')) p++;
+  return p;
+}
+
+/* A string at p without escapes or control bytes: the end after its closing quote, or -1. */
+static int64_t plain_string(const uint8_t *b, int64_t p, int64_t e) {
+  if (p >= e || b[p] != '"') return -1;
+  int64_t q = p + 1;
+  while (q < e && b[q] != '"') {
+    if (b[q] == '\\' || b[q] < 0x20) return -1;
+    q++;
+  }
+  return q < e ? q + 1 : -1;
+}
+
+static inline int literal_byte(uint8_t c) {
+  return digit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '+' || c == '-' || c == '.';
+}
+
+static int64_t skip_value(const uint8_t *b, int64_t p, int64_t e, int depth);
+
+typedef struct {
+  int64_t ks, ke; /* the key, inside its quotes */
+  int64_t vs, ve; /* the value's JSON text */
+} pair_t;
+
+/* The members of the object at p: the end after its '}', or -1. */
+static int64_t object_pairs(const uint8_t *b, int64_t p, int64_t e, pair_t *pairs, int *count, int depth) {
+  *count = 0;
+  if (depth > MAX_DEPTH || p >= e || b[p] != '{') return -1;
+  p = json_ws(b, p + 1, e);
+  if (p < e && b[p] == '}') return p + 1;
+  for (;;) {
+    if (*count == MAX_PAIRS) return -1;
+    pair_t *m = &pairs[(*count)++];
+    int64_t k = plain_string(b, p, e);
+    if (k < 0) return -1;
+    m->ks = p + 1;
+    m->ke = k - 1;
+    p = json_ws(b, k, e);
+    if (p >= e || b[p] != ':') return -1;
+    p = json_ws(b, p + 1, e);
+    m->vs = p;
+    p = skip_value(b, p, e, depth + 1);
+    if (p < 0) return -1;
+    m->ve = p;
+    p = json_ws(b, p, e);
+    if (p < e && b[p] == ',') {
+      p = json_ws(b, p + 1, e);
+      continue;
+    }
+    return p < e && b[p] == '}' ? p + 1 : -1;
+  }
+}
+
+/* The end of the JSON value at p (strings without escapes, objects, literal tokens), or -1. */
+static int64_t skip_value(const uint8_t *b, int64_t p, int64_t e, int depth) {
+  if (p >= e) return -1;
+  if (b[p] == '"') return plain_string(b, p, e);
+  if (b[p] == '{') {
+    pair_t pairs[MAX_PAIRS];
+    int n;
+    return object_pairs(b, p, e, pairs, &n, depth);
+  }
+  int64_t q = p;
+  while (q < e && literal_byte(b[q])) q++;
+  return q > p ? q : -1;
+}
+
+/* Which member holds each of the n fields from `first` (-1: absent); 0 when a key is unknown or repeated. */
+static int match_fields(const uint8_t *b, const pair_t *pairs, int count, int first, int n, int *at) {
+  for (int i = 0; i < n; i++) at[i] = -1;
+  int next = 0; /* keys mostly come in field order: look there first */
+  for (int m = 0; m < count; m++) {
+    int64_t len = pairs[m].ke - pairs[m].ks;
+    int found = -1;
+    for (int k = 0; k < n; k++) {
+      int i = (next + k) % n;
+      const field_t *f = &fields[first + i];
+      if (f->key_len - 3 == len && memcmp(f->key + 1, b + pairs[m].ks, (size_t)len) == 0) {
+        found = i;
+        break;
+      }
+    }
+    if (found >= 0) next = found + 1;
+    if (found < 0 || at[found] >= 0) return 0;
+    at[found] = m;
+  }
+  return 1;
+}
+
+/* canonDecimal (scalars.ts): '+'? 1-12 digits ('.' 1-max_frac digits)?, written shortest. */
+static int emit_decimal(emit_t *w, const uint8_t *s, int64_t n, int max_frac) {
+  int64_t i = n > 0 && s[0] == '+' ? 1 : 0;
+  int64_t is = i;
+  while (i < n && digit(s[i])) i++;
+  int64_t ie = i;
+  if (ie == is || ie - is > 12) return 0;
+  int64_t fe = -1;
+  if (i < n) {
+    if (s[i] != '.') return 0;
+    int64_t dot = i++;
+    fe = dot;
+    while (i < n) {
+      if (!digit(s[i])) return 0;
+      i++;
+      if (s[i - 1] != '0') fe = i;
+    }
+    if (i == dot + 1 || i - dot - 1 > max_frac) return 0;
+  }
+  int64_t a = is;
+  while (a < ie - 1 && s[a] == '0') a++;
+  emit(w, s + a, ie - a);
+  if (fe > ie + 1) emit(w, s + ie, fe - ie);
+  return 1;
+}
+
+/* Days since 1970-01-01 of a civil date, and back (proleptic Gregorian). */
+static int64_t day_number(int64_t y, int m, int d) {
+  y -= m <= 2;
+  int64_t era = (y >= 0 ? y : y - 399) / 400;
+  int64_t yoe = y - era * 400;
+  int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+  int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + doe - 719468;
+}
+
+static void civil(int64_t z, int64_t *y, int *m, int *d) {
+  z += 719468;
+  int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+  int64_t doe = z - era * 146097;
+  int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  int64_t mp = (5 * doy + 2) / 153;
+  *d = (int)(doy - (153 * mp + 2) / 5 + 1);
+  *m = (int)(mp < 10 ? mp + 3 : mp - 9);
+  *y = yoe + era * 400 + (*m <= 2);
+}
+
+static void emit_two(emit_t *w, int v) {
+  emit_byte(w, (uint8_t)('0' + v / 10));
+  emit_byte(w, (uint8_t)('0' + v % 10));
+}
+
+/* canonTimestamp (scalars.ts): the same instant in UTC with 'Z', the fraction without trailing zeros. */
+static int emit_timestamp(emit_t *w, const uint8_t *s, int64_t n) {
+  if (n < 20 || !date_at(s)) return 0;
+  if ((s[10] != 'T' && s[10] != 't') || s[13] != ':' || s[16] != ':') return 0;
+  int hh = two(s + 11), mi = two(s + 14), ss = two(s + 17);
+  if (hh < 0 || hh > 23 || mi < 0 || mi > 59 || ss < 0 || ss > 59) return 0;
+  int64_t i = 19, frac_end = 19;
+  if (i < n && s[i] == '.') {
+    int64_t start = ++i;
+    while (i < n && digit(s[i])) {
+      if (s[i] != '0') frac_end = i + 1;
+      i++;
+    }
+    if (i == start || i - start > 6) return 0;
+  }
+  if (i >= n) return 0;
+  int offset = 0;
+  if (s[i] == 'Z' || s[i] == 'z') {
+    if (i + 1 != n) return 0;
+  } else if (s[i] == '+' || s[i] == '-') {
+    if (i + 6 != n || s[i + 3] != ':') return 0;
+    int oh = two(s + i + 1), om = two(s + i + 4);
+    if (oh < 0 || oh > 23 || om < 0 || om > 59) return 0;
+    offset = (s[i] == '+' ? 1 : -1) * (oh * 60 + om);
+  } else {
+    return 0;
+  }
+  /* minutes since 1970 in UTC (the offset moves it at most a day either way) */
+  int64_t utc = day_number(two(s) * 100 + two(s + 2), two(s + 5), two(s + 8)) * 1440 + hh * 60 + mi - offset;
+  int64_t day = (utc >= 0 ? utc : utc - 1439) / 1440;
+  int minutes = (int)(utc - day * 1440);
+  int64_t y;
+  int m, d;
+  civil(day, &y, &m, &d);
+  if (y < 1 || y > 9999) return 0;
+  emit_two(w, (int)(y / 100));
+  emit_two(w, (int)(y % 100));
+  emit_byte(w, '-');
+  emit_two(w, m);
+  emit_byte(w, '-');
+  emit_two(w, d);
+  emit_byte(w, 'T');
+  emit_two(w, minutes / 60);
+  emit_byte(w, ':');
+  emit_two(w, minutes % 60);
+  emit_byte(w, ':');
+  emit(w, s + 17, 2);
+  if (frac_end > 20) emit(w, s + 19, frac_end - 19);
+  emit_byte(w, 'Z');
+  return 1;
+}
+
+/* canonUuid (scalars.ts): lower case. */
+static int emit_uuid(emit_t *w, const uint8_t *s, int64_t n) {
+  if (n != 36) return 0;
+  for (int64_t i = 0; i < n; i++) {
+    uint8_t c = s[i];
+    emit_byte(w, c >= 'A' && c <= 'F' ? (uint8_t)(c + 32) : c);
+  }
+  return 1;
+}
+
+static int emit_object(emit_t *w, const uint8_t *b, int64_t s, int64_t e, int first, int n, int depth);
+static int emit_members(emit_t *w, const uint8_t *b, const pair_t *pairs, int count, int first, int n, int depth);
+
+/* The canonical spelling of field f's value b[s, e) (its JSON text); 0 when it cannot say. */
+static int emit_value(emit_t *w, const field_t *f, const uint8_t *b, int64_t s, int64_t e, int depth) {
+  if (f->kind == V_PAYLOAD) {
+    pair_t pairs[MAX_PAIRS];
+    int count;
+    if (object_pairs(b, s, e, pairs, &count, depth) != e) return 0;
+    for (int m = 0; m < count; m++) {
+      if (pairs[m].ke - pairs[m].ks != 10 || memcmp(b + pairs[m].ks, "event_type", 10) != 0) continue;
+      int64_t vs = pairs[m].vs, ve = pairs[m].ve;
+      if (b[vs] != '"') return 0;
+      for (int j = 0; j < n_kinds; j++)
+        if (kinds[j].name_len == ve - vs - 2 && memcmp(kinds[j].name, b + vs + 1, (size_t)(ve - vs - 2)) == 0)
+          return emit_members(w, b, pairs, count, kinds[j].first, kinds[j].n, depth);
+      return 0;
+    }
+    return 0;
+  }
+  if (f->kind == V_MAP) return emit_object(w, b, s, e, f->sub_first, f->n_sub, depth);
+  if (b[s] != '"' || f->kind == V_BOOL || f->kind == V_INT) {
+    emit(w, b + s, e - s); /* a literal: canonical_line checks it */
+    return 1;
+  }
+  const uint8_t *t = b + s + 1;
+  int64_t n = e - s - 2;
+  emit_byte(w, '"');
+  int ok = 1;
+  switch (f->kind) {
+    case V_MONEY_POS:
+    case V_MONEY_NONNEG: ok = emit_decimal(w, t, n, 6); break;
+    case V_RATE:
+    case V_RATE_BELOW_ONE: ok = emit_decimal(w, t, n, 4); break;
+    case V_TIMESTAMP: ok = emit_timestamp(w, t, n); break;
+    case V_UUID: ok = emit_uuid(w, t, n); break;
+    default: emit(w, t, n);
+  }
+  emit_byte(w, '"');
+  return ok;
+}
+
+/* The object b[s, e) with the n fields from `first`: keys in field order, absent ones filled in. */
+static int emit_object(emit_t *w, const uint8_t *b, int64_t s, int64_t e, int first, int n, int depth) {
+  pair_t pairs[MAX_PAIRS];
+  int count;
+  if (object_pairs(b, s, e, pairs, &count, depth) != e) return 0;
+  return emit_members(w, b, pairs, count, first, n, depth);
+}
+
+/* An object's members (object_pairs) as the n fields from `first`. */
+static int emit_members(emit_t *w, const uint8_t *b, const pair_t *pairs, int count, int first, int n, int depth) {
+  int at[MAX_KIND_FIELDS];
+  if (n > MAX_KIND_FIELDS || !match_fields(b, pairs, count, first, n, at)) return 0;
+  emit_byte(w, '{');
+  int written = 0;
+  for (int i = 0; i < n; i++) {
+    const field_t *f = &fields[first + i];
+    if (at[i] < 0 && f->absent == ABSENT_OMIT) continue;
+    if (at[i] < 0 && f->absent == ABSENT_REQUIRED) return 0;
+    if (written++ > 0) emit_byte(w, ',');
+    emit(w, f->key, f->key_len);
+    if (at[i] < 0) {
+      emit(w, f->dflt, f->dflt_len);
+    } else if (!emit_value(w, f, b, pairs[at[i]].vs, pairs[at[i]].ve, depth + 1)) {
+      return 0;
+    }
+  }
+  emit_byte(w, '}');
+  return !w->bad;
+}
+
+int64_t canonical_normalise(const uint8_t *b, int64_t s, int64_t e, uint8_t *out, int64_t cap) {
+  if (!configured) return -1;
+  s = json_ws(b, s, e);
+  while (e > s && (b[e - 1] == ' ' || b[e - 1] == '\t' || b[e - 1] == '\r')) e--;
+  emit_t w = {out, 0, cap, 0};
+  if (!emit_object(&w, b, s, e, env_first, env_n, 0)) return -1;
+  return w.n;
 }

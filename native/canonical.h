@@ -22,4 +22,11 @@ const char *canonical_configure(const char *spec);
 /* The payload text's length when b[s, e) is the canonical text of a valid event, else -1. */
 int64_t canonical_line(const uint8_t *b, int64_t s, int64_t e, line_t *out);
 
+/*
+ * Write into out (cap bytes) the canonical spelling of the event b[s, e) spells some other way
+ * (key order, white space, absent optional keys, number, UUID and timestamp spellings): its
+ * length, or -1 when the line is left to the validator. canonical_line decides whether it is valid.
+ */
+int64_t canonical_normalise(const uint8_t *b, int64_t s, int64_t e, uint8_t *out, int64_t cap);
+
 #endif

@@ -3,10 +3,12 @@
  * "read_json"): when every line of a segment of the file is already the canonical text of a
  * valid event, DuckDB's own reader loads the segment in one statement.
  *
- * - read_csv (the native recogniser is built): the segment's lines are recognised and split,
- *   off this thread, into numbered tab-separated rows in a temporary file (native/, `split
- *   Segment`) while this thread hashes the same bytes; the first line that is not canonical
- *   stops the segment before DuckDB starts. DuckDB's parallel CSV reader then loads the rows.
+ * - read_csv (the native recogniser is built): the segment's lines are recognised (normalised
+ *   first when spelled otherwise) and split, off this thread, into numbered tab-separated rows
+ *   in a temporary file (native/, `splitSegment`) while this thread hashes the same bytes; the
+ *   few lines it cannot store (an escape, text outside ASCII, an invalid or blank line) are
+ *   validated here, as on the worker path, and appended with their own line's seq. DuckDB's
+ *   parallel CSV reader then loads the rows.
  * - read_json (without it): DuckDB's typed JSON reader loads the segment, numbered WITH
  *   ORDINALITY, while this thread (or, with more than three cores, parser workers) confirms
  *   line by line that every line is canonical (recognise-chunk.ts); the first chunk is checked
@@ -16,17 +18,20 @@
  *   larger file are copied, as this thread reads them, into the temporary file.
  *
  * A segment is one batch (one transaction, writer.ts). If any line is not recognised, the
- * segment's rows are rolled back and the file continues, from that segment on, on the SQL and
- * worker paths, which decide and explain line by line: these paths can only skip work, never
+ * segment's rows are rolled back and the file continues, from that segment on, on the worker
+ * path, which decides and explains line by line: these paths can only skip work, never
  * change what is accepted or stored.
  */
 import { createHash } from 'node:crypto';
 import type { Stats } from 'node:fs';
 import { type FileHandle, open, stat } from 'node:fs/promises';
 import type { DuckDBConnection } from '@duckdb/node-api';
+import { loadContract } from '../store/contract-adapter.js';
 import { faultPoint } from '../store/fault.js';
-import type { BatchResult, EventWriter } from '../store/writer.js';
+import { RowBatchBuilder } from '../store/row-batch.js';
+import type { BatchResult, EventWriter, Rejection } from '../store/writer.js';
 import type { NativeRecogniser } from './native.js';
+import { decodeLines, takeLine } from './parse-chunk.js';
 import type { Recognition } from './recognise-chunk.js';
 import { csvInsertSql, jsonInsertSql, PAYLOAD_CHARS_SQL, SCENARIOS_SQL } from './sql.js';
 
@@ -164,7 +169,7 @@ export async function ingestFileJson(ctx: JsonFileContext, chunksOf: Chunks): Pr
     let bytes = 0;
     let eof = false;
     let ranges: ChunkRange[] = [];
-    let splitted: Recognition = { ok: false, lines: 0, payloadChars: 0 };
+    let splitted: Splitted = { ok: false, lines: 0, payloadChars: 0, rest: [] };
     if (inPlace) {
       const first = await chunks.next();
       if (first.done) eof = true;
@@ -227,7 +232,16 @@ export async function ingestFileJson(ctx: JsonFileContext, chunksOf: Chunks): Pr
     const rows = await inserted;
     const lines = recognitions.reduce((n, r) => n + r.lines, 0);
     const payloadChars = recognitions.reduce((n, r) => n + r.payloadChars, 0);
-    let ok = rows !== null && !checks.failed && recognitions.every((r) => r.ok) && rows.count === lines;
+    const restLines = splitted.rest.length;
+    let ok =
+      rows !== null && !checks.failed && recognitions.every((r) => r.ok) && rows.count === lines - restLines;
+    // The lines the splitter left to the validator: with their own line's seq (numbers reserved
+    // up to the segment's last line), rejections with their line.
+    let blank = 0;
+    if (ok && restLines > 0) {
+      await ctx.writer.reserve(restLines);
+      blank = await validateRest(ctx, splitted.rest, (rows as Rows).first, line);
+    }
     // What was checked in place was read from the file itself: it must not have changed since.
     if (ok && inPlace) ok = sameFile(before, await stat(ctx.file));
     // read_json writes the payload back from its parse: its text must be the line's own. The
@@ -252,13 +266,13 @@ export async function ingestFileJson(ctx: JsonFileContext, chunksOf: Chunks): Pr
       sha256: hash.digest('hex'),
       firstLine: line + 1,
       lastLine: line + lines,
-      read: lines,
+      read: lines - blank,
       startedAt,
     });
     line += lines;
     offset += bytes;
-    ctx.onBytes(bytes, lines);
-    ctx.onBatch(res, 0);
+    ctx.onBytes(bytes, lines - blank);
+    ctx.onBatch(res, blank);
     if (eof) return await handBack();
   }
 }
@@ -326,14 +340,63 @@ async function copySegment(
 /** The longest line the split path carries from one read to the next (a canonical line is < 8 KiB). */
 const SPLIT_CARRY = 64 << 10;
 
+/** The most lines of a segment the read_csv path leaves to the validator (else: the worker path). */
+const MAX_REST = 65_536;
+
+/** A segment split: as a Recognition, with the lines left to the validator (index in the segment). */
+interface Splitted extends Recognition {
+  rest: { index: number; bytes: Uint8Array }[];
+}
+
+/**
+ * Validate the lines the splitter left, exactly as the worker path does (parse-chunk.ts), and
+ * stage the accepted ones with seq = base + their index in the segment and the rejections with
+ * their line in the file (`before`: the file's lines before the segment). Returns the blank lines.
+ */
+async function validateRest(
+  ctx: JsonFileContext,
+  rest: { index: number; bytes: Uint8Array }[],
+  base: bigint,
+  before: number,
+): Promise<number> {
+  rest.sort((a, b) => a.index - b.index);
+  const contract = await loadContract();
+  const builder = new RowBatchBuilder(Math.max(16, rest.length));
+  const rejections: Rejection[] = [];
+  const seqs: bigint[] = [];
+  let blank = 0;
+  for (const r of rest) {
+    const { lines, badUtf8 } = decodeLines(r.bytes);
+    const taken = takeLine(
+      lines[0] ?? '',
+      before + r.index + 1,
+      contract,
+      builder,
+      rejections,
+      badUtf8 !== null,
+    );
+    if (taken === 'blank') blank++;
+    else if (taken !== 'rejected') seqs.push(base + BigInt(r.index));
+  }
+  const batch = builder.finish();
+  if (batch.count > 0) await ctx.writer.stage(batch, BigInt64Array.from(seqs));
+  await ctx.writer.stageRejections(rejections);
+  return blank;
+}
+
+const startsWithBom = (b: Uint8Array): boolean =>
+  b.length >= 3 && b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf;
+
 /**
  * Recognise and split a segment of the file, from `offset`, into tab-separated rows in the
  * temporary file (native/canonical.c). The file is read in blocks (`chunkBytes`) into reused
  * buffers (the next block is read while this one is handed out); each block's whole lines, with the
  * line carried over from the block before, go to a thread of libuv's pool, two at a time,
  * each numbered from the lines before it (counted first); the rows are written in order.
- * Stops at the first line that is not canonical, or longer than any canonical line can be
- * (`splitted.ok` false): the segment then goes to the other paths without starting DuckDB.
+ * A line the splitter cannot store (not canonical, and not normalised to a canonical line) is
+ * copied into `splitted.rest` for the validator, up to a quarter of a block's lines and
+ * `MAX_REST` in the segment; beyond, or at a line longer than any canonical line can be, the
+ * segment stops (`splitted.ok` false) and goes to the worker path without starting DuckDB.
  * This thread hashes each block as it hands it out.
  */
 async function splitSegment(
@@ -341,8 +404,8 @@ async function splitSegment(
   native: NativeRecogniser,
   offset: number,
   hash: ReturnType<typeof createHash>,
-): Promise<{ bytes: number; eof: boolean; splitted: Recognition }> {
-  const splitted: Recognition = { ok: true, lines: 0, payloadChars: 0 };
+): Promise<{ bytes: number; eof: boolean; splitted: Splitted }> {
+  const splitted: Splitted = { ok: true, lines: 0, payloadChars: 0, rest: [] };
   let bytes = 0; // whole lines of the segment handed out
   let eof = false;
   let numbered = 0; // lines of the blocks handed out so far
@@ -376,9 +439,20 @@ async function splitSegment(
     const need = 3 * chunk.length + 4096;
     let out = freeOut.pop();
     if (out === undefined || out.length < need) out = new Uint8Array(Math.max(need, OUT_BYTES));
-    const [consumed, size, got, failedAt, chars] = await native.splitAsync(chunk, out, first);
+    const rest = new Int32Array(3 * Math.ceil(lines / 4));
+    const [consumed, size, got, failedAt, chars, restLines] = await native.splitAsync(
+      chunk,
+      out,
+      first,
+      rest,
+    );
+    for (let i = 0; i < restLines; i++) {
+      const at = 3 * i;
+      splitted.rest.push({ index: first + rest[at], bytes: chunk.slice(rest[at + 1], rest[at + 2]) });
+    }
     freeIn.push(buf);
     if (failedAt >= 0 || consumed !== chunk.length || got !== lines) splitted.ok = false;
+    if (splitted.rest.length > MAX_REST) splitted.ok = false;
     splitted.lines += got;
     splitted.payloadChars += chars;
     const rows = out.subarray(0, size);
@@ -413,7 +487,9 @@ async function splitSegment(
       if (!last && bytes + end < ctx.segmentBytes) next = read();
       const chunk = data.subarray(0, end);
       const lines = native.countLines(chunk) + (chunk[chunk.length - 1] !== 10 ? 1 : 0);
-      inFlight.push(take(buf, chunk, numbered, lines));
+      // A BOM that starts the file is not part of its first line (events.md, Wire format).
+      const bom = offset === 0 && bytes === 0 && startsWithBom(chunk);
+      inFlight.push(take(buf, bom ? chunk.subarray(3) : chunk, numbered, lines));
       // This thread hashes the bytes being split meanwhile (the same buffer: the stored rows
       // and the sha256 come from the same bytes).
       hash.update(chunk);

@@ -18,7 +18,6 @@ import { RowBatchBuilder } from '../store/row-batch.js';
 import { ensureScenarioRows } from '../store/scenarios.js';
 import { type BatchResult, EventWriter, type Rejection } from '../store/writer.js';
 import { type ChunkRange, ingestFileJson } from './file-json.js';
-import { ingestFileSql } from './file-sql.js';
 import { nativeRecogniser } from './native.js';
 import { type ChunkResult, parseChunk } from './parse-chunk.js';
 import { type Recognition, readRange, recogniseChunk } from './recognise-chunk.js';
@@ -59,7 +58,7 @@ export interface IngestOptions {
   /** Called after each committed batch. */
   onBatch?: (b: BatchResult) => void;
   /** Called when a file (from `firstLine` on) takes one of the paths (docs/store.md, "Ingest path"). */
-  onRoute?: (r: { source: string; path: 'csv' | 'json' | 'sql' | 'workers'; firstLine: number }) => void;
+  onRoute?: (r: { source: string; path: 'csv' | 'json' | 'workers'; firstLine: number }) => void;
   /**
    * The name recorded for each file in ingest_batches and event_rejections, by position (default:
    * its absolute path; the CLI's `-` is recorded as `stdin`).
@@ -68,11 +67,11 @@ export interface IngestOptions {
   /** Identifies this run in ingest_batches (default: a random UUID). */
   runId?: string;
   /**
-   * File ingest's path: 'auto' (default: the read_json path while every line is canonical, from
-   * the first segment that is not, the SQL path, and from a first SQL batch that is mostly not
-   * canonical, the worker path), or always 'sql' or 'workers' (tests and benchmarks compare them).
+   * File ingest's path: 'auto' (default: the read_csv path, or read_json without the native
+   * splitter, while every line can be stored there; from the first segment with a line that
+   * cannot, the worker path), or always 'workers' (tests and benchmarks compare them).
    */
-  path?: 'auto' | 'sql' | 'workers';
+  path?: 'auto' | 'workers';
   /**
    * Stops the ingest when aborted (the CLI's SIGINT / SIGTERM): DuckDB's statement is interrupted,
    * the open batch rolled back, the temporary file removed, and `IngestInterrupted` thrown with
@@ -299,7 +298,8 @@ async function* prepend(first: Uint8Array, rest: AsyncIterator<Uint8Array>): Asy
 
 /**
  * Ingest NDJSON files: validate every line, store accepted events once, keep rejections. Each
- * file takes the SQL path when its first chunk is mostly canonical lines, else the worker path
+ * file takes the read_csv path (read_json without the native splitter) while its lines can be
+ * stored there, and the worker path from the first segment with a line that cannot
  * (docs/store.md, "Ingest path"); both give the same rows, rejections and counts.
  */
 export async function ingestFiles(
@@ -401,26 +401,6 @@ export async function ingestFiles(
       const head = await chunks.next();
       if (head.done) continue;
       const rest: AsyncIterator<Uint8Array> = prepend(head.value, chunks);
-      if (opts.path !== 'workers') {
-        opts.onRoute?.({ source, path: 'sql', firstLine: startLine + 1 });
-        const outcome = await ingestFileSql(
-          {
-            conn: store.connection,
-            writer,
-            runId,
-            source,
-            startLine,
-            chunksPerBatch,
-            onBatch,
-            onBytes,
-            scenarios,
-            stopIfNotCanonical: opts.path !== 'sql',
-          },
-          rest,
-        );
-        if (outcome.done) continue;
-        startLine = outcome.lines;
-      }
       opts.onRoute?.({ source, path: 'workers', firstLine: startLine + 1 });
       if (pool === undefined && workerCount > 0) pool = await ParserPool.start(workerCount);
       const contract: Contract | undefined = pool ? undefined : await loadContract();

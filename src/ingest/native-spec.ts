@@ -1,7 +1,8 @@
 /**
  * The native recogniser's tables (native/canonical.c, `configure`), written from the contract's
- * own field lists (src/schema/fields.ts), cross-field rules (src/schema/rules.ts) and the payload
- * columns (payload-columns.ts): the native code holds no fact of the contract itself.
+ * own field lists (src/schema/fields.ts: key order, kinds, what an absent key stands for),
+ * cross-field rules (src/schema/rules.ts) and the payload columns (payload-columns.ts): the
+ * native code holds no fact of the contract itself.
  */
 import { EVENT_TYPES } from '../schema/contract.js';
 import { ENVELOPE_FIELDS, type Field, PAYLOAD_FIELDS } from '../schema/fields.js';
@@ -13,6 +14,12 @@ const WORD = /^[!-~]+$/;
 function word(w: string): string {
   if (!WORD.test(w) || w.includes('|')) throw new Error(`native-spec: '${w}' cannot be written in the spec`);
   return w;
+}
+
+/** What an absent key stands for (the normaliser): '-' required, '~' left out, else its JSON text. */
+function absent(f: Field): string {
+  if (f.required) return '-';
+  return f.fallback === undefined ? '~' : word(JSON.stringify(f.fallback));
 }
 
 function fieldLines(fields: Field[]): string[] {
@@ -31,7 +38,7 @@ function fieldLines(fields: Field[]): string[] {
         throw new Error(`native-spec: ${f.key} is an object with written keys`);
       maps.push(f);
     }
-    lines.push(`field ${word(f.key)} ${k.t} ${f.nullable ? 1 : 0} ${arg}`);
+    lines.push(`field ${word(f.key)} ${k.t} ${f.nullable ? 1 : 0} ${arg} ${absent(f)}`);
   }
   for (const m of maps) {
     lines.push(`scope map ${m.key}`);

@@ -9,22 +9,37 @@ import { nativeSpec } from './native-spec.js';
 
 export interface NativeRecogniser {
   /**
-   * Recognise and split the whole lines of `src` into tab-separated rows in `out`, numbering
-   * them from `first`: [bytes of src consumed, bytes written, lines, offset of the first line
-   * that is not canonical or -1, payload characters of the lines split]. Stops early (consumed <
-   * src.length, no failure) when `out` has no room for the next row (2 × its line + 64 bytes).
+   * Recognise (normalising a line spelled otherwise) and split the whole lines of `src` into
+   * tab-separated rows in `out`, numbering them from `first`: [bytes of src consumed, bytes
+   * written, lines, offset of the first line that is not stored or -1, payload characters of the
+   * lines split, lines left in `rest`]. With `rest` (an Int32Array of (line index, start, end)
+   * triples), a line it cannot store is written there, while it has room, and not split.
+   * Stops early (consumed < src.length, no failure) when `out` has no room for the next row
+   * (2 × its line + 64 bytes).
    */
-  split(src: Uint8Array, out: Uint8Array, first: number): [number, number, number, number, number];
-  /** `split` on a thread of libuv's pool; `src` and `out` must not be touched until it settles. */
+  split(
+    src: Uint8Array,
+    out: Uint8Array,
+    first: number,
+    rest?: Int32Array,
+  ): [number, number, number, number, number, number];
+  /** `split` on a thread of libuv's pool; `src`, `out` and `rest` must not be touched until it settles. */
   splitAsync(
     src: Uint8Array,
     out: Uint8Array,
     first: number,
-  ): Promise<[number, number, number, number, number]>;
+    rest?: Int32Array,
+  ): Promise<[number, number, number, number, number, number]>;
   /** The number of newline bytes in `src`. */
   countLines(src: Uint8Array): number;
   /** The payload's length when `line` is the canonical text of a valid event, else -1. */
   recognise(line: Uint8Array): number;
+  /**
+   * The canonical text `split` stores for `line`: the line itself when it is canonical, else its
+   * normalised spelling (key order, white space, absent optional keys, number, UUID and timestamp
+   * spellings), or null when the line is left to the validator.
+   */
+  canonicalise(line: Uint8Array): string | null;
 }
 
 let loaded: NativeRecogniser | null | undefined;

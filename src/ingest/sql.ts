@@ -1,71 +1,11 @@
 /**
- * The statements of ingest's SQL path (docs/store.md, "Ingest path"). A group of whole-line
- * chunks goes into a temporary table as bytes; one statement splits them into numbered lines and
- * parses each with DuckDB's JSON reader; one `INSERT … SELECT` stores every line that is provably
- * the canonical text of a valid event (src/schema/canonical-sql.ts) with seq = base + line −
- * first line; the other lines (not canonical, not valid, blank, a BOM, a CR) are read back for
- * the JavaScript validator, which decides and explains exactly as on the worker path.
+ * The statements of ingest's read_csv and read_json paths (docs/store.md, "Ingest path"): one
+ * `INSERT … SELECT` per segment from DuckDB's own reader.
  */
 import { quotedString } from '@duckdb/node-api';
-import { CANONICAL_SQL, LINE_STRUCTURE } from '../schema/canonical-sql.js';
-
-export const LINES_TABLE = 'ingest_lines';
-
-/** The lines of a group, numbered in the file, each without its newline (file-sql.ts). */
-export const CREATE_LINES_SQL = `CREATE OR REPLACE TEMP TABLE ${LINES_TABLE} (line_no BIGINT, line VARCHAR)`;
-
-const S = CANONICAL_SQL;
-
-/**
- * The lines proven canonical and valid, with their rebuilt payload text `pt`. Each line is
- * parsed once, inside `unnest([…])`: as a plain expression DuckDB would inline the parse into
- * every filter that reads it. A line with a backslash is not parsed (canonical-sql.ts). The
- * checks are nested filters, cheapest first: one conjunction of them all ran 2–3× slower.
- */
-const PROVEN = `
-SELECT line_no, j, k, pt FROM (
-  SELECT line_no, j, k, pt FROM (
-    SELECT line_no, j, k, pt FROM (
-      SELECT line_no, line, j, k, unnest([${S.payloadText}]) AS pt FROM (
-        SELECT line_no, line, j, j.payload.event_type AS k FROM (
-          SELECT line_no, line,
-                 unnest([CASE WHEN NOT contains(line, '\\') THEN try(json_transform(line, ${quotedString(LINE_STRUCTURE)})) END]) AS j
-            FROM temp.main.${LINES_TABLE})
-         WHERE j IS NOT NULL)
-    ) WHERE line = ${S.lineText}
-  ) WHERE ${S.envelopeValid}
-) WHERE ${S.payloadValid}`;
-
-/**
- * Stores the proven lines into fct_yearly_events (columns as ddl.ts, values as row-batch.ts).
- * Casts are TRY_CASTs although every value is proven by then: DuckDB may evaluate a projection
- * before the filters below it (a CAST of an unproven line's text would fail the statement).
- */
-export const FAST_INSERT_SQL = `
-INSERT INTO fct_yearly_events
-SELECT $base + line_no - $first, TRY_CAST(j.event_id AS UUID), j.scenario_id, j.plan_design_id, j.employee_id,
-       TRY_CAST(j.effective_date AS DATE), year(TRY_CAST(j.effective_date AS DATE)),
-       TRY_CAST(j.created_at AS TIMESTAMP), j.source_system, j.correlation_id, k, j.payload.plan_id,
-       CASE k WHEN 'contribution' THEN j.payload.source WHEN 'forfeiture' THEN j.payload.forfeited_from_source END,
-       CASE WHEN k IN ('contribution', 'forfeiture') THEN TRY_CAST(j.payload.amount AS DECIMAL(18,6)) END,
-       CASE WHEN k = 'contribution' THEN TRY_CAST(j.payload.ytd_amount AS DECIMAL(18,6)) END,
-       CASE WHEN k IN ('forfeiture', 'vesting') THEN TRY_CAST(j.payload.vested_percentage AS DECIMAL(5,4)) END,
-       pt
-  FROM (${PROVEN})`;
-
-/** The numbers of the lines the SQL path proves (tests: test/schema/canonical-sql.test.ts). */
-export const PROVEN_LINES_SQL = `SELECT line_no FROM (${PROVEN}) ORDER BY line_no`;
-
-/** The group's lines the SQL path did not store, in file order: for the JavaScript validator. */
-export const REST_SQL = `
-SELECT p.line_no, p.line FROM temp.main.${LINES_TABLE} p
- ANTI JOIN (SELECT seq FROM fct_yearly_events WHERE seq >= $base) f ON f.seq = $base + p.line_no - $first
- ORDER BY p.line_no`;
 
 /** Scenario ids among the rows stored from `$base` on. */
 export const SCENARIOS_SQL = 'SELECT DISTINCT scenario_id FROM fct_yearly_events WHERE seq >= $base';
-
-export const DROP_SQL = [`DROP TABLE IF EXISTS temp.main.${LINES_TABLE}`];
 
 // ---- the read_json path (file-json.ts) ----
 

@@ -120,6 +120,37 @@ export const TARGETS: readonly Target[] = [
     comparator: '>=',
     limit: 1.0,
   },
+  ...(['upstream', 'hand', 'mixed'] as const).flatMap((style): Target[] => [
+    {
+      id: `goal.ingest_${style}_vs_read_json_required`,
+      source: 'goal',
+      description: `ingest of the ${style} style ≥ 0.5× DuckDB read_json of the same file (required; ratio of medians)`,
+      figure: (m) => ratio(m, `ingest.${style}.events_per_s`, `ingest.${style}.read_json_events_per_s`),
+      unit: '×',
+      comparator: '>=',
+      limit: 0.5,
+    },
+    {
+      id: `goal.ingest_${style}_throughput`,
+      source: 'goal',
+      description: `ingest of the ${style} style ≥ 100K events/s`,
+      figure: (m) => m(`ingest.${style}.events_per_s`),
+      unit: 'events/s',
+      comparator: '>=',
+      limit: 100_000,
+      line: { metric: `ingest.${style}.events_per_s`, value: 100_000 },
+    },
+  ]),
+  {
+    id: 'goal.ingest_mixed_no_cliff',
+    source: 'goal',
+    description: 'ingest of the mixed file (every 50th line hand-written) within 20% of the canonical file',
+    figure: (m) =>
+      m('ingest.mixed_vs_canonical') ?? ratio(m, 'ingest.mixed.events_per_s', 'ingest.events_per_s'),
+    unit: '×',
+    comparator: '>=',
+    limit: 0.8,
+  },
   {
     id: 'goal.balance_snapshot_p99',
     source: 'goal',

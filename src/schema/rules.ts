@@ -28,11 +28,6 @@ export interface CrossRule {
   /** The text to report as found when the rule is broken; undefined when it holds. */
   broken(payload: Values, envelope: Values): string | undefined;
   /**
-   * The same rule as a SQL condition that holds when the rule does, over canonical texts:
-   * `{field}` is a payload field, `{envelope.field}` an envelope field (canonical-sql.ts).
-   */
-  sql: string;
-  /**
    * The same rule for the native recogniser (native/canonical.c): `date_ge A B`,
    * `null_or_date_ge A B`, `dec_ge A B`, `rates_le1 A B C` (payload fields) or `eq_env A B`
    * (payload field A equals envelope field B).
@@ -82,7 +77,6 @@ const notBefore = (kind: EventType, field: string, other: string): CrossRule => 
   broken: (p) =>
     (p[field] as string) < (p[other] as string) ? `${p[field]} (${other} ${p[other]})` : undefined,
   // Canonical dates compare as text.
-  sql: `{${field}} >= {${other}}`,
   native: `date_ge ${field} ${other}`,
 });
 
@@ -99,9 +93,6 @@ export const CROSS_RULES: readonly CrossRule[] = [
       const c = p.after_tax_contribution_rate as string;
       return ratesSumAtMostOne([a, b, c]) ? undefined : `${a} + ${b} + ${c}`;
     },
-    sql:
-      'TRY_CAST({pre_tax_contribution_rate} AS DECIMAL(5,4)) + TRY_CAST({roth_contribution_rate} AS DECIMAL(5,4))' +
-      ' + TRY_CAST({after_tax_contribution_rate} AS DECIMAL(5,4)) <= 1',
     native: 'rates_le1 pre_tax_contribution_rate roth_contribution_rate after_tax_contribution_rate',
   },
   {
@@ -116,7 +107,6 @@ export const CROSS_RULES: readonly CrossRule[] = [
         ? `${o} (enrollment_date ${p.enrollment_date})`
         : undefined;
     },
-    sql: '{opt_out_window_expires} IS NULL OR {opt_out_window_expires} >= {enrollment_date}',
     native: 'null_or_date_ge opt_out_window_expires enrollment_date',
   },
   notBefore('contribution', 'contribution_date', 'pay_period_end'),
@@ -130,7 +120,6 @@ export const CROSS_RULES: readonly CrossRule[] = [
       compareDecimalText(p.ytd_amount as string, p.amount as string) < 0
         ? `${p.ytd_amount} (amount ${p.amount})`
         : undefined,
-    sql: 'TRY_CAST({ytd_amount} AS DECIMAL(18,6)) >= TRY_CAST({amount} AS DECIMAL(18,6))',
     native: 'dec_ge ytd_amount amount',
   },
   notBefore('vesting', 'service_period_end_date', 'service_computation_date'),
@@ -144,7 +133,6 @@ export const CROSS_RULES: readonly CrossRule[] = [
       p.effective_date !== e.effective_date
         ? `${p.effective_date} (envelope ${e.effective_date})`
         : undefined,
-    sql: '{effective_date} = {envelope.effective_date}',
     native: 'eq_env effective_date effective_date',
   },
 ];

@@ -82,7 +82,7 @@ describe('ingest', () => {
     expect(reasons[2].map((p) => p.path)).toContain('/payload/amount');
   });
 
-  it('stores the same rows, rejections and counts on the SQL path and the worker path', async () => {
+  it('stores the same rows, rejections and counts on the automatic path (read_csv or read_json, then workers) and the worker path', async () => {
     const dir = tempDir();
     const canonicalLines = validEvents(60).map((e) => {
       const v = validateEvent(e);
@@ -107,11 +107,16 @@ describe('ingest', () => {
     ];
     const path = writeLines(join(dir, 'mixed.ndjson'), lines);
     const results: unknown[] = [];
-    for (const path_ of ['sql', 'workers', 'auto'] as const) {
+    for (const [path_, native] of [
+      ['workers', true],
+      ['auto', true],
+      ['auto', false],
+    ] as const) {
       const store = await newStore();
       const r = await ingestFiles(store, [path], {
         workers: 0,
         path: path_,
+        native,
         chunkBytes: 2048,
         batchBytes: 8192,
       });

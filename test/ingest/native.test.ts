@@ -193,13 +193,34 @@ describe('the native splitter', () => {
     expect(last.rows).toEqual(lines.slice(0, 3).map(expectedRow));
   });
 
-  it('stops at the first line that is not canonical, having split the lines before it', () => {
+  it('stops at the first line it cannot store, having split the lines before it', () => {
     const lines = canonicalLines(20).slice(0, 10);
-    for (const bad of ['', ' ', `${lines[3]}\r`, '{"event_id":', `${lines[2]} `]) {
+    for (const bad of [
+      '',
+      ' ',
+      '{"event_id":',
+      `${lines[2]}x`,
+      lines[2].replace('"employee_id":"', '"employee_id":"\\u0045'),
+    ]) {
       const text = [...lines.slice(0, 5), bad, ...lines.slice(5)].join('\n');
       const { rows, failedAt } = splitAll(Buffer.from(text), 1 << 16);
       expect(rows).toEqual(lines.slice(0, 5).map(expectedRow));
       expect(failedAt).toBe(Buffer.byteLength(`${lines.slice(0, 5).join('\n')}\n`));
     }
+  });
+
+  it('splits a line spelled otherwise (CR, spaces, key order) as its canonical text', () => {
+    const lines = canonicalLines(20).slice(0, 10);
+    const spelled = [
+      `${lines[3]}\r`,
+      `${lines[2]} `,
+      JSON.stringify(JSON.parse(lines[4]), null, 1).replace(/\n/g, ''),
+    ];
+    const text = [...lines.slice(0, 5), ...spelled, ...lines.slice(5)].join('\n');
+    const { rows, failedAt } = splitAll(Buffer.from(text), 1 << 16);
+    expect(failedAt).toBe(-1);
+    expect(rows).toEqual(
+      [...lines.slice(0, 5), lines[3], lines[2], lines[4], ...lines.slice(5)].map(expectedRow),
+    );
   });
 });

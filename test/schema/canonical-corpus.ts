@@ -1,7 +1,8 @@
 /**
- * Lines for the tests of the two canonical-line recognisers (canonical-sql.test.ts, the SQL
- * proof; canonical-match.test.ts, the JavaScript one): canonical lines of every kind, valid
- * but non-canonical spellings and invalid lines, and random edits of canonical lines.
+ * Lines for the tests of the canonical-line recognisers (canonical-match.test.ts, the JavaScript
+ * one; test/ingest/native.test.ts and normalise.test.ts, the native one): canonical lines of
+ * every kind, valid but non-canonical spellings and invalid lines, and random edits of
+ * canonical lines.
  */
 import fc from 'fast-check';
 import {

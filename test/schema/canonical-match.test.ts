@@ -3,7 +3,7 @@
  * alone (`recogniseCanonicalLine`, ingest's read_json path), are sound: every
  * line it recognises is one the validator accepts, whose canonical text is the line itself and
  * whose values are the validator's; and it is useful: the canonical lines of every kind are
- * recognised. Same corpus and edits as the SQL proof's test (canonical-sql.test.ts).
+ * recognised. The native recogniser is proven against it (test/ingest/native.test.ts).
  */
 import { describe, expect, it } from 'vitest';
 import { matchCanonicalLine, recogniseCanonicalLine } from '../../src/schema/canonical-match.js';

@@ -71,7 +71,6 @@ describe('contribution source employee_roth_catch_up', () => {
   const paths: { name: string; opts: IngestOptions; route: string }[] = [
     { name: 'auto, native read_csv', opts: { path: 'auto', native: true }, route: 'csv' },
     { name: 'auto, read_json', opts: { path: 'auto', native: false }, route: 'json' },
-    { name: 'sql', opts: { path: 'sql' }, route: 'sql' },
     { name: 'workers', opts: { path: 'workers', workers: 1 }, route: 'workers' },
   ];
   for (const { name, opts, route } of paths) {
