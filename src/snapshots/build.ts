@@ -284,8 +284,16 @@ async function buildInChunks(
         GROUP BY employee_id, plan_id`,
     { s: scenario },
   );
-  const [{ n, first }] = await rows(conn, 'SELECT count(*) AS n, min(from_friday) AS first FROM snap_all');
+  const [{ n, first }] = await rows(
+    conn,
+    'SELECT count(*) AS n, min(from_friday) AS first FROM snap_all WHERE from_friday <= CAST($e AS DATE)',
+    { e: endFriday },
+  );
   const participants = Number(n);
+  if (participants === 0) {
+    await conn.run('DROP TABLE temp.snap_all');
+    return { participants, rows: 0 };
+  }
   const start = isoDate(first);
   const fridays = (Date.parse(endFriday) - Date.parse(start)) / (7 * 86_400_000) + 1;
   const weeks = Math.min(fridays, Math.max(1, Math.floor(chunkRows / Math.max(1, participants))));
@@ -299,10 +307,9 @@ async function buildInChunks(
            FROM snap_all WHERE from_friday <= CAST($hi AS DATE)`,
       { lo, hi },
     );
-    const inserted = await conn.run(insertSql(lo !== start, true), {
+    const inserted = await conn.run(insertSql(lo !== start, { lo, hi }), {
       s: scenario,
       e1: hi,
-      lo,
       now,
       v: LEDGER_VERSION,
     });
@@ -384,7 +391,11 @@ async function deleteCount(
  * Participants are numbered first (`pid`, in employee and plan order), so that the grouping, the
  * windows and the final sort compare integers, not strings; the order written is the same.
  */
-function insertSql(withBase: boolean, chunk = false): string {
+function insertSql(withBase: boolean, chunk?: { lo: string; hi: string }): string {
+  // A chunk's dates are literals, not parameters: DuckDB pushes a constant filter into the scan
+  // (the events' other columns are read for the chunk's rows alone; the base rows' Friday selects
+  // their row groups by zonemap), and a parameter stays a filter above a scan of every row.
+  const date = (d: string) => `DATE ${quotedString(d)}`;
   const win = 'OVER (PARTITION BY pid ORDER BY wk ROWS UNBOUNDED PRECEDING)';
   const running = aggregateNames().map((c) => `sum(${c}) ${win} AS ${c}`);
   const balances = balanceExpressions(withBase ? 'b' : null, 'c');
@@ -402,7 +413,9 @@ ev AS (
     FROM fct_yearly_events e
     JOIN w ON e.employee_id = w.employee_id AND e.plan_id = w.plan_id
    WHERE e.scenario_id = $s AND e.effective_date > w.from_friday - 7 AND e.effective_date <= CAST($e1 AS DATE) + 7${
-     chunk ? ' AND e.effective_date > CAST($lo AS DATE) - 7' : ''
+     chunk
+       ? ` AND e.effective_date > ${date(chunk.lo)} - 7 AND e.effective_date <= ${date(chunk.hi)} + 7`
+       : ''
    }
   UNION ALL
   SELECT pid, NULL, NULL, NULL, NULL, NULL, from_friday, NULL FROM w
@@ -429,7 +442,7 @@ r AS (
         ? `LEFT JOIN w ON w.pid = c.pid
     LEFT JOIN ${SNAPSHOT_TABLE} b
       ON b.scenario_id = $s AND b.employee_id = w.employee_id AND b.plan_id = w.plan_id
-     AND b.snapshot_date = w.from_friday - 7${chunk ? ' AND b.snapshot_date = CAST($lo AS DATE) - 7' : ''}`
+     AND b.snapshot_date = w.from_friday - 7${chunk ? ` AND b.snapshot_date = ${date(chunk.lo)} - 7` : ''}`
         : ''
     }
 ),
