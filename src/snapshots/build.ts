@@ -195,20 +195,26 @@ async function buildScenario(
       result.participants_rebuilt = built.participants;
       result.rows_written = built.rows;
     } else {
-      const e0 = state.end_date ?? '0001-01-01';
+      // Dates and seqs as literals: DuckDB pushes a constant filter into the scan (zonemaps on
+      // snapshot_date and seq skip row groups), a parameter stays a filter above a full scan.
+      const e0 = `DATE ${quotedString(state.end_date ?? '0001-01-01')}`;
+      const s0 = String(state.max_seq);
       await conn.run(
         `CREATE TEMP TABLE snap_work AS
            SELECT employee_id, plan_id, min(f) AS from_friday FROM (
-             SELECT employee_id, plan_id, CAST($e0 AS DATE) + 7 AS f
+             SELECT employee_id, plan_id, ${e0} + 7 AS f
                FROM ${SNAPSHOT_TABLE}
-              WHERE scenario_id = $s AND snapshot_date = CAST($e0 AS DATE) AND CAST($e1 AS DATE) > CAST($e0 AS DATE)
+              WHERE scenario_id = $s AND snapshot_date = ${e0} AND CAST($e1 AS DATE) > ${e0}
              UNION ALL
              SELECT employee_id, plan_id, ${fridayOnOrAfter('min(effective_date)')}
-               FROM fct_yearly_events
-              WHERE scenario_id = $s AND ${PLAN_EVENT_FILTER} AND (seq > $s0 OR effective_date > CAST($e0 AS DATE))
+               FROM (SELECT employee_id, plan_id, effective_date FROM fct_yearly_events
+                      WHERE scenario_id = $s AND ${PLAN_EVENT_FILTER} AND seq > ${s0}
+                     UNION ALL
+                     SELECT employee_id, plan_id, effective_date FROM fct_yearly_events
+                      WHERE scenario_id = $s AND ${PLAN_EVENT_FILTER} AND effective_date > ${e0})
               GROUP BY employee_id, plan_id)
            GROUP BY employee_id, plan_id`,
-        { ...p, e0, s0: state.max_seq },
+        p,
       );
       result.rows_deleted = await deleteCount(
         conn,
@@ -226,7 +232,9 @@ async function buildScenario(
       await conn.run(`DELETE FROM snap_work WHERE from_friday > CAST($e1 AS DATE)`, { e1: endFriday });
       const [{ n: participants }] = await rows(conn, 'SELECT count(*) AS n FROM snap_work');
       result.participants_rebuilt = Number(participants);
-      const inserted = await conn.run(insertSql(true), { ...p, now, v: LEDGER_VERSION });
+      const [{ lo }] = await rows(conn, 'SELECT min(from_friday) AS lo FROM snap_work');
+      const run = lo === null ? undefined : { lo: isoDate(lo), hi: endFriday };
+      const inserted = await conn.run(insertSql(true, run), { ...p, now, v: LEDGER_VERSION });
       result.rows_written = Number(inserted.rowsChanged);
     }
     faultPoint('snapshots-build');
@@ -340,18 +348,18 @@ async function updateNextLedgerDates(
     `CREATE OR REPLACE TEMP TABLE snap_next AS
        SELECT employee_id, plan_id, ${fridayOnOrAfter('effective_date')} - 7 AS f, min(effective_date) AS d
          FROM fct_yearly_events
-        WHERE scenario_id = $s AND seq > $s0 AND ${PLAN_EVENT_FILTER} AND event_type IN (${LEDGER_TYPES_SQL})
+        WHERE scenario_id = $s AND seq > ${String(maxSeq)} AND ${PLAN_EVENT_FILTER} AND event_type IN (${LEDGER_TYPES_SQL})
         GROUP BY ALL`,
-    { s: scenario, s0: maxSeq },
+    { s: scenario },
   );
   const [{ lo, hi }] = await rows(conn, 'SELECT min(f) AS lo, max(f) AS hi FROM snap_next');
   if (lo !== null) {
     await conn.run(
       `UPDATE ${SNAPSHOT_TABLE} x SET next_ledger_date = n.d FROM snap_next n
-        WHERE x.scenario_id = $s AND x.snapshot_date BETWEEN CAST($lo AS DATE) AND CAST($hi AS DATE)
+        WHERE x.scenario_id = $s AND x.snapshot_date BETWEEN DATE ${quotedString(isoDate(lo))} AND DATE ${quotedString(isoDate(hi))}
           AND x.employee_id = n.employee_id AND x.plan_id = n.plan_id AND x.snapshot_date = n.f
           AND (x.next_ledger_date IS NULL OR x.next_ledger_date > n.d)`,
-      { s: scenario, lo: isoDate(lo), hi: isoDate(hi) },
+      { s: scenario },
     );
   }
   await conn.run('DROP TABLE temp.snap_next');
@@ -442,7 +450,7 @@ r AS (
         ? `LEFT JOIN w ON w.pid = c.pid
     LEFT JOIN ${SNAPSHOT_TABLE} b
       ON b.scenario_id = $s AND b.employee_id = w.employee_id AND b.plan_id = w.plan_id
-     AND b.snapshot_date = w.from_friday - 7${chunk ? ` AND b.snapshot_date = ${date(chunk.lo)} - 7` : ''}`
+     AND b.snapshot_date = w.from_friday - 7${chunk ? ` AND b.snapshot_date BETWEEN ${date(chunk.lo)} - 7 AND ${date(chunk.hi)}` : ''}`
         : ''
     }
 ),
