@@ -55,6 +55,8 @@ export interface BuildOptions {
    * BUILD_MEMORY_LIMIT); the connection's own limit is restored afterwards.
    */
   memoryLimit?: string;
+  /** A full build's rows per chunk of Fridays (default CHUNK_ROWS; tests use small chunks). */
+  chunkRows?: number;
 }
 
 /**
@@ -189,28 +191,30 @@ async function buildScenario(
     const p = { s: scenario, e1: endFriday };
     if (full) {
       result.rows_deleted = await deleteCount(conn, `scenario_id = $s`, { s: scenario });
-      await conn.run(
-        `CREATE TEMP TABLE snap_work AS
-           SELECT employee_id, plan_id, ${fridayOnOrAfter('min(effective_date)')} AS from_friday
-             FROM fct_yearly_events WHERE scenario_id = $s AND ${PLAN_EVENT_FILTER}
-            GROUP BY employee_id, plan_id`,
-        { s: scenario },
-      );
+      const built = await buildInChunks(conn, scenario, endFriday, now, opts.chunkRows ?? CHUNK_ROWS);
+      result.participants_rebuilt = built.participants;
+      result.rows_written = built.rows;
     } else {
-      const e0 = state.end_date ?? '0001-01-01';
+      // Dates and seqs as literals: DuckDB pushes a constant filter into the scan (zonemaps on
+      // snapshot_date and seq skip row groups), a parameter stays a filter above a full scan.
+      const e0 = `DATE ${quotedString(state.end_date ?? '0001-01-01')}`;
+      const s0 = String(state.max_seq);
       await conn.run(
         `CREATE TEMP TABLE snap_work AS
            SELECT employee_id, plan_id, min(f) AS from_friday FROM (
-             SELECT employee_id, plan_id, CAST($e0 AS DATE) + 7 AS f
+             SELECT employee_id, plan_id, ${e0} + 7 AS f
                FROM ${SNAPSHOT_TABLE}
-              WHERE scenario_id = $s AND snapshot_date = CAST($e0 AS DATE) AND CAST($e1 AS DATE) > CAST($e0 AS DATE)
+              WHERE scenario_id = $s AND snapshot_date = ${e0} AND CAST($e1 AS DATE) > ${e0}
              UNION ALL
              SELECT employee_id, plan_id, ${fridayOnOrAfter('min(effective_date)')}
-               FROM fct_yearly_events
-              WHERE scenario_id = $s AND ${PLAN_EVENT_FILTER} AND (seq > $s0 OR effective_date > CAST($e0 AS DATE))
+               FROM (SELECT employee_id, plan_id, effective_date FROM fct_yearly_events
+                      WHERE scenario_id = $s AND ${PLAN_EVENT_FILTER} AND seq > ${s0}
+                     UNION ALL
+                     SELECT employee_id, plan_id, effective_date FROM fct_yearly_events
+                      WHERE scenario_id = $s AND ${PLAN_EVENT_FILTER} AND effective_date > ${e0})
               GROUP BY employee_id, plan_id)
            GROUP BY employee_id, plan_id`,
-        { ...p, e0, s0: state.max_seq },
+        p,
       );
       result.rows_deleted = await deleteCount(
         conn,
@@ -225,14 +229,16 @@ async function buildScenario(
       );
       result.rows_deleted += Number(replaced.rowsChanged);
       await updateNextLedgerDates(conn, scenario, state.max_seq);
+      await conn.run(`DELETE FROM snap_work WHERE from_friday > CAST($e1 AS DATE)`, { e1: endFriday });
+      const [{ n: participants }] = await rows(conn, 'SELECT count(*) AS n FROM snap_work');
+      result.participants_rebuilt = Number(participants);
+      const [{ lo }] = await rows(conn, 'SELECT min(from_friday) AS lo FROM snap_work');
+      const run = lo === null ? undefined : { lo: isoDate(lo), hi: endFriday };
+      const inserted = await conn.run(insertSql(true, run), { ...p, now, v: LEDGER_VERSION });
+      result.rows_written = Number(inserted.rowsChanged);
     }
-    await conn.run(`DELETE FROM snap_work WHERE from_friday > CAST($e1 AS DATE)`, { e1: endFriday });
-    const [{ n: participants }] = await rows(conn, 'SELECT count(*) AS n FROM snap_work');
-    result.participants_rebuilt = Number(participants);
-    const inserted = await conn.run(insertSql(!full), { ...p, now, v: LEDGER_VERSION });
-    result.rows_written = Number(inserted.rowsChanged);
     faultPoint('snapshots-build');
-    await conn.run('DROP TABLE temp.snap_work');
+    await conn.run('DROP TABLE IF EXISTS temp.snap_work');
     const [{ n }] = await rows(conn, `SELECT count(*) AS n FROM ${SNAPSHOT_TABLE} WHERE scenario_id = $s`, {
       s: scenario,
     });
@@ -259,6 +265,74 @@ async function buildScenario(
 }
 
 /**
+ * Rows of a full build per chunk: a chunk is a run of Fridays for every participant, about this
+ * many rows, so that the build's sort, grouping and windows work on a bounded part of the data
+ * (docs/snapshots.md, "Memory": the whole 100,000-employee build in one statement ran out of a
+ * 512MB limit after spilling gigabytes).
+ */
+export const CHUNK_ROWS = 4_000_000;
+
+/**
+ * A full build, as a series of runs of Fridays in date order: the first chunk from each
+ * participant's first Friday, each later one from the stored row of the Friday before it (the
+ * incremental build's base, read by that one constant date), so the rows are those of one
+ * statement over every Friday (tested), written in key order chunk after chunk.
+ */
+async function buildInChunks(
+  conn: DuckDBConnection,
+  scenario: string,
+  endFriday: string,
+  now: string,
+  chunkRows: number,
+): Promise<{ participants: number; rows: number }> {
+  await conn.run(
+    `CREATE OR REPLACE TEMP TABLE snap_all AS
+       SELECT employee_id, plan_id, ${fridayOnOrAfter('min(effective_date)')} AS from_friday
+         FROM fct_yearly_events WHERE scenario_id = $s AND ${PLAN_EVENT_FILTER}
+        GROUP BY employee_id, plan_id`,
+    { s: scenario },
+  );
+  const [{ n, first }] = await rows(
+    conn,
+    'SELECT count(*) AS n, min(from_friday) AS first FROM snap_all WHERE from_friday <= CAST($e AS DATE)',
+    { e: endFriday },
+  );
+  const participants = Number(n);
+  if (participants === 0) {
+    await conn.run('DROP TABLE temp.snap_all');
+    return { participants, rows: 0 };
+  }
+  const start = isoDate(first);
+  const fridays = (Date.parse(endFriday) - Date.parse(start)) / (7 * 86_400_000) + 1;
+  const weeks = Math.min(fridays, Math.max(1, Math.floor(chunkRows / Math.max(1, participants))));
+  let written = 0;
+  for (let lo = start; lo <= endFriday; lo = addDays(lo, 7 * weeks)) {
+    const last = addDays(lo, 7 * (weeks - 1));
+    const hi = last < endFriday ? last : endFriday;
+    await conn.run(
+      `CREATE OR REPLACE TEMP TABLE snap_work AS
+         SELECT employee_id, plan_id, greatest(from_friday, CAST($lo AS DATE)) AS from_friday
+           FROM snap_all WHERE from_friday <= CAST($hi AS DATE)`,
+      { lo, hi },
+    );
+    const inserted = await conn.run(insertSql(lo !== start, { lo, hi }), {
+      s: scenario,
+      e1: hi,
+      now,
+      v: LEDGER_VERSION,
+    });
+    written += Number(inserted.rowsChanged);
+  }
+  await conn.run('DROP TABLE temp.snap_all');
+  return { participants, rows: written };
+}
+
+/** An ISO date plus a number of days. */
+function addDays(date: string, days: number): string {
+  return new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+}
+
+/**
  * A recomputed run of Fridays starts after the stored row of the Friday before it, whose figures
  * stay right; but a new ledger event in the week after that row moves its `next_ledger_date`
  * (ddl.ts) earlier. Its rows are found by their Friday, within the range of Fridays of the new
@@ -274,18 +348,18 @@ async function updateNextLedgerDates(
     `CREATE OR REPLACE TEMP TABLE snap_next AS
        SELECT employee_id, plan_id, ${fridayOnOrAfter('effective_date')} - 7 AS f, min(effective_date) AS d
          FROM fct_yearly_events
-        WHERE scenario_id = $s AND seq > $s0 AND ${PLAN_EVENT_FILTER} AND event_type IN (${LEDGER_TYPES_SQL})
+        WHERE scenario_id = $s AND seq > ${String(maxSeq)} AND ${PLAN_EVENT_FILTER} AND event_type IN (${LEDGER_TYPES_SQL})
         GROUP BY ALL`,
-    { s: scenario, s0: maxSeq },
+    { s: scenario },
   );
   const [{ lo, hi }] = await rows(conn, 'SELECT min(f) AS lo, max(f) AS hi FROM snap_next');
   if (lo !== null) {
     await conn.run(
       `UPDATE ${SNAPSHOT_TABLE} x SET next_ledger_date = n.d FROM snap_next n
-        WHERE x.scenario_id = $s AND x.snapshot_date BETWEEN CAST($lo AS DATE) AND CAST($hi AS DATE)
+        WHERE x.scenario_id = $s AND x.snapshot_date BETWEEN DATE ${quotedString(isoDate(lo))} AND DATE ${quotedString(isoDate(hi))}
           AND x.employee_id = n.employee_id AND x.plan_id = n.plan_id AND x.snapshot_date = n.f
           AND (x.next_ledger_date IS NULL OR x.next_ledger_date > n.d)`,
-      { s: scenario, lo: isoDate(lo), hi: isoDate(hi) },
+      { s: scenario },
     );
   }
   await conn.run('DROP TABLE temp.snap_next');
@@ -325,7 +399,11 @@ async function deleteCount(
  * Participants are numbered first (`pid`, in employee and plan order), so that the grouping, the
  * windows and the final sort compare integers, not strings; the order written is the same.
  */
-function insertSql(withBase: boolean): string {
+function insertSql(withBase: boolean, chunk?: { lo: string; hi: string }): string {
+  // A chunk's dates are literals, not parameters: DuckDB pushes a constant filter into the scan
+  // (the events' other columns are read for the chunk's rows alone; the base rows' Friday selects
+  // their row groups by zonemap), and a parameter stays a filter above a scan of every row.
+  const date = (d: string) => `DATE ${quotedString(d)}`;
   const win = 'OVER (PARTITION BY pid ORDER BY wk ROWS UNBOUNDED PRECEDING)';
   const running = aggregateNames().map((c) => `sum(${c}) ${win} AS ${c}`);
   const balances = balanceExpressions(withBase ? 'b' : null, 'c');
@@ -342,7 +420,11 @@ ev AS (
          ${fridayOnOrAfter('e.effective_date')} AS wk, e.effective_date AS d
     FROM fct_yearly_events e
     JOIN w ON e.employee_id = w.employee_id AND e.plan_id = w.plan_id
-   WHERE e.scenario_id = $s AND e.effective_date > w.from_friday - 7 AND e.effective_date <= CAST($e1 AS DATE) + 7
+   WHERE e.scenario_id = $s AND e.effective_date > w.from_friday - 7 AND e.effective_date <= CAST($e1 AS DATE) + 7${
+     chunk
+       ? ` AND e.effective_date > ${date(chunk.lo)} - 7 AND e.effective_date <= ${date(chunk.hi)} + 7`
+       : ''
+   }
   UNION ALL
   SELECT pid, NULL, NULL, NULL, NULL, NULL, from_friday, NULL FROM w
 ),
@@ -368,7 +450,7 @@ r AS (
         ? `LEFT JOIN w ON w.pid = c.pid
     LEFT JOIN ${SNAPSHOT_TABLE} b
       ON b.scenario_id = $s AND b.employee_id = w.employee_id AND b.plan_id = w.plan_id
-     AND b.snapshot_date = w.from_friday - 7`
+     AND b.snapshot_date = w.from_friday - 7${chunk ? ` AND b.snapshot_date BETWEEN ${date(chunk.lo)} - 7 AND ${date(chunk.hi)}` : ''}`
         : ''
     }
 ),
