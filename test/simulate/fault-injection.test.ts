@@ -81,7 +81,7 @@ describe('simulate killed at seeded points', () => {
  * which every reader refuses, and the next run removes it and gives the uninterrupted rows.
  */
 describe('a first run killed at seeded points', () => {
-  const FIRST_POINTS = ['batch:3', 'snapshots-build', 'scenario-commit:2'];
+  const FIRST_POINTS = ['batch:3', 'scenario-commit:2'];
   let fresh: Fingerprint;
 
   beforeAll(async () => {
