@@ -5,7 +5,7 @@
  * `--help` is instant.
  */
 import { Command, CommanderError } from 'commander';
-import { fileProblemOf, InputError } from '../errors/index.js';
+import { fileProblemOf, InputError, outOfMemoryOf } from '../errors/index.js';
 import { VERSION } from '../version.js';
 import { register as registerBalance } from './commands/balance.js';
 import { register as registerBalances } from './commands/balances.js';
@@ -144,6 +144,11 @@ export function exitCodeFor(err: unknown): number {
   const problem = fileProblemOf(err);
   if (problem !== null) {
     process.stderr.write(`planledger: ${problem.message}\n`);
+    return EXIT_USAGE;
+  }
+  const oom = outOfMemoryOf(err);
+  if (oom !== null) {
+    process.stderr.write(`planledger: ${oom}\n`);
     return EXIT_USAGE;
   }
   const e = err as NodeJS.ErrnoException;

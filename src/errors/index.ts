@@ -126,3 +126,21 @@ export function storePathProblem(path: string): FileProblem | null {
   if (existsSync(path) && statSync(path).isDirectory()) return new FileProblem(path, 'is a directory', doing);
   return null;
 }
+
+/**
+ * DuckDB's out-of-memory error (its `memory_limit` reached by an operator that cannot spill, or
+ * the machine out of memory) in plain words, or null when `err` is something else. Not a bug in
+ * the command and not the user's mistake: the CLI prints it as one line with what to change,
+ * exit 2 (docs/store.md, "Settings").
+ */
+export function outOfMemoryOf(err: unknown): string | null {
+  const message = typeof (err as Error | undefined)?.message === 'string' ? (err as Error).message : '';
+  const m = /Out of Memory Error: ([^\n]+)/.exec(message);
+  if (m === null) return null;
+  return (
+    `DuckDB ran out of memory (${m[1].replace(/\.\s*$/, '')}). ` +
+    'Raise its limit with PLANLEDGER_MEMORY_LIMIT (for example PLANLEDGER_MEMORY_LIMIT=4GB; ' +
+    'the snapshot build: PLANLEDGER_BUILD_MEMORY_LIMIT), ' +
+    'or free memory on this machine, and run the command again.'
+  );
+}

@@ -7,9 +7,10 @@
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { exitCodeFor } from '../../src/cli/main.js';
-import { FileProblem, fileProblemOf } from '../../src/errors/index.js';
+import { FileProblem, fileProblemOf, outOfMemoryOf } from '../../src/errors/index.js';
 import { cli, tempDir, validEvents, writeLines } from './helpers.js';
 
 /** One line on stderr, exit 2, naming `path` and matching `cause`; nothing of DuckDB's own text. */
@@ -182,5 +183,38 @@ describe('user I/O mistakes are named in plain words (exit 2)', () => {
       vi.unstubAllEnvs();
       spy.mockRestore();
     }
+  });
+
+  it("DuckDB's out-of-memory error is one plain line naming the limit to raise, exit 2", async () => {
+    const instance = await DuckDBInstance.create(':memory:', { memory_limit: '8MB', temp_directory: '' });
+    const conn = await instance.connect();
+    let oom: unknown = null;
+    try {
+      // A list aggregate cannot spill: a real out-of-memory error from DuckDB.
+      await conn.runAndReadAll('SELECT list(range::VARCHAR) FROM range(5000000)');
+    } catch (err) {
+      oom = err;
+    } finally {
+      conn.closeSync();
+      instance.closeSync();
+    }
+    expect(String((oom as Error)?.message)).toMatch(/Out of Memory Error/);
+    expect(outOfMemoryOf(new Error('Binder Error: x'))).toBeNull();
+    let stderr = '';
+    const spy = vi.spyOn(process.stderr, 'write').mockImplementation((s) => {
+      stderr += String(s);
+      return true;
+    });
+    try {
+      expect(exitCodeFor(oom)).toBe(2);
+    } finally {
+      spy.mockRestore();
+    }
+    const lines = stderr.trimEnd().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(
+      /^planledger: DuckDB ran out of memory \(.+\)\. Raise its limit with PLANLEDGER_MEMORY_LIMIT/,
+    );
+    expect(lines[0]).not.toMatch(/internal error/);
   });
 });
