@@ -8,6 +8,7 @@ import { InputError } from '../errors/index.js';
 import { formatDecimal, ONE } from '../schema/decimal.js';
 import { isPendingScenarioId } from '../store/scenario-runs.js';
 import { requireReadableScenario } from '../store/scenarios.js';
+import { inTransaction } from '../store/transaction.js';
 import { VERSION } from '../version.js';
 import { type ConnectionSource, connectionOf } from './connection.js';
 import { createRuleContext } from './context.js';
@@ -118,8 +119,7 @@ async function runRule(conn: DuckDBConnection, rule: Rule, sampleSize: number): 
 /** Write a run and its results (creating the quality tables when missing), in one transaction. */
 export async function recordDqRun(conn: DuckDBConnection, report: DqReport): Promise<void> {
   for (const ddl of QUALITY_DDL) await conn.run(ddl);
-  await conn.run('BEGIN TRANSACTION');
-  try {
+  await inTransaction(conn, async () => {
     await conn.run(
       `INSERT INTO dq_runs VALUES ($1, $2, CAST($3 AS TIMESTAMP), CAST($4 AS TIMESTAMP), $5, $6, $7, $8, $9, $10)`,
       [
@@ -154,11 +154,7 @@ export async function recordDqRun(conn: DuckDBConnection, report: DqReport): Pro
         ],
       );
     }
-    await conn.run('COMMIT');
-  } catch (err) {
-    await conn.run('ROLLBACK');
-    throw err;
-  }
+  });
 }
 
 /** A scenario that the store does not know is a usage error, not an empty success. */

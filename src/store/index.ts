@@ -24,3 +24,4 @@ export {
 } from './open.js';
 export { readEvents, readEventsCanonical, type StoredEvent } from './read.js';
 export { deleteScenario, listScenarios, type ScenarioSummary } from './scenarios.js';
+export { inTransaction } from './transaction.js';

@@ -14,6 +14,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { faultPoint } from './fault.js';
 import type { Store } from './open.js';
 import { scenarioTablesInOrder } from './scenarios.js';
+import { inTransaction } from './transaction.js';
 
 export const PENDING_DDL = `CREATE TABLE IF NOT EXISTS scenario_pending (
     pending_id VARCHAR PRIMARY KEY,
@@ -120,18 +121,9 @@ async function renameRows(conn: DuckDBConnection, tables: string[], from: string
   }
 }
 
-async function inTransaction<T>(conn: DuckDBConnection, work: () => Promise<T>): Promise<T> {
-  await conn.run('BEGIN TRANSACTION');
-  try {
-    const r = await work();
-    await faultPoint('scenario-commit');
-    await conn.run('COMMIT');
-    return r;
-  } catch (err) {
-    await conn.run('ROLLBACK').catch(() => undefined);
-    throw err;
-  }
-}
+/** One transaction with the `scenario-commit` fault point just before its COMMIT. */
+const inScenarioTransaction = <T>(conn: DuckDBConnection, work: () => Promise<T>): Promise<T> =>
+  inTransaction(conn, work, () => faultPoint('scenario-commit'));
 
 /**
  * Remove pending runs of a scenario (leftovers of interrupted runs, or shards of another build),
@@ -140,7 +132,7 @@ async function inTransaction<T>(conn: DuckDBConnection, work: () => Promise<T>):
 export async function discardPending(conn: DuckDBConnection, ids: string[]): Promise<string[]> {
   if (ids.length === 0) return [];
   const tables = await scenarioTables(conn);
-  await inTransaction(conn, async () => {
+  await inScenarioTransaction(conn, async () => {
     await deleteRowsOf(conn, tables, ids);
     for (const id of ids) await conn.run('DELETE FROM scenario_pending WHERE pending_id = $id', { id });
   });
@@ -263,7 +255,7 @@ async function hasRows(conn: DuckDBConnection, id: string): Promise<boolean> {
 
 /** Mark a shard's rows as all in (its scenario row and pending row: `staged`). */
 export async function markStaged(conn: DuckDBConnection, id: string): Promise<void> {
-  await inTransaction(conn, async () => {
+  await inScenarioTransaction(conn, async () => {
     await conn.run(`UPDATE scenarios SET status = '${STATUS.staged}' WHERE scenario_id = $id`, { id });
     await conn.run(`UPDATE scenario_pending SET status = '${STATUS.staged}' WHERE pending_id = $id`, { id });
   });
@@ -298,7 +290,7 @@ export async function mergeShards(
   const target = pendingId(scenarioId);
   if (shardCount === 1) return target;
   const tables = await scenarioTables(conn);
-  await inTransaction(conn, async () => {
+  await inScenarioTransaction(conn, async () => {
     await conn.run(
       `INSERT INTO scenarios SELECT $t, first_year, last_year, plan_design_id, plan_design, seed, created_at,
          engine_version, ledger_version, '${STATUS.merged}' FROM scenarios WHERE scenario_id = $first`,
@@ -335,7 +327,7 @@ export async function swapIn(
 ): Promise<Record<string, number> | null> {
   const from = pendingId(scenarioId);
   const tables = await scenarioTables(conn);
-  return inTransaction(conn, async () => {
+  return inScenarioTransaction(conn, async () => {
     const deleted: Record<string, number> = {};
     let total = 0;
     for (const t of tables) {
@@ -372,7 +364,7 @@ export async function takesShardsDirectly(conn: DuckDBConnection, scenarioId: st
  */
 export async function addShard(conn: DuckDBConnection, scenarioId: string, shardId: string): Promise<void> {
   const tables = await scenarioTables(conn);
-  await inTransaction(conn, async () => {
+  await inScenarioTransaction(conn, async () => {
     await renameRows(conn, tables, shardId, scenarioId);
     await conn.run(
       `INSERT INTO scenarios SELECT $to, first_year, last_year, plan_design_id, plan_design, seed, created_at,
@@ -389,7 +381,7 @@ export async function addShard(conn: DuckDBConnection, scenarioId: string, shard
 
 /** Every shard is in the partial scenario: mark it complete (one transaction). */
 export async function markComplete(conn: DuckDBConnection, scenarioId: string): Promise<void> {
-  await inTransaction(conn, async () => {
+  await inScenarioTransaction(conn, async () => {
     await conn.run(`UPDATE scenarios SET status = '${STATUS.complete}' WHERE scenario_id = $s`, {
       s: scenarioId,
     });

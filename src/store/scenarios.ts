@@ -6,6 +6,7 @@
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { existingTables, type Store } from './open.js';
+import { inTransaction } from './transaction.js';
 
 export interface ScenarioRow {
   scenario_id: string;
@@ -212,8 +213,7 @@ export async function deleteScenario(store: Store, scenarioId: string): Promise<
   }
   if (!ids.includes(`${scenarioId}~pending`)) ids.push(`${scenarioId}~pending`);
   const deleted: Record<string, number> = {};
-  await conn.run('BEGIN TRANSACTION');
-  try {
+  await inTransaction(conn, async () => {
     for (const t of order) {
       deleted[t] = 0;
       for (const id of ids) {
@@ -221,11 +221,7 @@ export async function deleteScenario(store: Store, scenarioId: string): Promise<
         deleted[t] += Number(r.rowsChanged);
       }
     }
-    await conn.run('COMMIT');
-  } catch (err) {
-    await conn.run('ROLLBACK').catch(() => undefined);
-    throw err;
-  }
+  });
   const total = Object.values(deleted).reduce((a, b) => a + b, 0);
   return total === 0 ? undefined : { scenario_id: scenarioId, deleted };
 }

@@ -1,6 +1,7 @@
 /** Record a golden report into the store's `golden_runs` table (one row per case). */
 import { randomUUID } from 'node:crypto';
 import type { DuckDBConnection } from '@duckdb/node-api';
+import { inTransaction } from '../../store/transaction.js';
 import { GOLDEN_DDL } from './ddl.js';
 import type { GoldenReport } from './run.js';
 
@@ -12,8 +13,7 @@ export async function recordGoldenRun(
   for (const ddl of GOLDEN_DDL) await conn.run(ddl);
   const runId = randomUUID();
   const at = runAt.toISOString().replace('T', ' ').replace('Z', '');
-  await conn.run('BEGIN TRANSACTION');
-  try {
+  await inTransaction(conn, async () => {
     for (const c of report.cases) {
       const matched = c.error === undefined && c.rows_matched === c.rows_checked;
       const details =
@@ -23,10 +23,6 @@ export async function recordGoldenRun(
         [runId, at, c.name, c.rows_checked, c.rows_matched, c.max_variance, matched, JSON.stringify(details)],
       );
     }
-    await conn.run('COMMIT');
-  } catch (err) {
-    await conn.run('ROLLBACK');
-    throw err;
-  }
+  });
   return runId;
 }
