@@ -1,5 +1,5 @@
 /** `planledger dq` end to end: exit codes, JSON, user rules, alerts, recorded runs, bad input. */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
@@ -122,6 +122,7 @@ describe('planledger dq', () => {
     const missing = runCli(['dq', '--db', join(dir, 'nope.duckdb')]);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain('no store at');
+    expect(existsSync(join(dir, 'nope.duckdb'))).toBe(false);
     const broken = join(dir, 'broken.json');
     writeFileSync(
       broken,

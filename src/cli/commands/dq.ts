@@ -46,7 +46,6 @@ async function runDq(flags: DqFlags, cmd: Command): Promise<void> {
   if (!Number.isInteger(sample) || sample < 0 || sample > 1000) {
     throw new UsageError(`--sample: expected a whole number from 0 to 1000, found ${flags.sample}`);
   }
-  const { existsSync } = await import('node:fs');
   const { runDataQuality, recordDqRun } = await import('../../quality/run.js');
   const { loadRules } = await import('../../quality/rules.js');
   const { dqAlert, formatDqReport } = await import('../../quality/report.js');
@@ -83,10 +82,8 @@ async function runDq(flags: DqFlags, cmd: Command): Promise<void> {
       }
     }
   } else {
-    if (!existsSync(flags.db))
-      throw new UsageError(`no store at ${flags.db}: pass --db PATH (or --lake DIR)`);
     // Without recording, a read-only open lets the check run beside other readers.
-    const store = await openStore({ path: flags.db, readOnly: !flags.record });
+    const store = await openStore({ path: flags.db, readOnly: !flags.record, mustExist: true });
     try {
       report = await runDataQuality(store, {
         rules: rules.rules,

@@ -129,13 +129,12 @@ async function runCheck(flags: CheckFlags): Promise<void> {
     ? (await import('../../quality/alert-config.js')).loadAlertConfig(flags.alerts)
     : undefined;
   const at = new Date().toISOString();
-  const { existsSync } = await import('node:fs');
-  if (!existsSync(flags.db)) throw new UsageError(`no store at ${flags.db}: pass --db PATH`);
+  const { openStore, StoreMissingError } = await import('../../store/open.js');
   // Record when the store can be written; a store locked by a writer is still checked, read-only.
   let writable: import('../../store/open.js').Store | undefined;
   if (flags.record) {
-    const { openStore } = await import('../../store/open.js');
-    writable = await openStore({ path: flags.db }).catch((err: Error) => {
+    writable = await openStore({ path: flags.db, mustExist: true }).catch((err: Error) => {
+      if (err instanceof StoreMissingError) throw err;
       log(`planledger: the check is not recorded in drift_runs (${err.message.split('\n')[0]})`);
       return undefined;
     });

@@ -1,5 +1,5 @@
 /** `planledger drift record | check | golden` end to end: files, exit codes, drift_runs. */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
@@ -35,6 +35,13 @@ describe('planledger drift', () => {
     expect(same.stdout).toContain(
       'no drift: every figure and distribution is identical (exactly zero variance)',
     );
+
+    // A store that is not there: exit 2, one line, and no empty store left behind.
+    const none = join(dir, 'none.duckdb');
+    const missing = runCli(['drift', 'check', '--db', none, '--baseline', baseline]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/^planledger: no store at .*none\.duckdb/);
+    expect(existsSync(none)).toBe(false);
 
     const drift = runCli(['drift', 'check', '--db', changed, '--baseline', baseline, '--json']);
     expect(drift.code).toBe(1);
