@@ -1,6 +1,26 @@
 /** Parsers of option values shared by several commands: a bad value is a UsageError (exit 2). */
 import { UsageError } from './exit.js';
 
+/**
+ * A whole-number option (`--workers`, `--seed`, `--sample`, …), within [min, max] when given.
+ * At most 15 digits: every such value is exact as a JS number.
+ */
+export function parseWhole(flag: string, text: string, range?: { min: number; max: number }): number {
+  const v = Number(text);
+  if (!/^[0-9]{1,15}$/.test(text) || (range !== undefined && (v < range.min || v > range.max))) {
+    const within = range === undefined ? '' : ` from ${range.min} to ${range.max}`;
+    throw new UsageError(`${flag}: expected a whole number${within}, found ${JSON.stringify(text)}`);
+  }
+  return v;
+}
+
+/** A fraction option in [0, 1] written as a decimal (`--max-reject-rate`, `--min-success-rate`). */
+export function parseFraction(flag: string, text: string): number {
+  if (!/^[0-9]*\.?[0-9]+$/.test(text) || Number(text) > 1)
+    throw new UsageError(`${flag}: expected a decimal from 0 to 1, found ${JSON.stringify(text)}`);
+  return Number(text);
+}
+
 /** Parse `--wait SECONDS`. */
 export function parseWait(text: string): number {
   if (!/^[0-9]+(\.[0-9]+)?$/.test(text))

@@ -4,6 +4,7 @@
  */
 import type { Command } from 'commander';
 import { log, UsageError } from './exit.js';
+import { parseWhole } from './options.js';
 import { progressBar } from './progress.js';
 import { DEFAULT_DB } from './store.js';
 
@@ -37,12 +38,6 @@ export function parseYears(text: string): [number, number] {
   const last = Number(m[2] ?? m[1]);
   if (first > last) throw new UsageError(`--years: the first year ${first} is after the last ${last}`);
   return [first, last];
-}
-
-export function parseWhole(flag: string, text: string): number {
-  if (!/^[0-9]{1,15}$/.test(text))
-    throw new UsageError(`${flag}: expected a whole number, found ${JSON.stringify(text)}`);
-  return Number(text);
 }
 
 /** Options for the library from the command's flags. */

@@ -5,7 +5,8 @@
  */
 import type { Command } from 'commander';
 import { log, out, outJson, UsageError } from '../exit.js';
-import { parseWhole, parseYears } from '../simulation.js';
+import { parseWhole } from '../options.js';
+import { parseYears } from '../simulation.js';
 import { DEFAULT_DB } from '../store.js';
 
 interface CompareFlags {

@@ -5,7 +5,8 @@
  */
 import type { Command } from 'commander';
 import type { DqReport } from '../../quality/run.js';
-import { CheckFailed, EXIT_CHECK_FAILED, EXIT_OK, out, outJson, UsageError } from '../exit.js';
+import { CheckFailed, EXIT_CHECK_FAILED, EXIT_OK, out, outJson } from '../exit.js';
+import { parseWhole } from '../options.js';
 import { DEFAULT_DB } from '../store.js';
 
 /** The run's exit code: 1 when an error rule failed its threshold; warnings alone leave 0. */
@@ -42,10 +43,7 @@ export function register(program: Command): void {
 }
 
 async function runDq(flags: DqFlags, cmd: Command): Promise<void> {
-  const sample = Number(flags.sample);
-  if (!Number.isInteger(sample) || sample < 0 || sample > 1000) {
-    throw new UsageError(`--sample: expected a whole number from 0 to 1000, found ${flags.sample}`);
-  }
+  const sample = parseWhole('--sample', flags.sample, { min: 0, max: 1000 });
   const { runDataQuality, recordDqRun } = await import('../../quality/run.js');
   const { loadRules } = await import('../../quality/rules.js');
   const { dqAlert, formatDqReport } = await import('../../quality/report.js');

@@ -5,6 +5,7 @@
  */
 import type { Command } from 'commander';
 import { CheckFailed, log, out, outJson, UsageError } from '../exit.js';
+import { parseWhole } from '../options.js';
 import { DEFAULT_DB } from '../store.js';
 
 interface RecordFlags {
@@ -89,10 +90,7 @@ async function openForQuery(db: string) {
 }
 
 async function runRecord(flags: RecordFlags): Promise<void> {
-  const sample = Number(flags.sample);
-  if (!Number.isInteger(sample) || sample < 1 || sample > 1_000_000) {
-    throw new UsageError(`--sample: expected a whole number from 1 to 1000000, found ${flags.sample}`);
-  }
+  const sample = parseWhole('--sample', flags.sample, { min: 1, max: 1_000_000 });
   const { recordProfile } = await import('../../quality/drift/profile.js');
   const { writeFile } = await import('node:fs/promises');
   const store = await openForQuery(flags.db);

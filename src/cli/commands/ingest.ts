@@ -5,8 +5,8 @@
  * non-blank lines exceeds --max-reject-rate, 2 on a usage or I/O error (a locked store too).
  */
 import type { Command } from 'commander';
-import { CheckFailed, log, out, outJson, UsageError } from '../exit.js';
-import { checkInputFiles, parseWait } from '../options.js';
+import { CheckFailed, log, out, outJson } from '../exit.js';
+import { checkInputFiles, parseFraction, parseWait, parseWhole } from '../options.js';
 import { progressBar } from '../progress.js';
 import { DEFAULT_DB } from '../store.js';
 
@@ -33,9 +33,12 @@ export function register(program: Command): void {
     .option('--workers <n>', 'parser threads (default: available cores, at most 4)')
     .option('--no-snapshots', 'do not bring the balance snapshots up to date at the end')
     .action(async (files: string[], flags: Flags) => {
-      const maxRate = flags.maxRejectRate === undefined ? undefined : parseRate(flags.maxRejectRate);
+      const maxRate =
+        flags.maxRejectRate === undefined
+          ? undefined
+          : parseFraction('--max-reject-rate', flags.maxRejectRate);
       const waitSeconds = parseWait(flags.wait);
-      const workers = flags.workers === undefined ? undefined : parseCount(flags.workers);
+      const workers = flags.workers === undefined ? undefined : parseWhole('--workers', flags.workers);
       await checkInputFiles(files);
       const { openStore } = await import('../../store/open.js');
       const store = await openStore({ path: flags.db, readOnly: false, waitSeconds });
@@ -173,17 +176,4 @@ export function interruptedLine(
     `(${committed.length > 0 ? committed.join(', ') : 'nothing'}; ${countsText(c)}); not committed: ${notCommitted.length > 0 ? notCommitted.join(', ') : 'nothing'}. ` +
     'Run the same command again to finish (what was committed counts as duplicates).'
   );
-}
-
-function parseRate(text: string): number {
-  const v = Number(text);
-  if (!/^[0-9]*\.?[0-9]+$/.test(text) || v < 0 || v > 1) {
-    throw new UsageError(`--max-reject-rate must be a decimal in [0, 1], got ${text}`);
-  }
-  return v;
-}
-
-function parseCount(text: string): number {
-  if (!/^[0-9]+$/.test(text)) throw new UsageError(`--workers must be a whole number, got ${text}`);
-  return Number(text);
 }

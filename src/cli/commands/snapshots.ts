@@ -4,7 +4,8 @@
  * (docs/snapshots.md).
  */
 import type { Command } from 'commander';
-import { CheckFailed, log, out, outJson, UsageError } from '../exit.js';
+import { CheckFailed, log, out, outJson } from '../exit.js';
+import { parseWhole } from '../options.js';
 import { DEFAULT_DB, withStore } from '../store.js';
 
 interface BuildFlags {
@@ -21,11 +22,6 @@ interface VerifyFlags {
   all?: boolean;
   seed: string;
   json?: boolean;
-}
-
-function positiveInt(text: string, flag: string): number {
-  if (!/^\d+$/.test(text)) throw new UsageError(`${flag} ${JSON.stringify(text)}: expected a whole number`);
-  return Number(text);
 }
 
 export function register(program: Command): void {
@@ -80,8 +76,8 @@ export function register(program: Command): void {
     .option('--seed <n>', 'seed of the sample', '1')
     .option('--json', 'print the result as JSON')
     .action(async (flags: VerifyFlags) => {
-      const sample = positiveInt(flags.sample, '--sample');
-      const seed = positiveInt(flags.seed, '--seed');
+      const sample = parseWhole('--sample', flags.sample);
+      const seed = parseWhole('--seed', flags.seed);
       const { verifySnapshots } = await import('../../snapshots/verify.js');
       const { requireReadableScenario } = await import('../../store/scenarios.js');
       await withStore(flags.db, true, async (store) => {

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { CheckFailed, outJson, UsageError } from '../exit.js';
-import { checkInputFiles } from '../options.js';
+import { checkInputFiles, parseWhole } from '../options.js';
 import { progressBar } from '../progress.js';
 
 interface Options {
@@ -27,11 +27,11 @@ export function register(program: Command): void {
     .action(async (files: string[], opts: Options) => {
       const { isRateText, meetsRate, validateFiles } = await import('../../schema/validate-files.js');
       if (!isRateText(opts.minSuccessRate)) {
-        throw new UsageError(`--min-success-rate must be a decimal in [0, 1], got ${opts.minSuccessRate}`);
+        throw new UsageError(
+          `--min-success-rate: expected a decimal from 0 to 1, found ${JSON.stringify(opts.minSuccessRate)}`,
+        );
       }
-      if (!/^[0-9]+$/.test(opts.maxErrors)) {
-        throw new UsageError(`--max-errors must be a whole number, got ${opts.maxErrors}`);
-      }
+      parseWhole('--max-errors', opts.maxErrors);
       const { stat } = await import('node:fs/promises');
       await checkInputFiles(files);
       let totalBytes = 0;
