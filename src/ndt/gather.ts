@@ -101,22 +101,17 @@ function contributionsSql(years: readonly [number, number]): string {
 export const NDT_EVENT_TYPES = ['eligibility', 'termination', 'merit', 'promotion', 'hce_status'] as const;
 
 /**
- * The few non-contribution events the tests read, with their payload fields extracted typed in
- * the same scan (docs/ndt.md, "Gathering the figures"). `event_type <> 'contribution'` is there
- * for the scan: DuckDB 1.5 pushes a comparison with one constant into the table scan, which then
- * reads the payload of the rows that pass it only, while an `IN` list is applied after the scan
- * to every row, payload included; contributions are nine rows in ten of a store.
+ * The few non-contribution events the tests read, with the facts they need from their payloads
+ * read from the store's typed fact columns (src/store/fact-columns.ts), never from the payload
+ * text (docs/ndt.md, "Gathering the figures"). `event_type <> 'contribution'` is there for the
+ * scan: DuckDB 1.5 pushes a comparison with one constant into the table scan, which then reads
+ * the other columns of the rows that pass it only, while an `IN` list is applied after the scan
+ * to every row; contributions are nine rows in ten of a store.
  */
 function eventsSql(): string {
-  const field = (kind: string, path: string, type: string) =>
-    `CASE WHEN event_type = '${kind}' THEN CAST(json_extract_string(payload, '$.${path}') AS ${type}) END`;
   return `CREATE OR REPLACE TEMP TABLE ndt_events AS
-    SELECT seq, employee_id, effective_date, event_type,
-      ${field('hce_status', 'is_hce', 'BOOLEAN')} AS is_hce,
-      ${field('eligibility', 'eligible', 'BOOLEAN')} AS eligible,
-      ${field('eligibility', 'eligibility_date', 'DATE')} AS elig_date,
-      ${micros(`coalesce(${field('merit', 'new_compensation', 'DECIMAL(18,6)')},
-               ${field('promotion', 'new_annual_compensation', 'DECIMAL(18,6)')})`)} AS rate
+    SELECT seq, employee_id, effective_date, event_type, payload_is_hce AS is_hce, payload_eligible AS eligible,
+      payload_eligibility_date AS elig_date, ${micros('payload_new_compensation')} AS rate
     FROM fct_yearly_events
     WHERE scenario_id = $scenario AND event_type <> 'contribution'
       AND event_type IN (${list(NDT_EVENT_TYPES)})`;
