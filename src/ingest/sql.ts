@@ -3,6 +3,7 @@
  * `INSERT … SELECT` per segment from DuckDB's own reader.
  */
 import { quotedString } from '@duckdb/node-api';
+import { factsSql } from '../store/fact-columns.js';
 
 /** Scenario ids among the rows stored from `$base` on. */
 export const SCENARIOS_SQL = 'SELECT DISTINCT scenario_id FROM fct_yearly_events WHERE seq >= $base';
@@ -33,7 +34,8 @@ const PAYLOAD_COLUMNS = quotedString(
  * Columns as FAST_INSERT_SQL writes them. `auto_detect = false`: values are cast by DuckDB's
  * standard casts, which read canonical text exactly. The payload column is the reader's JSON
  * text of the payload: for a recognised line (ASCII, no escapes, integers only) that is the
- * line's own payload text, which the caller confirms by its length (PAYLOAD_CHARS_SQL).
+ * line's own payload text, which the caller confirms by its length (PAYLOAD_CHARS_SQL). The
+ * fact columns are read from the payload's text (src/store/fact-columns.ts).
  */
 export function jsonInsertSql(file: string): string {
   return `
@@ -44,7 +46,7 @@ SELECT $base + ordinality - 1, event_id, scenario_id, plan_design_id, employee_i
        CASE WHEN p.event_type IN ('contribution', 'forfeiture') THEN p.amount END,
        CASE WHEN p.event_type = 'contribution' THEN p.ytd_amount END,
        CASE WHEN p.event_type IN ('forfeiture', 'vesting') THEN p.vested_percentage END,
-       payload
+       payload, ${factsSql('p.event_type')}
   FROM (SELECT *, json_transform(payload, ${PAYLOAD_COLUMNS}) AS p
           FROM read_json(${quotedString(file)}, format = 'newline_delimited', auto_detect = false,
                          columns = ${READ_JSON_COLUMNS}) WITH ORDINALITY)`;
@@ -75,13 +77,15 @@ const CSV_COLUMNS =
  * with quoting, escaping and auto-detection off, and `\N` for NULL: a canonical value is
  * printable ASCII without `"` or `\`, so it never holds a tab, a newline or `\N`, and every
  * value is read as exactly its text, cast by DuckDB's standard casts (as on the read_json path).
+ * The fact columns are read from the payload's text (src/store/fact-columns.ts), on the few rows
+ * of the kinds that have them.
  */
 export function csvInsertSql(file: string): string {
   return `
 INSERT INTO fct_yearly_events
 SELECT $base + n, event_id, scenario_id, plan_design_id, employee_id, effective_date, year(effective_date),
        created_at, source_system, correlation_id, event_type, plan_id, source, amount, ytd_amount,
-       vested_percentage, payload
+       vested_percentage, payload, ${factsSql()}
   FROM read_csv(${quotedString(file)}, delim = '\\t', quote = '', escape = '', new_line = '\\n', header = false,
                 nullstr = '\\N', auto_detect = false, columns = ${CSV_COLUMNS})`;
 }

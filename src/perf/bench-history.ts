@@ -9,6 +9,7 @@
  * repetition (≈ 1,000 over the 7 repetitions). PLANLEDGER_BENCH_HISTORY_EMPLOYEES overrides the size.
  */
 import { join } from 'node:path';
+import { FACT_COLUMNS } from '../store/fact-columns.js';
 import type { Store } from '../store/open.js';
 import { mulberry32 } from './random.js';
 import type { BenchContext, Benchmark, MetricSamples } from './types.js';
@@ -50,7 +51,9 @@ export async function generateStore(store: Store, employees: number, scenario = 
              '","amount":"' || (100 + j % 7) || '","pay_period_end":"' || (DATE '2021-01-01' + (j * 6)::INTEGER) ||
              '","contribution_date":"' || (DATE '2021-01-01' + (j * 6)::INTEGER) || '","ytd_amount":"' || ((100 + j % 7) * (j // 2 + 1)) ||
              '","payroll_id":"PR-' || (DATE '2021-01-01' + (j * 6)::INTEGER) || '","irs_limit_applied":false,"inferred_value":false}'
-      END
+      END,
+      -- The fact columns (src/store/fact-columns.ts): NULL on contribution and vesting events.
+      ${FACT_COLUMNS.map(() => 'NULL').join(', ')}
     FROM g`);
   await c.run(`
     INSERT OR REPLACE INTO participant_event_ranges

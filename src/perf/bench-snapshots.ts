@@ -18,6 +18,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import type { DuckDBConnection } from '@duckdb/node-api';
+import { FACT_COLUMNS, factsSql } from '../store/fact-columns.js';
 import { msSince, timeMs } from './measure.js';
 import { mulberry32 } from './random.js';
 import type { BenchContext, Benchmark, MetricSamples } from './types.js';
@@ -120,7 +121,7 @@ ev AS (
 )
 SELECT (SELECT coalesce(max(seq), 0) FROM fct_yearly_events) + row_number() OVER (ORDER BY employee_id, d, rank, ord) AS seq,
        gen_random_uuid(),
-       ${env}, event_type, '401k', source, amount, ytd, v, payload
+       ${env}, event_type, '401k', source, amount, ytd, v, payload, ${factsSql()}
   FROM ev ORDER BY seq`;
   const r = await conn.run(sql);
   return Number(r.rowsChanged);
@@ -301,7 +302,7 @@ export async function runSnapshotBench(
         SELECT seq + (SELECT max(seq) FROM fct_yearly_events), md5(CAST(event_id AS VARCHAR) || 'next')::UUID, scenario_id,
                plan_design_id, employee_id, effective_date + 14, year(effective_date + 14), created_at, source_system,
                correlation_id, event_type, plan_id, source, amount, amount, vested_percentage,
-               payload
+               payload, ${FACT_COLUMNS.map((c) => c.name).join(', ')}
           FROM fct_yearly_events
          WHERE scenario_id = '${SCENARIO}' AND event_type = 'contribution' AND effective_date = (
                SELECT max(effective_date) FROM fct_yearly_events WHERE scenario_id = '${SCENARIO}' AND event_type = 'contribution')`);

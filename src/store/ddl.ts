@@ -3,6 +3,8 @@
  * Other areas add their own tables (snapshots, data quality, drift, golden runs) in their folders.
  * Column names here are a contract: queries across the project use them.
  */
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { FACT_COLUMN_DDL, FACT_COLUMNS, factSql, factsSql } from './fact-columns.js';
 
 export const CORE_DDL = [
   `CREATE TABLE IF NOT EXISTS scenarios (
@@ -43,7 +45,8 @@ export const CORE_DDL = [
     amount DECIMAL(18,6),
     ytd_amount DECIMAL(18,6),
     vested_percentage DECIMAL(5,4),
-    payload VARCHAR NOT NULL
+    payload VARCHAR NOT NULL,
+    ${FACT_COLUMN_DDL.join(',\n    ')}
   )`,
   // Added for ingest (docs/store.md, "Nothing lost"): every rejected line with its reasons.
   `CREATE TABLE IF NOT EXISTS event_rejections (
@@ -91,3 +94,62 @@ export const CORE_DDL = [
   'CREATE INDEX IF NOT EXISTS participant_event_ranges_employee ON participant_event_ranges (employee_id)',
   'CREATE INDEX IF NOT EXISTS dim_participants_employee ON dim_participants (employee_id)',
 ];
+
+/** The columns of fct_yearly_events before the fact columns (fact-columns.ts), in table order. */
+export const EVENT_BASE_COLUMNS = [
+  'seq',
+  'event_id',
+  'scenario_id',
+  'plan_design_id',
+  'employee_id',
+  'effective_date',
+  'simulation_year',
+  'created_at',
+  'source_system',
+  'correlation_id',
+  'event_type',
+  'plan_id',
+  'source',
+  'amount',
+  'ytd_amount',
+  'vested_percentage',
+  'payload',
+] as const;
+
+/**
+ * An `INSERT INTO fct_yearly_events` of `rows` (a `VALUES` list or a query) that give every
+ * column but the fact columns, in table order: the facts are read from each row's payload text,
+ * as every writer fills them (fact-columns.ts). For SQL that makes events (benchmarks, tests).
+ */
+export function insertEventsSql(rows: string): string {
+  return `INSERT INTO fct_yearly_events SELECT *, ${factsSql()} FROM (${rows}) r(${EVENT_BASE_COLUMNS.join(', ')})`;
+}
+
+/**
+ * Gives a store written before the fact columns (fact-columns.ts) those columns, filled from each
+ * event's payload: one transaction (an interrupted migration leaves the store as it was), and
+ * nothing to do once they exist. Returns the number of columns added.
+ */
+export async function migrateFactColumns(conn: DuckDBConnection): Promise<number> {
+  const r = await conn.runAndReadAll(
+    `SELECT column_name FROM information_schema.columns
+     WHERE table_name = 'fct_yearly_events' AND table_schema = current_schema()`,
+  );
+  const have = new Set(r.getRows().map((row) => String(row[0])));
+  const missing = FACT_COLUMNS.filter((c) => !have.has(c.name));
+  if (missing.length === 0) return 0;
+  const kinds = [...new Set(missing.flatMap((c) => Object.keys(c.keys)))].map((k) => `'${k}'`);
+  await conn.run('BEGIN TRANSACTION');
+  try {
+    for (const c of missing) await conn.run(`ALTER TABLE fct_yearly_events ADD COLUMN ${c.name} ${c.type}`);
+    await conn.run(
+      `UPDATE fct_yearly_events SET ${missing.map((c) => `${c.name} = ${factSql(c)}`).join(', ')}
+       WHERE event_type IN (${kinds.join(', ')})`,
+    );
+    await conn.run('COMMIT');
+  } catch (err) {
+    await conn.run('ROLLBACK').catch(() => undefined);
+    throw err;
+  }
+  return missing.length;
+}

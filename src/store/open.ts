@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { fileProblemOf, InputError, storePathProblem } from '../errors/index.js';
-import { CORE_DDL } from './ddl.js';
+import { CORE_DDL, migrateFactColumns } from './ddl.js';
 
 export interface OpenStoreOptions {
   /** The database file (the CLI's `--db`, default `./planledger.duckdb`). */
@@ -147,6 +147,7 @@ export async function openStore(opts: OpenStoreOptions): Promise<Store> {
   if (!readOnly) {
     try {
       for (const ddl of CORE_DDL) await connection.run(ddl);
+      await migrateFactColumns(connection);
     } catch (err) {
       connection.closeSync();
       instance.closeSync();

@@ -9,6 +9,7 @@
  * of at most 12 bytes inline; longer ones are assigned through the C API).
  */
 import type { CanonicalEvent } from './contract-adapter.js';
+import { FACT_COLUMNS, type FactType } from './fact-columns.js';
 
 /** The string columns of fct_yearly_events, in table order. */
 export const STRING_COLUMNS = [
@@ -38,6 +39,12 @@ export interface RowBatch {
   ytdValid: Uint8Array;
   vested: Int32Array;
   vestedValid: Uint8Array;
+  /**
+   * Per fact column (fact-columns.ts, in its order): BOOLEAN one byte, DATE int32 days,
+   * DECIMAL(18,6) int64 micro-units a row; and 1 = valid (not NULL).
+   */
+  facts: FactValues[];
+  factValid: Uint8Array[];
   /** Per string column: 16 bytes a row (string_t images; inline strings complete). */
   strImages: Uint8Array[];
   /** Per string column: 1 = valid (not NULL). */
@@ -47,6 +54,27 @@ export interface RowBatch {
   longCount: number;
   blob: Uint8Array;
 }
+
+type FactValues = Uint8Array | Int32Array | BigInt64Array;
+
+/** Bytes a row of a fact column's values. */
+export function factWidth(t: FactType): 1 | 4 | 8 {
+  return t === 'BOOLEAN' ? 1 : t === 'DATE' ? 4 : 8;
+}
+
+function factArray(t: FactType, cap: number): FactValues {
+  return t === 'BOOLEAN' ? new Uint8Array(cap) : t === 'DATE' ? new Int32Array(cap) : new BigInt64Array(cap);
+}
+
+/** Per event kind: the fact columns it fills (index into FACT_COLUMNS) and their payload keys. */
+const FACTS_OF_KIND = new Map<string, { i: number; key: string; type: FactType }[]>();
+FACT_COLUMNS.forEach((c, i) => {
+  for (const [kind, key] of Object.entries(c.keys)) {
+    const list = FACTS_OF_KIND.get(kind) ?? [];
+    list.push({ i, key: key as string, type: c.type });
+    FACTS_OF_KIND.set(kind, list);
+  }
+});
 
 export function transferList(b: RowBatch): ArrayBuffer[] {
   const list = [
@@ -60,6 +88,8 @@ export function transferList(b: RowBatch): ArrayBuffer[] {
     b.ytdValid,
     b.vested,
     b.vestedValid,
+    ...b.facts,
+    ...b.factValid,
     ...b.strImages,
     ...b.strValid,
     b.longs,
@@ -169,7 +199,11 @@ export class RowBatchBuilder {
     b.amount.fill(0n);
     b.ytdAmount.fill(0n);
     b.vested.fill(0);
-    for (const a of [b.amountValid, b.ytdValid, b.vestedValid]) a.fill(0);
+    for (const a of b.facts) {
+      if (a instanceof BigInt64Array) a.fill(0n);
+      else a.fill(0);
+    }
+    for (const a of [b.amountValid, b.ytdValid, b.vestedValid, ...b.factValid]) a.fill(0);
     for (const a of b.strImages) a.fill(0);
     for (const a of b.strValid) a.fill(0);
     return b;
@@ -192,6 +226,8 @@ export class RowBatchBuilder {
       ytdValid: new Uint8Array(cap),
       vested: new Int32Array(cap),
       vestedValid: new Uint8Array(cap),
+      facts: FACT_COLUMNS.map((c) => factArray(c.type, cap)),
+      factValid: FACT_COLUMNS.map(() => new Uint8Array(cap)),
       strImages: STRING_COLUMNS.map(() => new Uint8Array(cap * 16)),
       strValid: STRING_COLUMNS.map(() => new Uint8Array(cap)),
       longs: new Int32Array(cap * 3 * 3),
@@ -215,6 +251,10 @@ export class RowBatchBuilder {
     n.ytdValid.set(old.ytdValid);
     n.vested.set(old.vested);
     n.vestedValid.set(old.vestedValid);
+    FACT_COLUMNS.forEach((_, i) => {
+      (n.facts[i] as Uint8Array).set(old.facts[i] as Uint8Array);
+      n.factValid[i].set(old.factValid[i]);
+    });
     STRING_COLUMNS.forEach((_, i) => {
       n.strImages[i].set(old.strImages[i]);
       n.strValid[i].set(old.strValid[i]);
@@ -328,6 +368,8 @@ export class RowBatchBuilder {
       b.vested[row] = Number(scaledOf(p.vested_percentage as string, 4));
       b.vestedValid[row] = 1;
     }
+    const facts = FACTS_OF_KIND.get(type);
+    if (facts !== undefined) this.putFacts(row, p, facts);
     this.putString(S.scenario_id, row, this.storeScenarioId ?? e.scenario_id);
     this.putString(S.plan_design_id, row, e.plan_design_id);
     this.putString(S.employee_id, row, e.employee_id);
@@ -338,6 +380,23 @@ export class RowBatchBuilder {
     this.putString(S.source, row, source);
     this.putString(S.payload, row, payloadText);
     b.count++;
+  }
+
+  /** The fact columns of a row of a kind that has some (fact-columns.ts); a null value stays NULL. */
+  private putFacts(
+    row: number,
+    p: Record<string, unknown>,
+    facts: { i: number; key: string; type: FactType }[],
+  ) {
+    const b = this.b;
+    for (const f of facts) {
+      const v = p[f.key];
+      if (v === null || v === undefined) continue;
+      if (f.type === 'BOOLEAN') (b.facts[f.i] as Uint8Array)[row] = v === true ? 1 : 0;
+      else if (f.type === 'DATE') (b.facts[f.i] as Int32Array)[row] = daysOf(v as string);
+      else (b.facts[f.i] as BigInt64Array)[row] = scaledOf(v as string, 6);
+      b.factValid[f.i][row] = 1;
+    }
   }
 
   /** The finished batch; the builder must not be used afterwards. */

@@ -14,9 +14,10 @@ import {
 } from '@duckdb/node-api';
 import d from '@duckdb/node-bindings';
 import type { EventProblem } from './contract-adapter.js';
+import { FACT_COLUMNS } from './fact-columns.js';
 import { faultPoint } from './fault.js';
 import type { Store } from './open.js';
-import type { RowBatch } from './row-batch.js';
+import { factWidth, type RowBatch } from './row-batch.js';
 
 type Bindings = typeof d;
 
@@ -50,6 +51,8 @@ export interface BatchResult {
 
 /** Column order of fct_yearly_events (ddl.ts): fixed-width columns then strings. */
 const STRING_COLUMN_INDEX = [2, 3, 4, 8, 9, 10, 11, 12, 16];
+/** The fact columns (fact-columns.ts) follow the payload, in their order. */
+const FIRST_FACT_COLUMN = 17;
 
 /** The batch's (seq, event_id) pairs, so that the duplicate join knows their exact count. */
 const BATCH_IDS = 'ingest_batch_ids';
@@ -364,6 +367,11 @@ function appendRows(
     validity(d, vec(14), batch.ytdValid, r0, n);
     copy(d, vec(15), batch.vested, r0, n, 4);
     validity(d, vec(15), batch.vestedValid, r0, n);
+    FACT_COLUMNS.forEach((c, i) => {
+      const v = vec(FIRST_FACT_COLUMN + i);
+      copy(d, v, batch.facts[i], r0, n, factWidth(c.type));
+      validity(d, v, batch.factValid[i], r0, n);
+    });
     const stringVectors = STRING_COLUMN_INDEX.map((ci, k) => {
       const v = vec(ci);
       copy(d, v, batch.strImages[k], r0, n, 16);

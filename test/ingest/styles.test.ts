@@ -3,7 +3,8 @@
  * canonical, upstream, hand-written, mixed) and ingested into four stores: every column of every
  * row is the same (the canonical payload, the typed columns, seq), with the native splitter on
  * its read_csv path alone; and without it (the read_json, SQL and worker paths) the same again.
- * Exactly once, dead letters and the counts behave the same on every style.
+ * Exactly once, dead letters and the counts behave the same on every style. The fact columns
+ * (src/store/fact-columns.ts) hold each event's own payload fields on every path.
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -30,6 +31,39 @@ function writeStyle(path: string, lines: string[], style: EventStyle, extra: str
   return path;
 }
 
+/**
+ * The fact columns of each stored row against its payload's fields (events.md, Payloads), read
+ * here from the payload's JSON in JavaScript; NULL on every other kind.
+ */
+async function factMismatches(store: Awaited<ReturnType<typeof newStore>>): Promise<string[]> {
+  const rows = (
+    await store.connection.runAndReadAll(
+      `SELECT seq, event_type, payload, payload_is_hce, payload_eligible,
+         CAST(payload_eligibility_date AS VARCHAR), CAST(payload_new_compensation AS VARCHAR)
+       FROM fct_yearly_events ORDER BY seq`,
+    )
+  ).getRows();
+  const money = (t: unknown) => (typeof t === 'string' ? Number(t).toFixed(6) : null);
+  const bad: string[] = [];
+  for (const [seq, type, payload, isHce, eligible, date, rate] of rows) {
+    const p = JSON.parse(String(payload));
+    const want = [
+      type === 'hce_status' ? p.is_hce : null,
+      type === 'eligibility' ? p.eligible : null,
+      type === 'eligibility' ? p.eligibility_date : null,
+      type === 'merit'
+        ? money(p.new_compensation)
+        : type === 'promotion'
+          ? money(p.new_annual_compensation)
+          : null,
+    ];
+    const got = [isHce, eligible, date, rate];
+    if (JSON.stringify(got) !== JSON.stringify(want))
+      bad.push(`${seq} ${type}: ${JSON.stringify(got)} ≠ ${JSON.stringify(want)}`);
+  }
+  return bad;
+}
+
 async function ingestAll(file: string, opts: IngestOptions) {
   const store = await newStore();
   const routes: string[] = [];
@@ -42,11 +76,17 @@ async function ingestAll(file: string, opts: IngestOptions) {
   const rejections = (
     await store.connection.runAndReadAll('SELECT line, reasons::VARCHAR FROM event_rejections ORDER BY line')
   ).getRows();
+  const facts = await factMismatches(store);
+  const kinds = (
+    await store.connection.runAndReadAll('SELECT DISTINCT event_type FROM fct_yearly_events ORDER BY 1')
+  )
+    .getRows()
+    .map((r) => String(r[0]));
   const again = await ingestFiles(store, [file], opts);
   store.close();
   const plain = (v: unknown) =>
     JSON.parse(JSON.stringify(v, (_k, x) => (typeof x === 'bigint' ? String(x) : x)));
-  return { counts, routes, rows: plain(rows), texts, rejections: plain(rejections), again };
+  return { counts, routes, rows: plain(rows), texts, rejections: plain(rejections), again, facts, kinds };
 }
 
 const native = nativeRecogniser();
@@ -110,6 +150,31 @@ describe('ingest: one set of events in four styles', () => {
       expect(r.again.duplicates).toBe(40);
     },
   );
+
+  it("fills the fact columns with each event's payload fields on every path and in every style", async () => {
+    const dir = tempDir();
+    const lines = events();
+    const paths: [string, IngestOptions][] = [
+      ['csv', { workers: 0 }],
+      ['json', { workers: 0, native: false }],
+      ['workers', { workers: 1, path: 'workers' }],
+    ];
+    for (const style of EVENT_STYLES) {
+      const file = writeStyle(join(dir, `${style}.ndjson`), lines, style);
+      for (const [path, opts] of paths) {
+        if (path === 'csv' && native === null) continue;
+        // The read_json path takes canonical lines only (other styles go on to the worker path).
+        if (path === 'json' && style !== 'canonical') continue;
+        const r = await ingestAll(file, opts);
+        expect(r.routes, `${style} ${path}`).toEqual([path]);
+        expect(r.counts.accepted, `${style} ${path}`).toBe(lines.length);
+        expect(r.kinds, 'every kind with a fact column is in the corpus').toEqual(
+          expect.arrayContaining(['eligibility', 'hce_status', 'merit', 'promotion']),
+        );
+        expect(r.facts, `${style} ${path}`).toEqual([]);
+      }
+    }
+  });
 
   it('keeps an invalid line of any style with its reason; read = accepted + rejected + duplicates', async () => {
     const dir = tempDir();

@@ -8,7 +8,7 @@ import { type DuckDBConnection, DuckDBInstance, quotedString } from '@duckdb/nod
 import { NDT_DDL } from '../../src/ndt/run.js';
 import { fromDay, toDay } from '../../src/schema/dates.js';
 import { dec, divIntRoundCents, formatDecimal, minDec, mulRoundCents } from '../../src/schema/decimal.js';
-import { CORE_DDL } from '../../src/store/ddl.js';
+import { CORE_DDL, insertEventsSql } from '../../src/store/ddl.js';
 
 export const SCENARIO = 'dq-fixture';
 /** The fixture's plan design: its payroll is the calendar of the pay dates below. */
@@ -236,7 +236,7 @@ export async function cleanStore(
     `INSERT INTO dim_participants VALUES ('${SCENARIO}', 'E1', '1972-05-10', '2010-01-01', 100000, 4, 'FIN'),
       ('${SCENARIO}', 'E2', '1995-07-01', '2024-03-04', 52000, 2, 'OPS')`,
   );
-  await conn.run(`INSERT INTO fct_yearly_events VALUES ${rows.map((r) => rowValues(r)).join(',\n')}`);
+  await conn.run(insertEventsSql(`VALUES ${rows.map((r) => rowValues(r)).join(',\n')}`));
   for (const ddl of NDT_DDL) await conn.run(ddl);
   await conn.run(
     `INSERT INTO ndt_tests SELECT '${SCENARIO}', y, t, 'current_year', 1, 1, 0.06, 0.05, 0.07, 'pass', 0

@@ -7,6 +7,7 @@ import { dqExitCode } from '../../src/cli/commands/dq.js';
 import { IRS_LIMITS } from '../../src/engine/irs-limits.js';
 import { loadRules } from '../../src/quality/rules.js';
 import { runDataQuality } from '../../src/quality/run.js';
+import { insertEventsSql } from '../../src/store/ddl.js';
 import { buildCleanRows, cleanStore, FIXTURE_PLAN, type Row, rowValues } from './fixture.js';
 
 const extra = (
@@ -26,7 +27,7 @@ const extra = (
     vested_percentage: (p.vested_percentage as string) ?? null,
     ...r,
   };
-  return `INSERT INTO fct_yearly_events VALUES ${rowValues(row)}`;
+  return insertEventsSql(`VALUES ${rowValues(row)}`);
 };
 
 const contribution = (source: string, amount: string, ytd: string, date: string) => ({

@@ -11,7 +11,7 @@ import type { ResultsFile } from '../../src/perf/results.js';
 import { QUALITY_DDL } from '../../src/quality/ddl.js';
 import { GOLDEN_DDL } from '../../src/quality/golden/ddl.js';
 import { snapshotDdl } from '../../src/snapshots/ddl.js';
-import { CORE_DDL } from '../../src/store/ddl.js';
+import { CORE_DDL, insertEventsSql } from '../../src/store/ddl.js';
 
 const PEOPLE = 240;
 
@@ -71,13 +71,13 @@ const sql = [
    SELECT employee_id, term_date, 'forfeiture', 'employer_match', round(comp * 0.03 / 26 * 20, 2), 9,
      json_object('event_type', 'forfeiture', 'forfeited_from_source', 'employer_match')
    FROM people WHERE term_date IS NOT NULL AND participates`,
-  `INSERT INTO fct_yearly_events
+  insertEventsSql(`
    SELECT row_number() OVER (ORDER BY employee_id, effective_date, ord, source),
      uuid(), 'baseline', 'standard-2025', employee_id, effective_date, year(effective_date),
      TIMESTAMP '2025-11-20 10:00:00', 'plan_engine', NULL, event_type,
      CASE WHEN event_type IN ('contribution', 'forfeiture', 'hce_status') THEN 'P401K' END,
      source, amount, NULL, NULL, payload
-   FROM raw WHERE year(effective_date) BETWEEN 2023 AND 2025`,
+   FROM raw WHERE year(effective_date) BETWEEN 2023 AND 2025`),
   `UPDATE fct_yearly_events SET event_id = md5(employee_id || seq)::UUID`,
   `INSERT INTO fct_participant_balance_snapshots BY NAME
    WITH fridays AS (SELECT CAST(d AS DATE) AS snapshot_date FROM range(DATE '2023-01-06', DATE '2026-01-01', INTERVAL 7 DAY) t(d)),
@@ -153,13 +153,13 @@ const compared = [
      created_at + INTERVAL 1 HOUR, engine_version, ledger_version, 'running' FROM scenarios WHERE scenario_id = 'baseline'`,
   `INSERT INTO dim_participants SELECT 'richer', employee_id, birth_date, hire_date, annual_compensation, job_level, department
    FROM dim_participants WHERE scenario_id = 'baseline'`,
-  `INSERT INTO fct_yearly_events
+  insertEventsSql(`
    SELECT seq + 10000000, md5(CAST(event_id AS VARCHAR) || 'richer')::UUID, 'richer', 'richer-2025', employee_id,
      effective_date, simulation_year, created_at, source_system, correlation_id, event_type, plan_id, source,
      CASE WHEN event_type = 'contribution' AND source = 'employer_match'
           THEN round(amount * CASE WHEN hash(employee_id) % 4 = 0 THEN 0.8 ELSE 1.5 END, 2) ELSE amount END,
      ytd_amount, vested_percentage, payload
-   FROM fct_yearly_events WHERE scenario_id = 'baseline'`,
+   FROM fct_yearly_events WHERE scenario_id = 'baseline'`),
   // Its tests: the richer match fails the 2024 ACP test, the ADP test of 2024 passes.
   `INSERT INTO ndt_tests SELECT 'richer', plan_year, test, method, hce_count, nhce_count, hce_average,
      nhce_average, test_limit, result, excess FROM ndt_tests WHERE scenario_id = 'baseline'`,

@@ -7,7 +7,7 @@ import { type DuckDBConnection, DuckDBInstance, quotedString } from '@duckdb/nod
 import fc from 'fast-check';
 import { fromDay, toDay } from '../../src/schema/dates.js';
 import { formatDecimal } from '../../src/schema/decimal.js';
-import { CORE_DDL } from '../../src/store/ddl.js';
+import { CORE_DDL, insertEventsSql } from '../../src/store/ddl.js';
 
 export interface TestEvent {
   employee_id: string;
@@ -55,7 +55,7 @@ export async function insertEvents(
         TIMESTAMP '2026-01-01 00:00:00', 'test', NULL, ${lit(e.event_type)}, ${lit(e.plan_id)}, ${lit(e.source)},
         ${num(e.amount)}, NULL, ${num(e.vested_percentage)}, ${lit(JSON.stringify(payloadOf(e)))})`;
     });
-    await conn.run(`INSERT INTO fct_yearly_events VALUES ${values.join(',\n')}`);
+    await conn.run(insertEventsSql(`VALUES ${values.join(',\n')}`));
   }
   // As the store's writer keeps it: where each participant's events sit in the sequence.
   await conn.run('DELETE FROM participant_event_ranges');

@@ -45,10 +45,10 @@ describe('RowBatchBuilder reusing a finished batch', () => {
     return {
       n,
       eventId: Array.from(b.eventId.subarray(0, n * 16)),
-      cols: [b.effectiveDate, b.simulationYear, b.createdAt, b.amount, b.ytdAmount, b.vested].map((a) =>
-        Array.from(a.subarray(0, n) as ArrayLike<number | bigint>),
+      cols: [b.effectiveDate, b.simulationYear, b.createdAt, b.amount, b.ytdAmount, b.vested, ...b.facts].map(
+        (a) => Array.from(a.subarray(0, n) as ArrayLike<number | bigint>),
       ),
-      valid: [b.amountValid, b.ytdValid, b.vestedValid, ...b.strValid].map((a) =>
+      valid: [b.amountValid, b.ytdValid, b.vestedValid, ...b.factValid, ...b.strValid].map((a) =>
         Array.from(a.subarray(0, n)),
       ),
       images: b.strImages.map((a) => Array.from(a.subarray(0, n * 16))),
