@@ -258,6 +258,10 @@ export async function simulate(opts: SimulateOptions): Promise<SimulateResult> {
       progress('store');
       clock.reset();
       await sink.finish();
+      // The store's first checkpoint after the appends merges the small row groups each
+      // transaction's tail leaves (DuckDB's vacuum): done here, in the run that wrote them, not
+      // by whichever command next writes to the store (docs/simulate.md, "Store").
+      await store.connection.run('CHECKPOINT');
       clock.lap('finish');
       const done = await completeIfAllShards(
         store,
