@@ -205,10 +205,10 @@ const prepared = new WeakMap<
  * running (concurrent questions on one connection) runs its own, as parameters are bound to the
  * statement.
  */
-async function runPrepared(
+export async function runPrepared(
   conn: DuckDBConnection,
   sql: string,
-  params: Record<string, string | bigint>,
+  params: Record<string, string | bigint | null>,
 ): Promise<Record<string, DuckDBValue>[]> {
   let byText = prepared.get(conn);
   if (byText === undefined) {
