@@ -4,8 +4,7 @@
  * level; DuckDB and the engine are loaded with `await import()` inside actions, so that
  * `--help` is instant.
  */
-import { createRequire } from 'node:module';
-import type * as Commander from 'commander';
+import { Command, CommanderError } from 'commander';
 import { fileProblemOf, InputError } from '../errors/index.js';
 import { VERSION } from '../version.js';
 import { register as registerBalance } from './commands/balance.js';
@@ -30,11 +29,6 @@ import { CheckFailed, EXIT_CHECK_FAILED, EXIT_USAGE } from './exit.js';
 import { startedByRerun } from './interrupt.js';
 import { rerunWithOneArena } from './malloc-arena.js';
 import { leaveReadOnlyStoresToExit, readOnlyStoresLeftOpen } from './store.js';
-
-// commander is CommonJS: `require` spares Node's parse of its files for their export names,
-// which an ES import costs on every command (docs/snapshots.md, "The balance command").
-const { Command, CommanderError } = createRequire(import.meta.url)('commander') as typeof Commander;
-type Command = Commander.Command;
 
 export function buildProgram(): Command {
   const program = new Command('planledger')
