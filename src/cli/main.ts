@@ -28,6 +28,7 @@ import { register as registerValidate } from './commands/validate.js';
 import { CheckFailed, EXIT_CHECK_FAILED, EXIT_USAGE } from './exit.js';
 import { startedByRerun } from './interrupt.js';
 import { rerunWithOneArena } from './malloc-arena.js';
+import { leaveReadOnlyStoresToExit, readOnlyStoresLeftOpen } from './store.js';
 
 export function buildProgram(): Command {
   const program = new Command('planledger')
@@ -97,7 +98,11 @@ function onStdoutError(err: NodeJS.ErrnoException): void {
   throw err;
 }
 
-export async function main(argv: string[]): Promise<void> {
+/**
+ * Run the command line. `endsProcess` (the executable): the process ends with the command, so
+ * read-only stores are left to its exit, which follows as soon as the output is written.
+ */
+export async function main(argv: string[], opts: { endsProcess?: boolean } = {}): Promise<void> {
   const rerun = await rerunWithOneArena(argv);
   if (rerun !== null) {
     process.exitCode = rerun;
@@ -107,6 +112,7 @@ export async function main(argv: string[]): Promise<void> {
   // process: tests run main() many times.)
   if (!process.stdout.listeners('error').includes(onStdoutError)) process.stdout.on('error', onStdoutError);
   const program = buildProgram();
+  if (opts.endsProcess === true) leaveReadOnlyStoresToExit();
   try {
     await program.parseAsync(argv);
   } catch (err) {
@@ -117,6 +123,14 @@ export async function main(argv: string[]): Promise<void> {
     // so it stays referenced until here, and is closed so that this process can end.
     if (startedByRerun && process.connected) process.disconnect();
   }
+  if (readOnlyStoresLeftOpen() > 0) await exitOnceWritten();
+}
+
+/** End the process once stdout and stderr have taken everything written to them. */
+async function exitOnceWritten(): Promise<never> {
+  const flushed = (s: NodeJS.WriteStream) => new Promise<void>((resolve) => s.write('', () => resolve()));
+  await Promise.all([flushed(process.stdout), flushed(process.stderr)]);
+  process.exit();
 }
 
 export function exitCodeFor(err: unknown): number {

@@ -10,6 +10,25 @@ import { CheckFailed, UsageError } from './exit.js';
 /** `--db`'s default in every command. */
 export const DEFAULT_DB = DEFAULT_DB_PATH;
 
+/**
+ * Whether the process ends with the command (the `planledger` executable, not a test calling
+ * main): a read-only store is then left to the process's end instead of being closed. Closing
+ * frees every buffer and joins DuckDB's threads, work the process's exit does anyway; a
+ * read-only store has nothing to write back. main() exits once the output is written
+ * (docs/snapshots.md, "The balance command").
+ */
+let endsWithProcess = false;
+let leftOpen = 0;
+
+export function leaveReadOnlyStoresToExit(): void {
+  endsWithProcess = true;
+}
+
+/** Read-only stores left open for the process's exit. */
+export function readOnlyStoresLeftOpen(): number {
+  return leftOpen;
+}
+
 interface StoreHandle {
   connection: import('@duckdb/node-api').DuckDBConnection;
 }
@@ -49,6 +68,7 @@ export async function withStore<T>(
     }
     throw err;
   } finally {
-    store.close();
+    if (readOnly && endsWithProcess) leftOpen++;
+    else store.close();
   }
 }

@@ -205,10 +205,10 @@ const prepared = new WeakMap<
  * running (concurrent questions on one connection) runs its own, as parameters are bound to the
  * statement.
  */
-async function runPrepared(
+export async function runPrepared(
   conn: DuckDBConnection,
   sql: string,
-  params: Record<string, string | bigint>,
+  params: Record<string, string | bigint | null>,
 ): Promise<Record<string, DuckDBValue>[]> {
   let byText = prepared.get(conn);
   if (byText === undefined) {
@@ -271,8 +271,10 @@ export async function balanceFromSnapshots(
     friday = friday > endDate ? endDate : friday;
     snapshot = (await runPrepared(conn, SNAPSHOT_ROW_SQL, { ...params, f: friday }))[0];
   }
-  // No snapshot on that Friday: the participant's first plan event is after it.
-  if (snapshot === undefined) return replayed(conn, p, asOf, range);
+  // No snapshot on that Friday: the participant's first plan event is after it (rows run without
+  // gaps from the first one), so their events up to the date are those after the Friday: the
+  // replay of those alone (path `events`).
+  if (snapshot === undefined) return replayed(conn, p, asOf, range, friday);
   // Rows without keys lack next_ledger_date too (undefined: the events are read).
   const events = eventsAfterIn(friday, build.keyed === true ? snapshot.n : undefined, asOf)
     ? await ledgerEvents(conn, p, friday, asOf, range)
@@ -297,14 +299,19 @@ function eventsAfterIn(friday: string, nextLedgerDate: DuckDBValue | undefined, 
   return nextLedgerDate !== null && isoDate(nextLedgerDate) <= asOf;
 }
 
-/** The replay's answer (path `events`), with the seq range when it is known. */
+/**
+ * The replay's answer (path `events`), with the seq range when it is known; `after`: a date
+ * before every ledger event of the participant (the Friday before their first snapshot), so that
+ * only the events after it are read.
+ */
 async function replayed(
   conn: DuckDBConnection,
   p: Participant,
   asOf: string,
   range?: { from: bigint; to: bigint } | null,
+  after: string | null = null,
 ): Promise<BalanceResult> {
-  const events = await ledgerEvents(conn, p, null, asOf, range);
+  const events = await ledgerEvents(conn, p, after, asOf, range);
   return resultOf(p, asOf, foldEvents(new LedgerState(), events), 'events', null);
 }
 

@@ -2,12 +2,12 @@
  * Which scenario, and which plan of a participant, a balance question is about, when the user
  * leaves them out: the only one there is, or a clear error listing the choices.
  */
-import type { DuckDBConnection } from '@duckdb/node-api';
+import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
 import { isPendingScenarioId } from '../store/scenario-runs.js';
-import { requireReadableScenario } from '../store/scenarios.js';
-import { seqRange } from './query.js';
+import { READABLE_STATUSES, requireReadableScenario } from '../store/scenarios.js';
+import { type Participant, runPrepared, seqRange } from './query.js';
 import { PLAN_EVENT_FILTER } from './sql.js';
-import { rows } from './values.js';
+import { rows, toBigInt } from './values.js';
 
 /** The question cannot be answered as asked (exit 2): names what to pass. */
 export class AmbiguousQuery extends Error {
@@ -136,4 +136,68 @@ export async function resolvePlan(
   if (plans.length === 1) return plans[0];
   if (plans.length === 0) throw new AmbiguousQuery(`scenario ${scenario} has no plan events: pass --plan`);
   throw new AmbiguousQuery(`employee ${employee} is in several plans (${list(plans)}): pass --plan`);
+}
+
+/**
+ * The locating query of `resolveParticipant`, `$e`: the employee's seq range per scenario
+ * (through the employee_id index), the first and last scenario with events, and every
+ * scenario's status. Small reads only: an index entry, one column of a table of one row per
+ * participant, and the scenarios table.
+ */
+const LOCATE_SQL = `
+SELECT 0 AS part, scenario_id AS s, first_seq AS a, last_seq AS b, NULL::VARCHAR AS t
+  FROM participant_event_ranges WHERE employee_id = $e
+UNION ALL
+SELECT 1, min(scenario_id), NULL, NULL, max(scenario_id) FROM participant_event_ranges
+UNION ALL
+SELECT 2, scenario_id, NULL, NULL, status FROM scenarios`;
+
+/**
+ * The participant a balance question is about: `resolveScenario` then `resolvePlan`, with the
+ * same answers and the same errors, in two short queries in the common case (one scenario, the
+ * employee in it with one plan): the locating query, then the employee's plans from their
+ * events, found by their seq range (the least and the greatest plan_id: one when they are
+ * equal). Anything else (several scenarios, an employee without events, several plans or none, a
+ * store without ranges) is answered by those two functions.
+ */
+export async function resolveParticipant(
+  conn: DuckDBConnection,
+  employee: string,
+  opts: { scenario?: string; plan?: string; allowIncomplete?: boolean } = {},
+): Promise<Participant> {
+  const general = async (): Promise<Participant> => {
+    const scenario_id = await resolveScenario(conn, opts.scenario, opts);
+    return {
+      scenario_id,
+      employee_id: employee,
+      plan_id: await resolvePlan(conn, scenario_id, employee, opts.plan),
+    };
+  };
+  let found: Record<string, DuckDBValue>[];
+  try {
+    found = await runPrepared(conn, LOCATE_SQL, { e: employee });
+  } catch {
+    return general(); // a store without ranges or scenarios
+  }
+  const part = (n: number) => found.filter((r) => r.part === n);
+  const [all] = part(1);
+  const only =
+    all.s !== null && all.s === all.t && !isPendingScenarioId(String(all.s)) ? String(all.s) : null;
+  const scenario_id = opts.scenario ?? only;
+  const range = part(0).find((r) => r.s === scenario_id);
+  if (scenario_id === null || range === undefined) return general();
+  const status = part(2).find((r) => r.s === scenario_id)?.t;
+  if (status != null && !READABLE_STATUSES.has(String(status)) && opts.allowIncomplete !== true)
+    await requireReadableScenario(conn, scenario_id, opts); // names the status: exit 2
+  const [plans] = await rows(
+    conn,
+    `SELECT min(plan_id) AS lo, max(plan_id) AS hi, count(*) FILTER (WHERE plan_id = $p) AS given
+       FROM fct_yearly_events
+      WHERE seq BETWEEN ${toBigInt(range.a)} AND ${toBigInt(range.b)} AND scenario_id = $s AND employee_id = $e`,
+    { s: scenario_id, e: employee, p: opts.plan ?? null },
+  );
+  if (opts.plan !== undefined)
+    return plans.given === 0n ? general() : { scenario_id, employee_id: employee, plan_id: opts.plan };
+  if (plans.lo === null || plans.lo !== plans.hi) return general();
+  return { scenario_id, employee_id: employee, plan_id: String(plans.lo) };
 }

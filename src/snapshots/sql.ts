@@ -7,7 +7,7 @@
  * (calculations.md, Arithmetic). Products are widened to DECIMAL(38,10) before rounding so
  * that no balance can overflow the 18-digit type in an intermediate step.
  */
-import { quotedString } from '@duckdb/node-api';
+import { duckdb } from '../store/duckdb.js';
 import { BUCKETS, type Bucket, EMPLOYER_BUCKETS, sourcesByBucket } from './ledger.js';
 
 export const SNAPSHOT_TABLE = 'fct_participant_balance_snapshots';
@@ -40,6 +40,7 @@ const VESTING_CODE = BUCKETS.length + EMPLOYER_BUCKETS.length;
  */
 export function ledgerCodeExpression(prefix = ''): string {
   const col = (c: string) => prefix + c;
+  const { quotedString } = duckdb();
   const contribution = sourcesByBucket()
     .map(({ sources }, i) => `WHEN ${col('source')} IN (${sources.map(quotedString).join(', ')}) THEN ${i}`)
     .join(' ');

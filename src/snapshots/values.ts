@@ -2,14 +2,12 @@
  * Reading DuckDB values into the project's exact types: DECIMAL → bigint micro-units (never a
  * JavaScript number), DATE → ISO text.
  */
-import {
-  type DuckDBConnection,
-  DuckDBDateValue,
-  DuckDBDecimalValue,
-  type DuckDBValue,
-} from '@duckdb/node-api';
+import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
 import { fromDay } from '../schema/dates.js';
 import type { Decimal } from '../schema/decimal.js';
+import { duckdb } from '../store/duckdb.js';
+
+const { DuckDBDateValue, DuckDBDecimalValue } = duckdb();
 
 /** A DECIMAL (any scale ≤ 6), BIGINT or NULL value as micro-units. */
 export function micro(v: DuckDBValue): Decimal | null {

@@ -9,6 +9,7 @@ import { availableParallelism } from 'node:os';
 import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { fileProblemOf, InputError, storePathProblem } from '../errors/index.js';
 import { CORE_DDL, migrateFactColumns } from './ddl.js';
+import { duckdb } from './duckdb.js';
 
 export interface OpenStoreOptions {
   /** The database file (the CLI's `--db`, default `./planledger.duckdb`). */
@@ -116,7 +117,7 @@ export async function openStore(opts: OpenStoreOptions): Promise<Store> {
   const problem = storePathProblem(opts.path);
   if (problem !== null) throw problem;
   if ((readOnly || opts.mustExist === true) && !existsSync(opts.path)) throw new StoreMissingError(opts.path);
-  const { DuckDBInstance } = await import('@duckdb/node-api');
+  const { DuckDBInstance } = duckdb();
   const settings: Record<string, string> = { ...storeSettings(opts) };
   if (readOnly) settings.access_mode = 'READ_ONLY';
   const waitSeconds = opts.waitSeconds ?? defaultLockWait.seconds;

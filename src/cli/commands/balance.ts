@@ -34,17 +34,17 @@ export function register(program: Command): void {
     .option('--lake <dir>', 'read a Parquet lake (planledger export) instead of --db')
     .action(async (employee: string, flags: BalanceFlags) => {
       const asOf = parseDateOption(flags.asOf, '--as-of');
-      const { resolvePlan, resolveScenario } = await import('../../snapshots/resolve.js');
+      const { resolveParticipant } = await import('../../snapshots/resolve.js');
       const { balanceFromEvents, balanceFromSnapshots } = await import('../../snapshots/query.js');
       await withStore(
         flags.db,
         true,
         async ({ connection }) => {
-          const scenario_id = await resolveScenario(connection, flags.scenario, {
+          const p = await resolveParticipant(connection, employee, {
+            scenario: flags.scenario,
+            plan: flags.plan,
             allowIncomplete: flags.allowIncomplete,
           });
-          const plan_id = await resolvePlan(connection, scenario_id, employee, flags.plan);
-          const p = { scenario_id, employee_id: employee, plan_id };
           const r = flags.fromEvents
             ? await balanceFromEvents(connection, p, asOf)
             : await balanceFromSnapshots(connection, p, asOf);
