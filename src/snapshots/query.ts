@@ -268,7 +268,7 @@ export async function balanceFromSnapshots(
   const endDate = isoDate(build.d);
   if (friday > endDate || build.keyed !== true) {
     // A date after the last Friday built: its snapshot, then the events after it. Rows without keys: by date.
-    friday = friday > endDate ? endDate : friday;
+    if (friday > endDate) friday = endDate;
     snapshot = (await runPrepared(conn, SNAPSHOT_ROW_SQL, { ...params, f: friday }))[0];
   }
   // No snapshot on that Friday: the participant's first plan event is after it (rows run without
