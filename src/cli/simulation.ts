@@ -115,9 +115,10 @@ type Progress = Parameters<NonNullable<SimulateOptions['onProgress']>>[0];
 
 /**
  * The snapshot build's time as a share of the simulate phase's (it reports no progress of its
- * own): 12% at 20,000 and 31% at 3,000 employees × 5 years (docs/simulate.md, "Commands").
+ * own): 48% at 100,000 employees × 5 years (build at 256 MB), 35% at 10,000 (docs/simulate.md,
+ * "Commands").
  */
-const SNAPSHOTS_PER_SIMULATE_SECOND = 0.2;
+const SNAPSHOTS_PER_SIMULATE_SECOND = 0.45;
 
 /**
  * The progress bar's phases (docs/simulate.md, "Commands"): `simulate` by partitions done, with

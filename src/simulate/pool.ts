@@ -25,7 +25,10 @@ export interface PoolOptions {
   spec: JobSpec;
   partitions: number[];
   workers?: number;
-  /** Events that may wait in memory for partitions not yet being consumed (default 150,000). */
+  /**
+   * Events that may wait in memory for partitions not yet being consumed (default 49,152: six
+   * batches; a batch's row buffers are about 7 MB, docs/simulate.md, "Memory").
+   */
   aheadBudgetEvents?: number;
 }
 
@@ -72,7 +75,7 @@ function startWorker(): Worker {
 export async function* runPool(opts: PoolOptions): AsyncGenerator<PoolItem> {
   const order = opts.partitions;
   const k = Math.max(1, Math.min(opts.workers ?? defaultWorkers(), order.length || 1));
-  const budget = opts.aheadBudgetEvents ?? 150_000;
+  const budget = opts.aheadBudgetEvents ?? 49_152;
   const buffers = new Map<number, PoolItem[]>();
   const slotOf = new Map<number, Slot>();
   let consumeIndex = 0;

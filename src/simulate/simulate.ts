@@ -106,6 +106,12 @@ export interface SimulateResult {
 export const MAX_EMPLOYEES = 10_000_000;
 /** DuckDB memory_limit while simulating: worker threads and buffers need the rest of 1 GB. */
 export const SIMULATE_MEMORY_LIMIT = '192MB';
+/**
+ * DuckDB memory_limit of the snapshot build at the end of a simulation: the RSS above DuckDB's
+ * limit (Node, the store's untracked allocations) grows with the store, so the build's share
+ * of the < 1 GB budget is smaller than a standalone build's (docs/simulate.md, "Memory").
+ */
+export const SIMULATE_BUILD_MEMORY_LIMIT = '256MB';
 /** Rows of a DuckDB row group (DuckDB's default `row_group_size`). */
 const ROW_GROUP_ROWS = 122_880;
 /**
@@ -453,7 +459,10 @@ async function buildSnapshots(
 ): Promise<'built' | 'unavailable'> {
   const specifier = '../snapshots/build.js';
   let mod: {
-    buildSnapshots?: (conn: unknown, o: { scenario: string; log?: (m: string) => void }) => Promise<unknown>;
+    buildSnapshots?: (
+      conn: unknown,
+      o: { scenario: string; log?: (m: string) => void; memoryLimit?: string },
+    ) => Promise<unknown>;
   };
   try {
     mod = await import(specifier);
@@ -461,14 +470,9 @@ async function buildSnapshots(
     return 'unavailable';
   }
   if (typeof mod.buildSnapshots !== 'function') return 'unavailable';
-  // The simulation's workers are done: the snapshot build gets the store's usual memory limit
-  // back (SIMULATE_MEMORY_LIMIT is the simulation's share; 192 MB ran out of memory here at
-  // 10,000 employees).
-  const { DEFAULT_MEMORY_LIMIT } = await import('../store/open.js');
-  const limit = process.env.PLANLEDGER_MEMORY_LIMIT ?? DEFAULT_MEMORY_LIMIT;
-  const { quotedString } = await import('@duckdb/node-api');
-  await store.connection.run(`SET memory_limit = ${quotedString(limit)}`);
   log('building balance snapshots…');
-  await mod.buildSnapshots(store.connection, { scenario, log });
+  // The build sets this limit and restores the simulation's afterwards (the figures read next).
+  const memoryLimit = process.env.PLANLEDGER_BUILD_MEMORY_LIMIT ?? SIMULATE_BUILD_MEMORY_LIMIT;
+  await mod.buildSnapshots(store.connection, { scenario, log, memoryLimit });
   return 'built';
 }

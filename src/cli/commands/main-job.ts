@@ -69,6 +69,12 @@ const report: FollowOnStep = {
   },
 };
 
+/**
+ * DuckDB memory_limit of the follow-on steps: with the store's default (1GB) the data-quality
+ * rules took `npm start` to 1.2 GB of RSS at 10,000 employees (docs/simulate.md, "Memory").
+ */
+export const FOLLOW_ON_MEMORY_LIMIT = '384MB';
+
 /** The follow-on steps, in order. Snapshots are built by the simulation itself (unless --no-snapshots). */
 export const FOLLOW_ON_STEPS: FollowOnStep[] = [dataQuality, report];
 
@@ -98,7 +104,10 @@ export function register(program: Command): void {
       const { summaryJson, summaryText } = await import('../../simulate/summary-text.js');
       const { openStore } = await import('../../store/open.js');
       const db = opts.db as string;
-      const store = await openStore({ path: db });
+      const store = await openStore({
+        path: db,
+        memoryLimit: process.env.PLANLEDGER_MEMORY_LIMIT ?? FOLLOW_ON_MEMORY_LIMIT,
+      });
       const outcomes: StepOutcome[] = [];
       let employee: string | null = null;
       try {
