@@ -153,18 +153,19 @@ export class EventWriter {
 
   /**
    * Append rows to the open batch: in order, each with the next sequence number, or with the
-   * given sequence numbers (ascending, within a range from `reserve`).
+   * given sequence numbers (ascending, within a range from `reserve`). Rows `from` to `to` − 1
+   * of the batch (default all): a batch may be split between two transactions.
    */
-  async stage(batch: RowBatch, seqs?: BigInt64Array): Promise<void> {
-    if (batch.count === 0) return;
+  async stage(batch: RowBatch, seqs?: BigInt64Array, from = 0, to = batch.count): Promise<void> {
+    if (to <= from) return;
     await this.begin();
     if (this.firstStagedSeq === null) this.firstStagedSeq = this.nextSeq;
     this.chunk ??= DuckDBDataChunk.create(this.eventTypes, CHUNK_ROWS);
-    appendRows(this.appender, this.chunk, batch, seqs ?? this.nextSeq);
+    appendRows(this.appender, this.chunk, batch, seqs ?? this.nextSeq, from, to);
     // Into the table now, not at commit: the work overlaps with the parsing of the next rows.
     this.appender.flushSync();
-    if (seqs === undefined) this.nextSeq += BigInt(batch.count);
-    this.staged += batch.count;
+    if (seqs === undefined) this.nextSeq += BigInt(to - from);
+    this.staged += to - from;
   }
 
   /**
@@ -349,13 +350,17 @@ function appendRows(
   chunk: DuckDBDataChunk,
   batch: RowBatch,
   seqs: bigint | BigInt64Array,
+  from: number,
+  to: number,
 ): void {
+  // The long strings of rows before `from` (a batch split between two transactions).
   let longCursor = 0;
-  for (let r0 = 0; r0 < batch.count; r0 += CHUNK_ROWS) {
-    const n = Math.min(CHUNK_ROWS, batch.count - r0);
+  while (longCursor < batch.longCount && batch.longs[longCursor * 3 + 1] < from) longCursor++;
+  for (let r0 = from; r0 < to; r0 += CHUNK_ROWS) {
+    const n = Math.min(CHUNK_ROWS, to - r0);
     d.data_chunk_reset(chunk.chunk);
     const vec = (i: number) => d.data_chunk_get_vector(chunk.chunk, i);
-    if (typeof seqs === 'bigint') copy(d, vec(0), seqRun(seqs + BigInt(r0), n), 0, n, 8);
+    if (typeof seqs === 'bigint') copy(d, vec(0), seqRun(seqs + BigInt(r0 - from), n), 0, n, 8);
     else copy(d, vec(0), seqs, r0, n, 8);
     copy(d, vec(1), batch.eventId, r0, n, 16);
     copy(d, vec(5), batch.effectiveDate, r0, n, 4);

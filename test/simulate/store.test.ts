@@ -61,4 +61,31 @@ describe('simulate → store', () => {
     expect(c2.events).toBe(other.events);
     expect(await counts(db, 'a')).toEqual(c1);
   });
+
+  it('commits exactly commitEvents rows a transaction, splitting the batch that crosses the mark; the events are the same', async () => {
+    const small = join(dir, 'split.duckdb');
+    const whole = join(dir, 'whole.duckdb');
+    const r = await simulate({ ...base, db: small, scenarioId: 's', commitEvents: 1000 });
+    await simulate({ ...base, db: whole, scenarioId: 's' });
+    expect(r.events).toBeGreaterThan(3000);
+    const read = async (path: string, sql: string) => {
+      const store = await openStore({ path });
+      try {
+        return (await store.connection.runAndReadAll(sql)).getRows();
+      } finally {
+        store.close();
+      }
+    };
+    const batches = await read(
+      small,
+      "SELECT accepted_count, last_seq - first_seq + 1 FROM ingest_batches WHERE source LIKE 'simulate:%' ORDER BY batch_id",
+    );
+    expect(batches.length).toBe(Math.ceil(r.events / 1000));
+    for (const [accepted, seqs] of batches.slice(0, -1)) {
+      expect(Number(accepted)).toBe(1000);
+      expect(Number(seqs)).toBe(1000);
+    }
+    const events = 'SELECT seq, event_id::VARCHAR, payload FROM fct_yearly_events ORDER BY seq';
+    expect(await read(small, events)).toEqual(await read(whole, events));
+  });
 });
