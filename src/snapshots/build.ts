@@ -463,17 +463,20 @@ x AS (
          CAST(unnest(generate_series(v.wk, coalesce(v.next_wk - 7, CAST($e1 AS DATE)), INTERVAL 7 DAY)) AS DATE)
            AS snapshot_date
     FROM v
+),
+s AS (
+  SELECT x.employee_id, x.plan_id, x.snapshot_date,
+         ${BUCKETS.map((b) => `x.${b}`).join(', ')},
+         x.vested_percentage, x.vested_balance,
+         CAST(CASE WHEN x.snapshot_date = x.wk THEN x.n ELSE 0 END AS INTEGER) AS n,
+         ${EMPLOYER_BUCKETS.map((b) => `x.${grossColumn(b)}`).join(', ')},
+         ${snapshotKeyExpression('x.snapshot_date', 'x.h')} AS snapshot_key,
+         CASE WHEN x.snapshot_date = x.next_wk - 7 THEN x.next_ledger END AS next_ledger_date
+    FROM x
+   ORDER BY snapshot_key, x.pid
 )
-SELECT gen_random_uuid(),
-       x.employee_id, x.plan_id, $s, x.snapshot_date,
-       ${BUCKETS.map((b) => `x.${b}`).join(', ')},
-       x.vested_percentage, x.vested_balance, CAST(0 AS DECIMAL(18,6)),
-       CAST(CASE WHEN x.snapshot_date = x.wk THEN x.n ELSE 0 END AS INTEGER),
-       CAST($now AS TIMESTAMP),
-       ${EMPLOYER_BUCKETS.map((b) => `x.${grossColumn(b)}`).join(', ')},
-       $v,
-       ${snapshotKeyExpression('x.snapshot_date', 'x.h')} AS snapshot_key,
-       CASE WHEN x.snapshot_date = x.next_wk - 7 THEN x.next_ledger END
-  FROM x
- ORDER BY snapshot_key, x.pid`;
+SELECT gen_random_uuid(), employee_id, plan_id, $s, snapshot_date,
+       ${BUCKETS.join(', ')}, vested_percentage, vested_balance, CAST(0 AS DECIMAL(18,6)), n,
+       CAST($now AS TIMESTAMP), ${EMPLOYER_BUCKETS.map(grossColumn).join(', ')}, $v, snapshot_key, next_ledger_date
+  FROM s`;
 }
