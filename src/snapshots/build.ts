@@ -39,6 +39,7 @@ import {
 
 const LEDGER_TYPES_SQL = LEDGER_EVENT_TYPES.map(quotedString).join(', ');
 
+import { snapshotDdl } from './ddl.js';
 import { ensureSnapshotTables, readBuildState } from './state.js';
 import { isoDate, rows, toBigInt } from './values.js';
 
@@ -190,7 +191,7 @@ async function buildScenario(
     await conn.run('DROP TABLE IF EXISTS temp.snap_work');
     const p = { s: scenario, e1: endFriday };
     if (full) {
-      result.rows_deleted = await deleteCount(conn, `scenario_id = $s`, { s: scenario });
+      result.rows_deleted = await clearScenario(conn, scenario);
       const built = await buildInChunks(conn, scenario, endFriday, now, opts.chunkRows ?? CHUNK_ROWS);
       result.participants_rebuilt = built.participants;
       result.rows_written = built.rows;
@@ -373,6 +374,24 @@ async function otherVersion(conn: DuckDBConnection, scenario: string): Promise<s
     { s: scenario, v: LEDGER_VERSION },
   );
   return r.length === 0 ? undefined : String(r[0].ledger_version);
+}
+
+/**
+ * Removes a scenario's rows before a full build. When no other scenario has rows, the table is
+ * dropped and created again in the build's transaction: a DELETE keeps an undo entry per row
+ * until the commit, and at 100,000 employees (40M rows) that alone took most of the build's
+ * memory limit (docs/snapshots.md, "Memory"). Returns the number of rows removed.
+ */
+async function clearScenario(conn: DuckDBConnection, scenario: string): Promise<number> {
+  const [{ others, n }] = await rows(
+    conn,
+    `SELECT count(*) FILTER (WHERE scenario_id <> $s) AS others, count(*) AS n FROM ${SNAPSHOT_TABLE}`,
+    { s: scenario },
+  );
+  if (Number(others) > 0) return deleteCount(conn, `scenario_id = $s`, { s: scenario });
+  await conn.run(`DROP TABLE ${SNAPSHOT_TABLE}`);
+  await conn.run(snapshotDdl()[0]);
+  return Number(n);
 }
 
 async function deleteCount(
