@@ -39,6 +39,7 @@ import {
 
 const LEDGER_TYPES_SQL = LEDGER_EVENT_TYPES.map(quotedString).join(', ');
 
+import { snapshotDdl } from './ddl.js';
 import { ensureSnapshotTables, readBuildState } from './state.js';
 import { isoDate, rows, toBigInt } from './values.js';
 
@@ -190,7 +191,7 @@ async function buildScenario(
     await conn.run('DROP TABLE IF EXISTS temp.snap_work');
     const p = { s: scenario, e1: endFriday };
     if (full) {
-      result.rows_deleted = await deleteCount(conn, `scenario_id = $s`, { s: scenario });
+      result.rows_deleted = await clearScenario(conn, scenario);
       const built = await buildInChunks(conn, scenario, endFriday, now, opts.chunkRows ?? CHUNK_ROWS);
       result.participants_rebuilt = built.participants;
       result.rows_written = built.rows;
@@ -234,7 +235,7 @@ async function buildScenario(
       result.participants_rebuilt = Number(participants);
       const [{ lo }] = await rows(conn, 'SELECT min(from_friday) AS lo FROM snap_work');
       const run = lo === null ? undefined : { lo: isoDate(lo), hi: endFriday };
-      const inserted = await conn.run(insertSql(true, run), { ...p, now, v: LEDGER_VERSION });
+      const inserted = await conn.run(insertSql(scenario, true, run), { ...p, now, v: LEDGER_VERSION });
       result.rows_written = Number(inserted.rowsChanged);
     }
     faultPoint('snapshots-build');
@@ -315,7 +316,7 @@ async function buildInChunks(
            FROM snap_all WHERE from_friday <= CAST($hi AS DATE)`,
       { lo, hi },
     );
-    const inserted = await conn.run(insertSql(lo !== start, { lo, hi }), {
+    const inserted = await conn.run(insertSql(scenario, lo !== start, { lo, hi }), {
       s: scenario,
       e1: hi,
       now,
@@ -375,6 +376,24 @@ async function otherVersion(conn: DuckDBConnection, scenario: string): Promise<s
   return r.length === 0 ? undefined : String(r[0].ledger_version);
 }
 
+/**
+ * Removes a scenario's rows before a full build. When no other scenario has rows, the table is
+ * dropped and created again in the build's transaction: a DELETE keeps an undo entry per row
+ * until the commit, and at 100,000 employees (40M rows) that alone took most of the build's
+ * memory limit (docs/snapshots.md, "Memory"). Returns the number of rows removed.
+ */
+async function clearScenario(conn: DuckDBConnection, scenario: string): Promise<number> {
+  const [{ others, n }] = await rows(
+    conn,
+    `SELECT count(*) FILTER (WHERE scenario_id <> $s) AS others, count(*) AS n FROM ${SNAPSHOT_TABLE}`,
+    { s: scenario },
+  );
+  if (Number(others) > 0) return deleteCount(conn, `scenario_id = $s`, { s: scenario });
+  await conn.run(`DROP TABLE ${SNAPSHOT_TABLE}`);
+  await conn.run(snapshotDdl()[0]);
+  return Number(n);
+}
+
 async function deleteCount(
   conn: DuckDBConnection,
   where: string,
@@ -397,9 +416,11 @@ async function deleteCount(
  * Rows are written in date then participant order: the plan-wide question reads one Friday's rows
  * (a row group or two), and a participant's lookup (one Friday, one participant) too.
  * Participants are numbered first (`pid`, in employee and plan order), so that the grouping, the
- * windows and the final sort compare integers, not strings; the order written is the same.
+ * windows and the final sort compare integers, not strings; the order written is the same. Their
+ * employee, plan and hash are joined to each week's state, before it is repeated on its Fridays
+ * (a third of the rows); the vested fraction carried over weeks is the last non-null one.
  */
-function insertSql(withBase: boolean, chunk?: { lo: string; hi: string }): string {
+function insertSql(scenario: string, withBase: boolean, chunk?: { lo: string; hi: string }): string {
   // A chunk's dates are literals, not parameters: DuckDB pushes a constant filter into the scan
   // (the events' other columns are read for the chunk's rows alone; the base rows' Friday selects
   // their row groups by zonemap), and a parameter stays a filter above a scan of every row.
@@ -420,7 +441,7 @@ ev AS (
          ${fridayOnOrAfter('e.effective_date')} AS wk, e.effective_date AS d
     FROM fct_yearly_events e
     JOIN w ON e.employee_id = w.employee_id AND e.plan_id = w.plan_id
-   WHERE e.scenario_id = $s AND e.effective_date > w.from_friday - 7 AND e.effective_date <= CAST($e1 AS DATE) + 7${
+   WHERE e.scenario_id = ${quotedString(scenario)} AND e.effective_date > w.from_friday - 7 AND e.effective_date <= CAST($e1 AS DATE) + 7${
      chunk
        ? ` AND e.effective_date > ${date(chunk.lo)} - 7 AND e.effective_date <= ${date(chunk.hi)} + 7`
        : ''
@@ -435,21 +456,20 @@ weekly AS (
 ),
 c AS (
   SELECT pid, wk, n, ${running.join(',\n         ')},
-         arg_max(vp, wk) ${win} AS vp,
+         last_value(vp IGNORE NULLS) ${win} AS vp,
          lead(wk) OVER (PARTITION BY pid ORDER BY wk) AS next_wk,
          lead(first_ledger) OVER (PARTITION BY pid ORDER BY wk) AS next_ledger
     FROM weekly
 ),
 r AS (
-  SELECT c.pid, c.wk, c.next_wk, c.next_ledger, c.n,
+  SELECT c.pid, c.wk, c.next_wk, c.next_ledger, c.n, w.employee_id, w.plan_id, w.h,
          ${balances.map((x) => `${x.expr} AS ${x.name}`).join(',\n         ')},
          CAST(coalesce(c.vp, ${withBase ? 'b.vested_percentage, ' : ''}0) AS DECIMAL(5,4)) AS vested_percentage
-    FROM c
+    FROM c JOIN w ON w.pid = c.pid
     ${
       withBase
-        ? `LEFT JOIN w ON w.pid = c.pid
-    LEFT JOIN ${SNAPSHOT_TABLE} b
-      ON b.scenario_id = $s AND b.employee_id = w.employee_id AND b.plan_id = w.plan_id
+        ? `LEFT JOIN ${SNAPSHOT_TABLE} b
+      ON b.scenario_id = ${quotedString(scenario)} AND b.employee_id = w.employee_id AND b.plan_id = w.plan_id
      AND b.snapshot_date = w.from_friday - 7${chunk ? ` AND b.snapshot_date BETWEEN ${date(chunk.lo)} - 7 AND ${date(chunk.hi)}` : ''}`
         : ''
     }
@@ -462,17 +482,20 @@ x AS (
          CAST(unnest(generate_series(v.wk, coalesce(v.next_wk - 7, CAST($e1 AS DATE)), INTERVAL 7 DAY)) AS DATE)
            AS snapshot_date
     FROM v
+),
+s AS (
+  SELECT x.employee_id, x.plan_id, x.snapshot_date,
+         ${BUCKETS.map((b) => `x.${b}`).join(', ')},
+         x.vested_percentage, x.vested_balance,
+         CAST(CASE WHEN x.snapshot_date = x.wk THEN x.n ELSE 0 END AS INTEGER) AS n,
+         ${EMPLOYER_BUCKETS.map((b) => `x.${grossColumn(b)}`).join(', ')},
+         ${snapshotKeyExpression('x.snapshot_date', 'x.h')} AS snapshot_key,
+         CASE WHEN x.snapshot_date = x.next_wk - 7 THEN x.next_ledger END AS next_ledger_date
+    FROM x
+   ORDER BY snapshot_key, x.pid
 )
-SELECT gen_random_uuid(),
-       k.employee_id, k.plan_id, $s, x.snapshot_date,
-       ${BUCKETS.map((b) => `x.${b}`).join(', ')},
-       x.vested_percentage, x.vested_balance, CAST(0 AS DECIMAL(18,6)),
-       CAST(CASE WHEN x.snapshot_date = x.wk THEN x.n ELSE 0 END AS INTEGER),
-       CAST($now AS TIMESTAMP),
-       ${EMPLOYER_BUCKETS.map((b) => `x.${grossColumn(b)}`).join(', ')},
-       $v,
-       ${snapshotKeyExpression('x.snapshot_date', 'k.h')} AS snapshot_key,
-       CASE WHEN x.snapshot_date = x.next_wk - 7 THEN x.next_ledger END
-  FROM x JOIN w k ON k.pid = x.pid
- ORDER BY snapshot_key, x.pid`;
+SELECT gen_random_uuid(), employee_id, plan_id, $s, snapshot_date,
+       ${BUCKETS.join(', ')}, vested_percentage, vested_balance, CAST(0 AS DECIMAL(18,6)), n,
+       CAST($now AS TIMESTAMP), ${EMPLOYER_BUCKETS.map(grossColumn).join(', ')}, $v, snapshot_key, next_ledger_date
+  FROM s`;
 }
