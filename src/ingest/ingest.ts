@@ -501,6 +501,19 @@ async function interrupted(
   opts: IngestOptions,
 ): Promise<IngestInterrupted> {
   const named = files.map((f, i) => opts.sources?.[i] ?? f);
+  // The counts of what is committed, from the run's ingest_batches rows: a stop that comes just
+  // after a COMMIT, before the counts in memory took that batch, must still report it.
+  const [batches, read, accepted, rejected, duplicates] = (
+    await store.connection.runAndReadAll(
+      `SELECT count(*), coalesce(sum(read_count), 0), coalesce(sum(accepted_count), 0),
+              coalesce(sum(rejected_count), 0), coalesce(sum(duplicate_count), 0)
+         FROM ingest_batches WHERE run_id = $run`,
+      { run: runId },
+    )
+  )
+    .getRows()[0]
+    .map(Number);
+  const committed = { ...counts, batches, read, accepted, rejected, duplicates };
   let current: IngestInterrupted['current'] = null;
   if (at < files.length) {
     const r = await store.connection.runAndReadAll(
@@ -509,7 +522,7 @@ async function interrupted(
     );
     current = { source: named[at], linesCommitted: Number(r.getRows()[0][0]) };
   }
-  return new IngestInterrupted(counts, named.slice(0, at), current, named.slice(at + 1));
+  return new IngestInterrupted(committed, named.slice(0, at), current, named.slice(at + 1));
 }
 
 /** The name recorded for file `i` (ingest_batches.source). */
