@@ -6,6 +6,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { PlanDesign } from '../engine/plan.js';
 import { type Decimal, formatDecimal } from '../schema/decimal.js';
+import { inTransaction } from '../store/transaction.js';
 import { dropTestFigures, gatherTestFigures, groupSums, hcesOfYear, yearsWithAfterTax } from './gather.js';
 import {
   correctFailedTest,
@@ -117,8 +118,7 @@ export async function storeNdt(conn: DuckDBConnection, report: NdtReport): Promi
   for (const ddl of NDT_DDL) await conn.run(ddl);
   const { DuckDBDecimalValue } = await import('@duckdb/node-api');
   const money = (v: Decimal) => new DuckDBDecimalValue(v, 18, 6);
-  await conn.run('BEGIN TRANSACTION');
-  try {
+  await inTransaction(conn, async () => {
     for (const t of ['ndt_shares', 'ndt_tests'])
       await conn.run(`DELETE FROM ${t} WHERE scenario_id = $s`, { s: report.scenarioId });
     for (const t of report.tests)
@@ -156,11 +156,7 @@ export async function storeNdt(conn: DuckDBConnection, report: NdtReport): Promi
     } finally {
       app.closeSync();
     }
-    await conn.run('COMMIT');
-  } catch (err) {
-    await conn.run('ROLLBACK');
-    throw err;
-  }
+  });
 }
 
 /** One test's figures without its shares, as `--json` gives them (the comparison's form). */

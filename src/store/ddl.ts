@@ -5,6 +5,7 @@
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { FACT_COLUMN_DDL, FACT_COLUMNS, factSql, factsSql } from './fact-columns.js';
+import { inTransaction } from './transaction.js';
 
 export const CORE_DDL = [
   `CREATE TABLE IF NOT EXISTS scenarios (
@@ -139,17 +140,12 @@ export async function migrateFactColumns(conn: DuckDBConnection): Promise<number
   const missing = FACT_COLUMNS.filter((c) => !have.has(c.name));
   if (missing.length === 0) return 0;
   const kinds = [...new Set(missing.flatMap((c) => Object.keys(c.keys)))].map((k) => `'${k}'`);
-  await conn.run('BEGIN TRANSACTION');
-  try {
+  await inTransaction(conn, async () => {
     for (const c of missing) await conn.run(`ALTER TABLE fct_yearly_events ADD COLUMN ${c.name} ${c.type}`);
     await conn.run(
       `UPDATE fct_yearly_events SET ${missing.map((c) => `${c.name} = ${factSql(c)}`).join(', ')}
        WHERE event_type IN (${kinds.join(', ')})`,
     );
-    await conn.run('COMMIT');
-  } catch (err) {
-    await conn.run('ROLLBACK').catch(() => undefined);
-    throw err;
-  }
+  });
   return missing.length;
 }
