@@ -1,13 +1,15 @@
 /**
  * The plan-wide question: every participant's balances and vested balance as of date D, set-wise.
  *  - `snapshot`: each participant's snapshot of the Friday on or before D (or the last Friday
- *    built, if D is later), plus the ledger events of the days after it up to D;
+ *    built, if D is later), plus the ledger events of the days after it up to D (not read when
+ *    nothing can lie there: weekDeltaIsEmpty);
  *  - `events`: the same aggregates over every event up to D (replay).
  * Both are generated from the same bucket mapping and vested balance formula (sql.ts).
  * When events were stored after the last build, the snapshot path would miss them: it is not
  * used then, and the answer comes from the replay (the caller is told which path answered).
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
+import { fromDay, toDay } from '../schema/dates.js';
 import { BUCKETS, EMPLOYER_BUCKETS } from './ledger.js';
 import {
   balanceExpressions,
@@ -29,6 +31,11 @@ export interface PlanWideQuery {
   params: Record<string, string>;
   path: 'snapshot' | 'events';
   snapshot_date: string | null;
+  /**
+   * Whether the events after the snapshot's Friday are read (snapshot path): not when no
+   * participant can have an event between the Friday and the date (weekDeltaIsEmpty).
+   */
+  delta: boolean;
 }
 
 /** The output columns, in order. */
@@ -41,6 +48,17 @@ export const PLAN_WIDE_COLUMNS = [
   'vested_percentage',
   'vested_balance',
 ] as const;
+
+/**
+ * The snapshot rows of Friday $f as they are, when no event after it up to the date changes a
+ * figure (weekDeltaIsEmpty): the stored vested balance is the one as of the date.
+ */
+function fridayRowsSql(): string {
+  return `SELECT $s AS scenario_id, employee_id, plan_id, CAST($d AS DATE) AS as_of,
+       ${BUCKETS.join(', ')}, vested_percentage, vested_balance
+  FROM ${SNAPSHOT_TABLE} WHERE scenario_id = $s AND snapshot_date = CAST($f AS DATE)
+ ORDER BY employee_id, plan_id`;
+}
 
 function planWideSql(withSnapshot: boolean): string {
   const base = withSnapshot
@@ -92,6 +110,7 @@ export async function planWideQuery(
     params: { s: scenario, d: asOf },
     path: 'events',
     snapshot_date: null,
+    delta: true,
   };
   if (fromEvents) return replay;
   const state = await usableState(conn, scenario);
@@ -109,5 +128,43 @@ export async function planWideQuery(
   );
   if (x.max_seq === null || toBigInt(x.max_seq) !== state.max_seq) return replay;
   const f = isoDate(x.f);
-  return { sql: planWideSql(true), params: { s: scenario, d: asOf, f }, path: 'snapshot', snapshot_date: f };
+  const delta = !(state.keyed && (await weekDeltaIsEmpty(conn, scenario, f, asOf, state.end_date)));
+  return {
+    sql: delta ? planWideSql(true) : fridayRowsSql(),
+    params: { s: scenario, d: asOf, f },
+    path: 'snapshot',
+    snapshot_date: f,
+    delta,
+  };
+}
+
+/**
+ * Whether the snapshot rows of Friday `f` alone answer as of `asOf` (docs/snapshots.md,
+ * "Everyone as of a date"): the date is before the next Friday, that Friday is built, no row of
+ * `f` has a ledger event in the week after it up to the date (`next_ledger_date`), and the next
+ * Friday has no participant that `f` lacks (rows run without gaps, so a new one there has its
+ * first plan event in that week, perhaps on or before the date). Then no event after `f` up to
+ * the date changes a figure or adds a participant, and the scan of the events is skipped. One
+ * query over the rows of two Fridays (their dates are literals: zonemaps pick their row groups).
+ */
+async function weekDeltaIsEmpty(
+  conn: DuckDBConnection,
+  scenario: string,
+  f: string,
+  asOf: string,
+  endDate: string,
+): Promise<boolean> {
+  const next = fromDay(toDay(f) + 7);
+  if (toDay(asOf) === toDay(f)) return true;
+  if (toDay(asOf) >= toDay(next) || next > endDate) return false;
+  const [x] = await rows(
+    conn,
+    `SELECT count(*) FILTER (WHERE snapshot_date = DATE '${f}') AS here,
+            count(*) FILTER (WHERE snapshot_date = DATE '${next}') AS after,
+            count(*) FILTER (WHERE snapshot_date = DATE '${f}' AND next_ledger_date <= CAST($d AS DATE)) AS due
+       FROM ${SNAPSHOT_TABLE}
+      WHERE snapshot_date IN (DATE '${f}', DATE '${next}') AND scenario_id = $s`,
+    { s: scenario, d: asOf },
+  );
+  return toBigInt(x.due) === 0n && toBigInt(x.here) === toBigInt(x.after);
 }

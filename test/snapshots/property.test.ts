@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { buildSnapshots } from '../../src/snapshots/build.js';
 import { planWideQuery } from '../../src/snapshots/plan-wide.js';
 import { balanceFromEvents, balanceFromSnapshots, type Participant } from '../../src/snapshots/query.js';
-import { dayArb, eventArb, insertEvents, memoryDb } from './fixtures.js';
+import { dayArb, eventArb, insertEvents, memoryDb, type TestEvent } from './fixtures.js';
 
 async function participants(conn: DuckDBConnection): Promise<Participant[]> {
   const r = await conn.runAndReadAll(
@@ -29,7 +29,7 @@ async function snapshotTable(conn: DuckDBConnection): Promise<unknown[]> {
 async function planWideRows(conn: DuckDBConnection, asOf: string, fromEvents: boolean) {
   const q = await planWideQuery(conn, 'S1', asOf, fromEvents);
   const r = await conn.runAndReadAll(q.sql, q.params);
-  return { path: q.path, rows: r.getRowObjectsJson() };
+  return { path: q.path, delta: q.delta, rows: r.getRowObjectsJson() };
 }
 
 describe('snapshots agree with the full replay', () => {
@@ -155,6 +155,50 @@ describe('snapshots agree with the full replay', () => {
       ),
       { numRuns: 15 },
     );
+  });
+
+  it('plan-wide: the Friday rows alone answer when nothing happens between the Friday and the date', async () => {
+    // Pay on Fridays (2024-01-05, 19; 2024-02-02): E1 from the first, E2 from the second; E3's
+    // first plan event is an eligibility on Tuesday 2024-01-16, E4 a contribution on Wednesday 2024-01-24.
+    const c = (employee_id: string, effective_date: string, amount: bigint | null): TestEvent => ({
+      employee_id,
+      plan_id: 'P',
+      effective_date,
+      event_type: amount === null ? 'eligibility' : 'contribution',
+      source: amount === null ? null : 'employee_pre_tax',
+      amount,
+      vested_percentage: null,
+    });
+    const events: TestEvent[] = [
+      c('E1', '2024-01-05', 100_000_000n),
+      c('E1', '2024-01-19', 100_000_000n),
+      c('E2', '2024-01-19', 50_000_000n),
+      c('E1', '2024-02-02', 100_000_000n),
+      c('E2', '2024-02-02', 50_000_000n),
+      c('E3', '2024-01-16', null),
+      c('E4', '2024-01-24', 20_000_000n),
+    ];
+    const db = await memoryDb();
+    try {
+      await insertEvents(db.conn, events);
+      await buildSnapshots(db.conn, { now: new Date(0) });
+      const cases: Array<[string, boolean]> = [
+        ['2024-01-05', false], // the Friday itself
+        ['2024-01-09', false], // Tuesday: nothing until the next Friday, nobody new
+        ['2024-01-12', false],
+        ['2024-01-15', true], // E3 appears in the week after (its first event, Tuesday)
+        ['2024-01-23', true], // E4 appears in the week after
+        ['2024-01-29', false],
+        ['2024-02-05', true], // after the last Friday built
+      ];
+      for (const [d, delta] of cases) {
+        const viaSnapshots = await planWideRows(db.conn, d, false);
+        expect([d, viaSnapshots.path, viaSnapshots.delta]).toEqual([d, 'snapshot', delta]);
+        expect(viaSnapshots.rows).toEqual((await planWideRows(db.conn, d, true)).rows);
+      }
+    } finally {
+      db.close();
+    }
   });
 
   it('plan-wide: snapshot path = replay = per-participant answers', async () => {
