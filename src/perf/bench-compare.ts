@@ -3,7 +3,7 @@
  * against one `planledger simulate` of the same census, seed and years, each end to end into a
  * fresh store in a child process, interleaved run by run. The ratio (compare ÷ simulate) is the
  * figure: the second design reuses the workforce decisions, so the goal is at most 2.1×.
- * Quick: 300 employees × 5 years; full: 10,000 employees × 5 years, once.
+ * Quick: 100 employees × 5 years; full: 10,000 employees × 5 years, once.
  */
 import { writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
@@ -51,10 +51,10 @@ export const compareBenchmark: Benchmark = {
   name: 'compare',
   description:
     'planledger compare of two plan designs against one planledger simulate (same census, seed, years), ' +
-    'interleaved, each in a child process: the ratio compare ÷ simulate. Quick: 300 employees × 5 years; ' +
+    'interleaved, each in a child process: the ratio compare ÷ simulate. Quick: 100 employees × 5 years; ' +
     'full: 10,000 employees × 5 years, once.',
   async run(ctx: BenchContext): Promise<MetricSamples[]> {
-    const employees = ctx.quick ? 300 : 10_000;
+    const employees = ctx.quick ? 100 : 10_000;
     const runs = ctx.quick ? ctx.repetitions : 1;
     const other = await secondPlan(ctx);
     const ratio: number[] = [];
