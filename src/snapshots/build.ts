@@ -16,8 +16,10 @@
  * queries refuse stale rows too (state.ts). Versions are never mixed.
  */
 import { type DuckDBConnection, quotedString } from '@duckdb/node-api';
+import { fromDay, toDay } from '../schema/dates.js';
 import { faultPoint } from '../store/fault.js';
 import { isPendingScenarioId } from '../store/scenario-runs.js';
+import { inTransaction } from '../store/transaction.js';
 import { BUCKETS, EMPLOYER_BUCKETS, LEDGER_VERSION } from './ledger.js';
 import {
   aggregateNames,
@@ -167,27 +169,22 @@ async function buildScenario(
   );
   const full = state === undefined || opts.rebuild === true;
   const now = (opts.now ?? new Date()).toISOString();
-  await conn.run('BEGIN TRANSACTION');
-  try {
+  // One transaction: a crash leaves the previous snapshots and build state (docs/snapshots.md).
+  const built = await inTransaction(conn, async () => {
     if (stats.max_seq === null) {
       result.rows_deleted = await deleteCount(conn, `scenario_id = $s`, { s: scenario });
       await conn.run(`DELETE FROM ${BUILD_STATE_TABLE} WHERE scenario_id = $s`, { s: scenario });
-      await conn.run('COMMIT');
       result.status = 'empty';
       result.mode = full ? 'full' : 'incremental';
       result.row_count = 0;
       result.end_date = null;
       result.max_seq = null;
-      result.seconds = (performance.now() - t0) / 1000;
-      return result;
+      return false;
     }
     const endFriday = isoDate(stats.end_friday);
     const maxSeq = toBigInt(stats.max_seq);
-    if (!full && state.max_seq === maxSeq && state.end_date === endFriday) {
-      await conn.run('ROLLBACK');
-      result.seconds = (performance.now() - t0) / 1000;
-      return result;
-    }
+    // Nothing new: the transaction has written nothing.
+    if (!full && state.max_seq === maxSeq && state.end_date === endFriday) return false;
     await conn.run('DROP TABLE IF EXISTS temp.snap_work');
     const p = { s: scenario, e1: endFriday };
     if (full) {
@@ -247,17 +244,15 @@ async function buildScenario(
       `INSERT OR REPLACE INTO ${BUILD_STATE_TABLE} VALUES ($s, $v, $seq, CAST($e1 AS DATE), $n, CAST($now AS TIMESTAMP), $keyed)`,
       { ...p, v: LEDGER_VERSION, seq: maxSeq, n: toBigInt(n), now, keyed: full || state.keyed },
     );
-    await conn.run('COMMIT');
     result.status = 'built';
     result.mode = full ? 'full' : 'incremental';
     result.row_count = Number(n);
     result.end_date = endFriday;
     result.max_seq = String(maxSeq);
-  } catch (err) {
-    await conn.run('ROLLBACK');
-    throw err;
-  }
+    return true;
+  });
   result.seconds = (performance.now() - t0) / 1000;
+  if (!built) return result;
   opts.log?.(
     `snapshots ${scenario}: ${result.mode} build, ${result.participants_rebuilt} participants, ` +
       `${result.rows_written} rows written, ${result.rows_deleted} replaced, ${result.seconds.toFixed(2)} s`,
@@ -304,11 +299,11 @@ async function buildInChunks(
     return { participants, rows: 0 };
   }
   const start = isoDate(first);
-  const fridays = (Date.parse(endFriday) - Date.parse(start)) / (7 * 86_400_000) + 1;
+  const fridays = (toDay(endFriday) - toDay(start)) / 7 + 1;
   const weeks = Math.min(fridays, Math.max(1, Math.floor(chunkRows / Math.max(1, participants))));
   let written = 0;
-  for (let lo = start; lo <= endFriday; lo = addDays(lo, 7 * weeks)) {
-    const last = addDays(lo, 7 * (weeks - 1));
+  for (let lo = start; lo <= endFriday; lo = fromDay(toDay(lo) + 7 * weeks)) {
+    const last = fromDay(toDay(lo) + 7 * (weeks - 1));
     const hi = last < endFriday ? last : endFriday;
     await conn.run(
       `CREATE OR REPLACE TEMP TABLE snap_work AS
@@ -326,11 +321,6 @@ async function buildInChunks(
   }
   await conn.run('DROP TABLE temp.snap_all');
   return { participants, rows: written };
-}
-
-/** An ISO date plus a number of days. */
-function addDays(date: string, days: number): string {
-  return new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
 }
 
 /**
