@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
@@ -6,6 +7,11 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    // Two test files at a time even on two cores (vitest's default there is one): most test time
+    // is spent waiting for CLI child processes and DuckDB files, so two files overlap. On the
+    // 2-core CI machine the suite took 511 s with two, 655 s with one and 501 s with three
+    // (docs/benchmarks.md, "CI").
+    maxWorkers: Math.max(2, availableParallelism() - 1),
     coverage: {
       provider: 'v8',
       include: ['src/**/*.ts'],
