@@ -10,6 +10,7 @@
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { fromDay, toDay } from '../schema/dates.js';
+import { duckdb } from '../store/duckdb.js';
 import { BUCKETS, EMPLOYER_BUCKETS } from './ledger.js';
 import {
   balanceExpressions,
@@ -154,16 +155,18 @@ async function weekDeltaIsEmpty(
   asOf: string,
   endDate: string,
 ): Promise<boolean> {
+  if (asOf === f) return true;
   const next = fromDay(toDay(f) + 7);
-  if (toDay(asOf) === toDay(f)) return true;
-  if (toDay(asOf) >= toDay(next) || next > endDate) return false;
+  if (asOf >= next || next > endDate) return false;
+  const { quotedString } = duckdb();
+  const [friday, nextFriday] = [f, next].map((d) => `DATE ${quotedString(d)}`);
   const [x] = await rows(
     conn,
-    `SELECT count(*) FILTER (WHERE snapshot_date = DATE '${f}') AS here,
-            count(*) FILTER (WHERE snapshot_date = DATE '${next}') AS after,
-            count(*) FILTER (WHERE snapshot_date = DATE '${f}' AND next_ledger_date <= CAST($d AS DATE)) AS due
+    `SELECT count(*) FILTER (WHERE snapshot_date = ${friday}) AS here,
+            count(*) FILTER (WHERE snapshot_date = ${nextFriday}) AS after,
+            count(*) FILTER (WHERE snapshot_date = ${friday} AND next_ledger_date <= CAST($d AS DATE)) AS due
        FROM ${SNAPSHOT_TABLE}
-      WHERE snapshot_date IN (DATE '${f}', DATE '${next}') AND scenario_id = $s`,
+      WHERE snapshot_date IN (${friday}, ${nextFriday}) AND scenario_id = $s`,
     { s: scenario, d: asOf },
   );
   return toBigInt(x.due) === 0n && toBigInt(x.here) === toBigInt(x.after);
