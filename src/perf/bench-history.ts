@@ -9,6 +9,7 @@
  * repetition (≈ 1,000 over the 7 repetitions). PLANLEDGER_BENCH_HISTORY_EMPLOYEES overrides the size.
  */
 import { join } from 'node:path';
+import { participantRangesSql } from '../store/ddl.js';
 import { FACT_COLUMNS } from '../store/fact-columns.js';
 import type { Store } from '../store/open.js';
 import { mulberry32 } from './random.js';
@@ -56,9 +57,7 @@ export async function generateStore(store: Store, employees: number, scenario = 
       ${FACT_COLUMNS.map(() => 'NULL').join(', ')}
     FROM g`);
   await c.run(`
-    INSERT OR REPLACE INTO participant_event_ranges
-    SELECT scenario_id, employee_id, min(seq), max(seq), count(*) FROM fct_yearly_events
-    WHERE scenario_id = '${scenario}' GROUP BY ALL`);
+    INSERT OR REPLACE INTO participant_event_ranges ${participantRangesSql(`scenario_id = '${scenario}'`)}`);
   await c.run(`INSERT OR REPLACE INTO scenarios VALUES ('${scenario}', 2021, 2025, 'design-1', '{}', NULL,
     TIMESTAMP '2026-01-01', 'bench', 'bench', 'complete')`);
   await c.run('CHECKPOINT');

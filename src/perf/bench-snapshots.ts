@@ -19,6 +19,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import type { DuckDBConnection } from '@duckdb/node-api';
+import { participantRangesSql } from '../store/ddl.js';
 import { FACT_COLUMNS, factsSql } from '../store/fact-columns.js';
 import { msSince, timeMs } from './measure.js';
 import { mulberry32 } from './random.js';
@@ -45,8 +46,7 @@ export async function generateBenchEvents(conn: DuckDBConnection, employees: num
     total += await generateChunk(conn, first, Math.min(employees, first + 10_000));
   }
   // As the store's writer keeps it (docs/store.md, "Layout").
-  await conn.run(`INSERT OR REPLACE INTO participant_event_ranges
-    SELECT scenario_id, employee_id, min(seq), max(seq), count(*) FROM fct_yearly_events GROUP BY ALL`);
+  await conn.run(`INSERT OR REPLACE INTO participant_event_ranges ${participantRangesSql()}`);
   return total;
 }
 
@@ -193,8 +193,8 @@ export async function runSnapshotBench(
   const { balanceFromEvents, balanceFromSnapshots } = await import('../snapshots/query.js');
   const { planWideQuery } = await import('../snapshots/plan-wide.js');
   const path = existing ?? join(ctx.tmpDir, 'snapshots-bench.duckdb');
-  const store = await openStore({ path });
-  const conn = store.connection;
+  let store = await openStore({ path });
+  let conn = store.connection;
   let closed = false;
   try {
     let t = process.hrtime.bigint();
@@ -250,23 +250,38 @@ export async function runSnapshotBench(
       },
       d: new Date(first + Math.floor((random() * span) / 86_400_000) * 86_400_000).toISOString().slice(0, 10),
     }));
-    // Both paths as `planledger balance` runs them: one DuckDB thread (a point lookup gains
-    // nothing from a second one, and waits for it on a busy machine).
-    const [{ t: threads }] = (
-      await conn.runAndReadAll("SELECT current_setting('threads') AS t")
-    ).getRowObjectsJS() as Array<{ t: bigint }>;
-    await conn.run('SET threads = 1');
-    for (const s of sample.slice(0, 20)) {
-      await balanceFromSnapshots(conn, s.p, s.d); // warm-up
-      await balanceFromEvents(conn, s.p, s.d);
-    }
+    // Both paths as `planledger balance` runs them: the store opened read-only (docs/snapshots.md,
+    // "On a read-only store"), one DuckDB thread (a point lookup gains nothing from a second one,
+    // and waits for it on a busy machine).
+    store.close();
+    closed = true;
     const viaSnapshot: number[] = [];
     const viaReplay: number[] = [];
-    for (const s of sample) {
-      viaSnapshot.push(await timeMs(() => balanceFromSnapshots(conn, s.p, s.d)));
-      viaReplay.push(await timeMs(() => balanceFromEvents(conn, s.p, s.d)));
+    const reader = await openStore({ path, readOnly: true, threads: 1 });
+    try {
+      for (const s of sample.slice(0, 20)) {
+        await balanceFromSnapshots(reader.connection, s.p, s.d); // warm-up
+        await balanceFromEvents(reader.connection, s.p, s.d);
+      }
+      // Path by path within each repetition's group of pairs, not pair by pair: a replay leaves
+      // DuckDB and the JavaScript heap work that lands on the next statement (a prepared
+      // `SELECT 1` after each replay of 1,001 pairs: p99 10.0 ms, against 0.5 ms alone), so
+      // alternating pair by pair would charge each path the other's aftermath
+      // (docs/snapshots.md, "On a read-only store").
+      const size = Math.ceil(sample.length / ctx.repetitions);
+      for (let i = 0; i < sample.length; i += size) {
+        const group = sample.slice(i, i + size);
+        for (const s of group)
+          viaSnapshot.push(await timeMs(() => balanceFromSnapshots(reader.connection, s.p, s.d)));
+        for (const s of group)
+          viaReplay.push(await timeMs(() => balanceFromEvents(reader.connection, s.p, s.d)));
+      }
+    } finally {
+      reader.close();
     }
-    await conn.run(`SET threads = ${Number(threads)}`);
+    store = await openStore({ path });
+    conn = store.connection;
+    closed = false;
     const sortedS = [...viaSnapshot].sort((a, b) => a - b);
     const sortedR = [...viaReplay].sort((a, b) => a - b);
     // Per repetition (the pairs in `ctx.repetitions` consecutive groups): percentiles as samples,

@@ -22,8 +22,15 @@ import {
   LedgerState,
   stateOfFigures,
 } from './ledger.js';
-import { BUILD_STATE_TABLE, grossColumn, KEY_DAY_FACTOR, LEDGER_EVENT_TYPES, SNAPSHOT_TABLE } from './sql.js';
-import { SnapshotsStale, usableState } from './state.js';
+import {
+  BUILD_STATE_TABLE,
+  grossColumn,
+  KEY_DAY_FACTOR,
+  LEDGER_EVENT_TYPES,
+  PLAN_EVENT_FILTER,
+  SNAPSHOT_TABLE,
+} from './sql.js';
+import { readBuildState, SnapshotsStale, usableState } from './state.js';
 import { isoDate, microOrZero, rows, toBigInt } from './values.js';
 
 export interface Participant {
@@ -243,6 +250,11 @@ export async function balanceFromSnapshots(
   p: Participant,
   asOf: string,
 ): Promise<BalanceResult> {
+  const settled = await settledBuild(conn, p.scenario_id);
+  if (settled !== null) {
+    const r = await balanceFromSettledSnapshots(conn, p, asOf, settled);
+    if (r !== undefined) return r;
+  }
   const params = { e: p.employee_id, s: p.scenario_id, p: p.plan_id };
   let found: Record<string, DuckDBValue>[];
   let friday = fridayOnOrBeforeDay(toDay(asOf));
@@ -353,4 +365,119 @@ async function balanceFromSnapshotsInGeneral(
   if (snap.length === 0) return balanceFromEvents(conn, p, asOf);
   const events = await ledgerEvents(conn, p, friday, asOf, range);
   return resultOf(p, asOf, foldEvents(stateOfSnapshot(snap[0]), events), 'snapshot', friday);
+}
+
+/**
+ * A scenario's snapshots as a read-only store holds them (docs/snapshots.md, "On a read-only
+ * store"): built with this ledger version, every row keyed, and no event of the scenario stored
+ * after the build. Nobody can write while a process holds the store read-only (DuckDB's file
+ * lock), so that is read once per connection and scenario.
+ */
+interface SettledBuild {
+  end_date: string;
+  /** participant_event_ranges has `first_plan_date` (a store written before it may lack it, read-only). */
+  firstPlanDate: boolean;
+}
+
+const settledBuilds = new WeakMap<DuckDBConnection, Map<string, Promise<SettledBuild | null>>>();
+
+/** The scenario's settled build on a read-only connection, else null (the lookup of balanceFromSnapshots). */
+export function settledBuild(conn: DuckDBConnection, scenario: string): Promise<SettledBuild | null> {
+  let byScenario = settledBuilds.get(conn);
+  if (byScenario === undefined) {
+    byScenario = new Map();
+    settledBuilds.set(conn, byScenario);
+  }
+  let found = byScenario.get(scenario);
+  if (found === undefined) {
+    found = readSettledBuild(conn, scenario);
+    byScenario.set(scenario, found);
+  }
+  return found;
+}
+
+async function readSettledBuild(conn: DuckDBConnection, scenario: string): Promise<SettledBuild | null> {
+  try {
+    return await settledBuildOf(conn, scenario);
+  } catch {
+    return null; // a store without the tables: the lookup's own path answers or reports it
+  }
+}
+
+async function settledBuildOf(conn: DuckDBConnection, scenario: string): Promise<SettledBuild | null> {
+  const [store] = await rows(
+    conn,
+    `SELECT current_setting('access_mode') AS mode,
+            (SELECT count(*) FROM information_schema.columns WHERE table_name = 'participant_event_ranges'
+                AND column_name = 'first_plan_date' AND table_schema = current_schema()) AS first_plan_date`,
+  );
+  if (String(store.mode).toLowerCase() !== 'read_only') return null;
+  const state = await readBuildState(conn, scenario);
+  if (
+    state === undefined ||
+    state.end_date === null ||
+    !state.keyed ||
+    state.ledger_version !== LEDGER_VERSION
+  )
+    return null;
+  // Any plan event of the scenario after the build (its max_seq a literal: zonemaps skip older row groups).
+  const [after] = await rows(
+    conn,
+    `SELECT count(*) AS n FROM fct_yearly_events WHERE seq > ${state.max_seq} AND scenario_id = $s AND ${PLAN_EVENT_FILTER}`,
+    { s: scenario },
+  );
+  if (toBigInt(after.n) !== 0n) return null;
+  return { end_date: state.end_date, firstPlanDate: toBigInt(store.first_plan_date) > 0n };
+}
+
+/** The snapshot row of one participant's Friday by its key alone (a settled build: no build state or range needed). */
+const SETTLED_ROW_SQL = `SELECT scenario_id AS k, employee_id AS e, plan_id AS pl, snapshot_date AS d, next_ledger_date AS n, ${FIGURES.join(', ')}
+  FROM ${SNAPSHOT_TABLE} WHERE snapshot_key = $k`;
+
+/** The employee's seq ranges and first plan dates, through the employee_id index. */
+const rangesSql = (firstPlanDate: boolean) =>
+  `SELECT scenario_id, first_seq, last_seq, ${firstPlanDate ? 'first_plan_date' : 'NULL::DATE AS first_plan_date'}
+     FROM participant_event_ranges WHERE employee_id = $e`;
+
+/**
+ * balanceFromSnapshots on a settled build (docs/snapshots.md, "On a read-only store"): one
+ * statement, the snapshot row by its key, for most dates. Then, only when needed: the
+ * participant's range and the ledger events after the Friday; or, with no row on that Friday (the
+ * participant's first plan event is after it), their first plan date: before it the balances are
+ * all zero (no plan event on or before the date; path `events`), else the replay of the events
+ * after the Friday. Undefined for a date after the last Friday built (the general lookup).
+ */
+async function balanceFromSettledSnapshots(
+  conn: DuckDBConnection,
+  p: Participant,
+  asOf: string,
+  settled: SettledBuild,
+): Promise<BalanceResult | undefined> {
+  const friday = fridayOnOrBeforeDay(toDay(asOf));
+  if (friday > settled.end_date) return undefined;
+  const found = await runPrepared(conn, SETTLED_ROW_SQL, { k: participantKey(p, friday) });
+  const snapshot = found.find((r) => r.k === p.scenario_id && r.e === p.employee_id && r.pl === p.plan_id);
+  const rangeOf = async () => {
+    const r = (await runPrepared(conn, rangesSql(settled.firstPlanDate), { e: p.employee_id })).find(
+      (x) => x.scenario_id === p.scenario_id,
+    );
+    return r === undefined
+      ? undefined
+      : {
+          range: { from: toBigInt(r.first_seq), to: toBigInt(r.last_seq) },
+          firstPlanDate: r.first_plan_date === null ? null : isoDate(r.first_plan_date),
+        };
+  };
+  if (snapshot !== undefined) {
+    const state = stateOfSnapshot({ ...snapshot, snapshot_date: snapshot.d });
+    if (!eventsAfterIn(friday, snapshot.n, asOf)) return resultOf(p, asOf, state, 'snapshot', friday);
+    const known = await rangeOf();
+    const events = await ledgerEvents(conn, p, friday, asOf, known?.range ?? null);
+    return resultOf(p, asOf, foldEvents(state, events), 'snapshot', friday);
+  }
+  const known = await rangeOf();
+  if (known === undefined) return undefined; // no event of the employee in the scenario: the general lookup
+  if (known.firstPlanDate !== null && asOf < known.firstPlanDate)
+    return resultOf(p, asOf, new LedgerState(), 'events', null);
+  return replayed(conn, p, asOf, known.range, friday);
 }

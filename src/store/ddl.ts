@@ -86,6 +86,7 @@ export const CORE_DDL = [
     first_seq BIGINT NOT NULL,
     last_seq BIGINT NOT NULL,
     event_count BIGINT NOT NULL,
+    first_plan_date DATE,
     PRIMARY KEY (scenario_id, employee_id)
   )`,
   // Locating one participant (history, balances): DuckDB 1.5 scans an ART index only for an
@@ -124,6 +125,40 @@ export const EVENT_BASE_COLUMNS = [
  */
 export function insertEventsSql(rows: string): string {
   return `INSERT INTO fct_yearly_events SELECT *, ${factsSql()} FROM (${rows}) r(${EVENT_BASE_COLUMNS.join(', ')})`;
+}
+
+/**
+ * The rows of participant_event_ranges for the events that `where` selects (a condition on
+ * fct_yearly_events), one per scenario and employee, in table order: the seq range, the event
+ * count and `first_plan_date`, the earliest effective date of the employee's events that carry a
+ * plan_id (NULL when none does). Every writer of the table uses it (docs/store.md, "Layout").
+ */
+export function participantRangesSql(where = 'true'): string {
+  return `SELECT scenario_id, employee_id, min(seq), max(seq), count(*),
+            min(effective_date) FILTER (WHERE plan_id IS NOT NULL)
+       FROM fct_yearly_events WHERE ${where} GROUP BY scenario_id, employee_id`;
+}
+
+/**
+ * Gives a store written before participant_event_ranges had `first_plan_date` that column, filled
+ * from the events: one transaction, nothing to do once it exists. Returns whether it was added.
+ */
+export async function migrateRangesFirstPlanDate(conn: DuckDBConnection): Promise<boolean> {
+  const r = await conn.runAndReadAll(
+    `SELECT count(*) FROM information_schema.columns WHERE table_name = 'participant_event_ranges'
+        AND column_name = 'first_plan_date' AND table_schema = current_schema()`,
+  );
+  if (Number(r.getRows()[0][0]) > 0) return false;
+  await inTransaction(conn, async () => {
+    await conn.run('ALTER TABLE participant_event_ranges ADD COLUMN first_plan_date DATE');
+    await conn.run(
+      `UPDATE participant_event_ranges r SET first_plan_date = f.d
+         FROM (SELECT scenario_id, employee_id, min(effective_date) AS d FROM fct_yearly_events
+                WHERE plan_id IS NOT NULL GROUP BY ALL) f
+        WHERE f.scenario_id = r.scenario_id AND f.employee_id = r.employee_id`,
+    );
+  });
+  return true;
 }
 
 /**

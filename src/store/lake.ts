@@ -57,7 +57,8 @@ export const LAKE_TABLES: readonly LakeTable[] = [
  */
 const DERIVED: Record<string, string> = {
   participant_event_ranges: `SELECT scenario_id, employee_id, min(seq) AS first_seq, max(seq) AS last_seq,
-    count(*) AS event_count FROM fct_yearly_events GROUP BY scenario_id, employee_id`,
+    count(*) AS event_count, min(effective_date) FILTER (WHERE plan_id IS NOT NULL) AS first_plan_date
+    FROM fct_yearly_events GROUP BY scenario_id, employee_id`,
 };
 
 /** One column of a lake table, as the store defines it (`DESCRIBE`). */

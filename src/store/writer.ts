@@ -14,6 +14,7 @@ import {
 } from '@duckdb/node-api';
 import d from '@duckdb/node-bindings';
 import type { EventProblem } from './contract-adapter.js';
+import { participantRangesSql } from './ddl.js';
 import { FACT_COLUMNS } from './fact-columns.js';
 import { faultPoint } from './fault.js';
 import type { Store } from './open.js';
@@ -262,12 +263,12 @@ export class EventWriter {
         // Keep each participant's seq range current, in the same transaction.
         await c.run(
           `INSERT INTO participant_event_ranges
-           SELECT scenario_id, employee_id, min(seq), max(seq), count(*) FROM fct_yearly_events
-           WHERE seq BETWEEN $first AND $last GROUP BY scenario_id, employee_id
+           ${participantRangesSql('seq BETWEEN $first AND $last')}
            ON CONFLICT (scenario_id, employee_id) DO UPDATE SET
              first_seq = least(participant_event_ranges.first_seq, excluded.first_seq),
              last_seq = greatest(participant_event_ranges.last_seq, excluded.last_seq),
-             event_count = participant_event_ranges.event_count + excluded.event_count`,
+             event_count = participant_event_ranges.event_count + excluded.event_count,
+             first_plan_date = least(participant_event_ranges.first_plan_date, excluded.first_plan_date)`,
           { first, last: this.nextSeq - 1n },
         );
       }

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ingestEvents, ingestFiles } from '../../src/ingest/ingest.js';
 import { serializeEvent, validateEvent } from '../../src/schema/index.js';
+import { participantRangesSql } from '../../src/store/ddl.js';
 import { readEventsCanonical } from '../../src/store/read.js';
 import { count, newStore, tempDir, validEvents, writeLines } from '../store/helpers.js';
 
@@ -59,6 +60,17 @@ describe('ingest', () => {
       );
       expect(off).toBe(0);
       expect(await count(store, 'SELECT sum(event_count) FROM participant_event_ranges')).toBe(c.valid);
+      // Kept batch by batch, it equals the ranges derived from every stored event (first_plan_date included).
+      const derived = participantRangesSql();
+      expect(
+        await count(
+          store,
+          `SELECT count(*) FROM ((SELECT * FROM participant_event_ranges EXCEPT ${derived}) UNION ALL (${derived} EXCEPT SELECT * FROM participant_event_ranges))`,
+        ),
+      ).toBe(0);
+      expect(
+        await count(store, 'SELECT count(first_plan_date) FROM participant_event_ranges'),
+      ).toBeGreaterThan(0);
     });
   }
 

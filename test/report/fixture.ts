@@ -11,7 +11,7 @@ import type { ResultsFile } from '../../src/perf/results.js';
 import { QUALITY_DDL } from '../../src/quality/ddl.js';
 import { GOLDEN_DDL } from '../../src/quality/golden/ddl.js';
 import { snapshotDdl } from '../../src/snapshots/ddl.js';
-import { CORE_DDL, insertEventsSql } from '../../src/store/ddl.js';
+import { CORE_DDL, insertEventsSql, participantRangesSql } from '../../src/store/ddl.js';
 
 const PEOPLE = 240;
 
@@ -103,8 +103,7 @@ const sql = [
      match AS gross_employer_match, nonelective AS gross_employer_nonelective, 0 AS gross_employer_profit_sharing,
      'ledger-1' AS ledger_version
    FROM sums`,
-  `INSERT INTO participant_event_ranges
-   SELECT scenario_id, employee_id, min(seq), max(seq), count(*) FROM fct_yearly_events GROUP BY ALL`,
+  `INSERT INTO participant_event_ranges ${participantRangesSql()}`,
   `INSERT INTO snapshot_builds (scenario_id, ledger_version, max_seq, end_date, row_count, built_at)
    SELECT 'baseline', 'ledger-1', max(seq), DATE '2025-12-26',
      (SELECT count(*) FROM fct_participant_balance_snapshots), TIMESTAMP '2025-11-20 10:00:00'

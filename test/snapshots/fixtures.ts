@@ -7,7 +7,7 @@ import { type DuckDBConnection, DuckDBInstance, quotedString } from '@duckdb/nod
 import fc from 'fast-check';
 import { fromDay, toDay } from '../../src/schema/dates.js';
 import { formatDecimal } from '../../src/schema/decimal.js';
-import { CORE_DDL, insertEventsSql } from '../../src/store/ddl.js';
+import { CORE_DDL, insertEventsSql, participantRangesSql } from '../../src/store/ddl.js';
 
 export interface TestEvent {
   employee_id: string;
@@ -59,8 +59,7 @@ export async function insertEvents(
   }
   // As the store's writer keeps it: where each participant's events sit in the sequence.
   await conn.run('DELETE FROM participant_event_ranges');
-  await conn.run(`INSERT INTO participant_event_ranges
-    SELECT scenario_id, employee_id, min(seq), max(seq), count(*) FROM fct_yearly_events GROUP BY ALL`);
+  await conn.run(`INSERT INTO participant_event_ranges ${participantRangesSql()}`);
 }
 
 /** The canonical payload of a test event (the fields the ledger reads, and the rest of the contract's). */
