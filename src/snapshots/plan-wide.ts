@@ -23,7 +23,7 @@ import {
   SNAPSHOT_TABLE,
   vestedBalanceExpression,
 } from './sql.js';
-import { usableState } from './state.js';
+import { lastPlanSeqSinceBuildSql, usableState } from './state.js';
 import { isoDate, rows, toBigInt } from './values.js';
 
 export interface PlanWideQuery {
@@ -116,14 +116,10 @@ export async function planWideQuery(
   if (fromEvents) return replay;
   const state = await usableState(conn, scenario);
   if (state === undefined || state.end_date === null) return replay;
-  // The snapshots answer only if the scenario's last plan event is still the one the build
-  // covered: the largest seq from the build's on equals it exactly when it exists and nothing
-  // newer does. Read from that seq on (a constant, so that zonemaps skip every older row group):
-  // the whole table's max(seq) was a third of this path's time.
+  // The snapshots answer only if the scenario's last plan event is still the one the build covered.
   const [x] = await rows(
     conn,
-    `SELECT (SELECT max(seq) FROM fct_yearly_events
-              WHERE seq >= ${state.max_seq} AND scenario_id = $s AND ${PLAN_EVENT_FILTER}) AS max_seq,
+    `SELECT ${lastPlanSeqSinceBuildSql(state)} AS max_seq,
             least(${fridayOnOrBefore('CAST($d AS DATE)')}, CAST($e AS DATE)) AS f`,
     { s: scenario, d: asOf, e: state.end_date },
   );

@@ -12,6 +12,7 @@ import { createHash } from 'node:crypto';
 import type { DuckDBConnection, DuckDBPreparedStatement, DuckDBValue } from '@duckdb/node-api';
 import { fromDay, toDay, weekday } from '../schema/dates.js';
 import { formatDecimal } from '../schema/decimal.js';
+import { RANGES_HAVE_FIRST_PLAN_DATE_SQL } from '../store/ddl.js';
 import {
   BUCKETS,
   type Bucket,
@@ -22,15 +23,8 @@ import {
   LedgerState,
   stateOfFigures,
 } from './ledger.js';
-import {
-  BUILD_STATE_TABLE,
-  grossColumn,
-  KEY_DAY_FACTOR,
-  LEDGER_EVENT_TYPES,
-  PLAN_EVENT_FILTER,
-  SNAPSHOT_TABLE,
-} from './sql.js';
-import { readBuildState, SnapshotsStale, usableState } from './state.js';
+import { BUILD_STATE_TABLE, grossColumn, KEY_DAY_FACTOR, LEDGER_EVENT_TYPES, SNAPSHOT_TABLE } from './sql.js';
+import { lastPlanSeqSinceBuildSql, readBuildState, SnapshotsStale, usableState } from './state.js';
 import { isoDate, microOrZero, rows, toBigInt } from './values.js';
 
 export interface Participant {
@@ -57,8 +51,12 @@ const LEDGER_TYPES_SQL = LEDGER_EVENT_TYPES.map((t) => `'${t}'`).join(', ');
  * The employee's rows of participant_event_ranges, through its employee_id index (ddl.ts); used
  * as a MATERIALIZED CTE so that the scenario filter stays outside the indexed scan.
  */
-export const RANGES_OF_EMPLOYEE =
-  'SELECT scenario_id, first_seq, last_seq FROM participant_event_ranges WHERE employee_id = $e';
+export const RANGES_OF_EMPLOYEE = rangesOfEmployee('');
+
+/** RANGES_OF_EMPLOYEE with more columns (`extra`: a leading comma and the column list). */
+function rangesOfEmployee(extra: string): string {
+  return `SELECT scenario_id, first_seq, last_seq${extra} FROM participant_event_ranges WHERE employee_id = $e`;
+}
 
 /**
  * Where the participant's events sit in the sequence (the store's participant_event_ranges):
@@ -407,9 +405,7 @@ async function readSettledBuild(conn: DuckDBConnection, scenario: string): Promi
 async function settledBuildOf(conn: DuckDBConnection, scenario: string): Promise<SettledBuild | null> {
   const [store] = await rows(
     conn,
-    `SELECT current_setting('access_mode') AS mode,
-            (SELECT count(*) FROM information_schema.columns WHERE table_name = 'participant_event_ranges'
-                AND column_name = 'first_plan_date' AND table_schema = current_schema()) AS first_plan_date`,
+    `SELECT current_setting('access_mode') AS mode, ${RANGES_HAVE_FIRST_PLAN_DATE_SQL} AS first_plan_date`,
   );
   if (String(store.mode).toLowerCase() !== 'read_only') return null;
   const state = await readBuildState(conn, scenario);
@@ -420,13 +416,8 @@ async function settledBuildOf(conn: DuckDBConnection, scenario: string): Promise
     state.ledger_version !== LEDGER_VERSION
   )
     return null;
-  // Any plan event of the scenario after the build (its max_seq a literal: zonemaps skip older row groups).
-  const [after] = await rows(
-    conn,
-    `SELECT count(*) AS n FROM fct_yearly_events WHERE seq > ${state.max_seq} AND scenario_id = $s AND ${PLAN_EVENT_FILTER}`,
-    { s: scenario },
-  );
-  if (toBigInt(after.n) !== 0n) return null;
+  const [last] = await rows(conn, `SELECT ${lastPlanSeqSinceBuildSql(state)} AS max_seq`, { s: scenario });
+  if (last.max_seq === null || toBigInt(last.max_seq) !== state.max_seq) return null; // stored after the build
   return { end_date: state.end_date, firstPlanDate: toBigInt(store.first_plan_date) > 0n };
 }
 
@@ -436,8 +427,7 @@ const SETTLED_ROW_SQL = `SELECT scenario_id AS k, employee_id AS e, plan_id AS p
 
 /** The employee's seq ranges and first plan dates, through the employee_id index. */
 const rangesSql = (firstPlanDate: boolean) =>
-  `SELECT scenario_id, first_seq, last_seq, ${firstPlanDate ? 'first_plan_date' : 'NULL::DATE AS first_plan_date'}
-     FROM participant_event_ranges WHERE employee_id = $e`;
+  rangesOfEmployee(`, ${firstPlanDate ? 'first_plan_date' : 'NULL::DATE AS first_plan_date'}`);
 
 /**
  * balanceFromSnapshots on a settled build (docs/snapshots.md, "On a read-only store"): one

@@ -5,7 +5,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { SNAPSHOT_LOOKUP_COLUMNS, snapshotDdl } from './ddl.js';
 import { LEDGER_VERSION } from './ledger.js';
-import { BUILD_STATE_TABLE, SNAPSHOT_TABLE } from './sql.js';
+import { BUILD_STATE_TABLE, PLAN_EVENT_FILTER, SNAPSHOT_TABLE } from './sql.js';
 import { isoDate, rows, toBigInt } from './values.js';
 
 export interface BuildState {
@@ -83,4 +83,15 @@ export async function usableState(conn: DuckDBConnection, scenario: string): Pro
     throw new SnapshotsStale(scenario, state.ledger_version);
   }
   return state;
+}
+
+/**
+ * The largest seq of the scenario's (`$s`) plan events from the build's `max_seq` on: it equals
+ * `max_seq` exactly when the build's last plan event is still the last one (nothing stored after
+ * the build). `max_seq` is a literal, so that zonemaps skip every older row group (the whole
+ * table's max(seq) was a third of the plan-wide query's time).
+ */
+export function lastPlanSeqSinceBuildSql(state: Pick<BuildState, 'max_seq'>): string {
+  return `(SELECT max(seq) FROM fct_yearly_events
+            WHERE seq >= ${state.max_seq} AND scenario_id = $s AND ${PLAN_EVENT_FILTER})`;
 }

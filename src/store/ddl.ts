@@ -134,27 +134,28 @@ export function insertEventsSql(rows: string): string {
  * plan_id (NULL when none does). Every writer of the table uses it (docs/store.md, "Layout").
  */
 export function participantRangesSql(where = 'true'): string {
-  return `SELECT scenario_id, employee_id, min(seq), max(seq), count(*),
-            min(effective_date) FILTER (WHERE plan_id IS NOT NULL)
+  return `SELECT scenario_id, employee_id, min(seq) AS first_seq, max(seq) AS last_seq, count(*) AS event_count,
+            min(effective_date) FILTER (WHERE plan_id IS NOT NULL) AS first_plan_date
        FROM fct_yearly_events WHERE ${where} GROUP BY scenario_id, employee_id`;
 }
+
+/** 1 when participant_event_ranges has `first_plan_date`, else 0 (a store written before it). */
+export const RANGES_HAVE_FIRST_PLAN_DATE_SQL = `(SELECT count(*) FROM information_schema.columns
+    WHERE table_name = 'participant_event_ranges' AND column_name = 'first_plan_date'
+      AND table_schema = current_schema())`;
 
 /**
  * Gives a store written before participant_event_ranges had `first_plan_date` that column, filled
  * from the events: one transaction, nothing to do once it exists. Returns whether it was added.
  */
 export async function migrateRangesFirstPlanDate(conn: DuckDBConnection): Promise<boolean> {
-  const r = await conn.runAndReadAll(
-    `SELECT count(*) FROM information_schema.columns WHERE table_name = 'participant_event_ranges'
-        AND column_name = 'first_plan_date' AND table_schema = current_schema()`,
-  );
+  const r = await conn.runAndReadAll(`SELECT ${RANGES_HAVE_FIRST_PLAN_DATE_SQL}`);
   if (Number(r.getRows()[0][0]) > 0) return false;
   await inTransaction(conn, async () => {
     await conn.run('ALTER TABLE participant_event_ranges ADD COLUMN first_plan_date DATE');
     await conn.run(
-      `UPDATE participant_event_ranges r SET first_plan_date = f.d
-         FROM (SELECT scenario_id, employee_id, min(effective_date) AS d FROM fct_yearly_events
-                WHERE plan_id IS NOT NULL GROUP BY ALL) f
+      `UPDATE participant_event_ranges r SET first_plan_date = f.first_plan_date
+         FROM (${participantRangesSql()}) f
         WHERE f.scenario_id = r.scenario_id AND f.employee_id = r.employee_id`,
     );
   });

@@ -15,7 +15,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { type DuckDBConnection, type DuckDBInstance, quotedString } from '@duckdb/node-api';
-import { CORE_DDL } from './ddl.js';
+import { CORE_DDL, participantRangesSql } from './ddl.js';
 import { DEFAULT_DB_PATH, type Store } from './open.js';
 
 export interface LakeTable {
@@ -56,9 +56,7 @@ export const LAKE_TABLES: readonly LakeTable[] = [
  * events: the view is then computed (slower, same answers).
  */
 const DERIVED: Record<string, string> = {
-  participant_event_ranges: `SELECT scenario_id, employee_id, min(seq) AS first_seq, max(seq) AS last_seq,
-    count(*) AS event_count, min(effective_date) FILTER (WHERE plan_id IS NOT NULL) AS first_plan_date
-    FROM fct_yearly_events GROUP BY scenario_id, employee_id`,
+  participant_event_ranges: participantRangesSql(),
 };
 
 /** One column of a lake table, as the store defines it (`DESCRIBE`). */
