@@ -19,7 +19,9 @@ export interface MetricSamples {
   cpuBound?: boolean;
   /**
    * False for a figure whose run-to-run variation on one idle machine exceeds the regression
-   * threshold (a few milliseconds of query overhead): reported and compared, never a verdict.
+   * threshold (a few milliseconds of query overhead), and for an in-run baseline that times
+   * DuckDB alone (its ratio to planledger is the gated figure): reported and compared, never a
+   * verdict.
    */
   gated?: boolean;
 }
