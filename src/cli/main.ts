@@ -7,30 +7,60 @@
 import { Command, CommanderError } from 'commander';
 import { fileProblemOf, InputError, outOfMemoryOf } from '../errors/index.js';
 import { VERSION } from '../version.js';
-import { register as registerBalance } from './commands/balance.js';
-import { register as registerBalances } from './commands/balances.js';
-import { register as registerBench } from './commands/bench.js';
-import { register as registerCompare } from './commands/compare.js';
-import { register as registerDq } from './commands/dq.js';
-import { register as registerDrift } from './commands/drift.js';
-import { register as registerExport } from './commands/export.js';
-import { register as registerGolden } from './commands/golden.js';
-import { register as registerHistory } from './commands/history.js';
-import { register as registerIngest } from './commands/ingest.js';
-import { register as registerMainJob } from './commands/main-job.js';
-import { register as registerNdt } from './commands/ndt.js';
-import { register as registerReport } from './commands/report.js';
-import { register as registerScenario } from './commands/scenario.js';
-import { register as registerSchema } from './commands/schema.js';
-import { register as registerSimulate } from './commands/simulate.js';
-import { register as registerSnapshots } from './commands/snapshots.js';
-import { register as registerValidate } from './commands/validate.js';
 import { CheckFailed, EXIT_CHECK_FAILED, EXIT_USAGE } from './exit.js';
 import { startedByRerun } from './interrupt.js';
 import { rerunWithOneArena } from './malloc-arena.js';
 import { leaveReadOnlyStoresToExit, readOnlyStoresLeftOpen } from './store.js';
 
-export function buildProgram(): Command {
+type Registers = { register(program: Command): void };
+
+/**
+ * Every command, in the order `--help` lists them: its name and the module that registers it.
+ * A run names one command, and only that module is loaded (`programFor`): loading all eighteen
+ * took about 40 ms of a `balance` that is meant to take a few hundred (docs/snapshots.md, "The
+ * balance command").
+ */
+export const COMMANDS: ReadonlyArray<readonly [string, () => Promise<Registers>]> = [
+  ['main', () => import('./commands/main-job.js')],
+  ['simulate', () => import('./commands/simulate.js')],
+  ['compare', () => import('./commands/compare.js')],
+  ['validate', () => import('./commands/validate.js')],
+  ['ingest', () => import('./commands/ingest.js')],
+  ['history', () => import('./commands/history.js')],
+  ['balance', () => import('./commands/balance.js')],
+  ['balances', () => import('./commands/balances.js')],
+  ['snapshots', () => import('./commands/snapshots.js')],
+  ['scenario', () => import('./commands/scenario.js')],
+  ['golden', () => import('./commands/golden.js')],
+  ['dq', () => import('./commands/dq.js')],
+  ['drift', () => import('./commands/drift.js')],
+  ['ndt', () => import('./commands/ndt.js')],
+  ['bench', () => import('./commands/bench.js')],
+  ['report', () => import('./commands/report.js')],
+  ['export', () => import('./commands/export.js')],
+  ['schema', () => import('./commands/schema.js')],
+];
+
+/** The program with every command (what `--help`, `help` and an unknown command need). */
+export async function buildProgram(): Promise<Command> {
+  return programWith(COMMANDS);
+}
+
+/**
+ * The program for one run: when argv's first word names a command, only that command (its own
+ * `--help` included); `--version` alone needs none; otherwise every command, so that `--help`,
+ * `help <cmd>` and a misspelt command (with commander's suggestion) behave as with all of them.
+ */
+export async function programFor(argv: string[]): Promise<Command> {
+  const words = argv.slice(2);
+  if (words.length === 1 && (words[0] === '--version' || words[0] === '-V')) return programWith([]);
+  const named = COMMANDS.filter(([name]) => name === words[0]);
+  return programWith(named.length === 1 ? named : COMMANDS);
+}
+
+async function programWith(
+  commands: ReadonlyArray<readonly [string, () => Promise<Registers>]>,
+): Promise<Command> {
   const program = new Command('planledger')
     .description(
       'Project, store and verify US 401(k) plan events: exact to the cent, in an embedded DuckDB store.',
@@ -38,28 +68,8 @@ export function buildProgram(): Command {
     .version(VERSION)
     .showHelpAfterError()
     .exitOverride();
-  for (const register of [
-    registerMainJob,
-    registerSimulate,
-    registerCompare,
-    registerValidate,
-    registerIngest,
-    registerHistory,
-    registerBalance,
-    registerBalances,
-    registerSnapshots,
-    registerScenario,
-    registerGolden,
-    registerDq,
-    registerDrift,
-    registerNdt,
-    registerBench,
-    registerReport,
-    registerExport,
-    registerSchema,
-  ]) {
-    register(program);
-  }
+  const modules = await Promise.all(commands.map(([, load]) => load()));
+  for (const m of modules) m.register(program);
   addStoreWait(program);
   return program;
 }
@@ -111,7 +121,7 @@ export async function main(argv: string[], opts: { endsProcess?: boolean } = {})
   // `planledger history E1 | head`: a reader that stops early is not an error. (Once per
   // process: tests run main() many times.)
   if (!process.stdout.listeners('error').includes(onStdoutError)) process.stdout.on('error', onStdoutError);
-  const program = buildProgram();
+  const program = await programFor(argv);
   if (opts.endsProcess === true) leaveReadOnlyStoresToExit();
   try {
     await program.parseAsync(argv);

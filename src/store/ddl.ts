@@ -139,10 +139,15 @@ export function participantRangesSql(where = 'true'): string {
        FROM fct_yearly_events WHERE ${where} GROUP BY scenario_id, employee_id`;
 }
 
-/** 1 when participant_event_ranges has `first_plan_date`, else 0 (a store written before it). */
-export const RANGES_HAVE_FIRST_PLAN_DATE_SQL = `(SELECT count(*) FROM information_schema.columns
-    WHERE table_name = 'participant_event_ranges' AND column_name = 'first_plan_date'
-      AND table_schema = current_schema())`;
+/**
+ * 1 when participant_event_ranges has `first_plan_date`, else 0 (a store written before it).
+ * `pragma_table_info` reads the one table's entry: as the first query on a 100,000-employee store
+ * it took 5.4–5.7 ms, where `information_schema.columns` (a view over every column of the
+ * catalog) took 16.8–17.8 ms and `duckdb_columns()` 15.9–16.2 ms (docs/snapshots.md, "The
+ * balance command").
+ */
+export const RANGES_HAVE_FIRST_PLAN_DATE_SQL = `(SELECT count(*) FROM pragma_table_info('participant_event_ranges')
+    WHERE name = 'first_plan_date')`;
 
 /**
  * Gives a store written before participant_event_ranges had `first_plan_date` that column, filled

@@ -177,7 +177,7 @@ describe('processes', () => {
 
   it('--wait on every command that opens a store: it says who holds the lock while it waits', async () => {
     const all = (c: Command): Command[] => c.commands.flatMap((s) => [s, ...all(s)]);
-    const withDb = all(buildProgram()).filter((c) => c.options.some((o) => o.long === '--db'));
+    const withDb = all(await buildProgram()).filter((c) => c.options.some((o) => o.long === '--db'));
     expect(withDb.length).toBeGreaterThan(15);
     for (const c of withDb)
       expect(
