@@ -1,8 +1,8 @@
 /**
  * The `planledger` command line. Every command lives in src/cli/commands/<name>.ts and
- * registers itself with commander. Command modules import only light code at the top
- * level; DuckDB and the engine are loaded with `await import()` inside actions, so that
- * `--help` is instant.
+ * registers itself with commander; a run loads only the module of the command it names
+ * (`COMMANDS`). Command modules import only light code at the top level; DuckDB and the engine
+ * are loaded with `await import()` inside actions, so that `--help` is instant.
  */
 import { Command, CommanderError } from 'commander';
 import { fileProblemOf, InputError, outOfMemoryOf } from '../errors/index.js';
@@ -12,7 +12,8 @@ import { startedByRerun } from './interrupt.js';
 import { rerunWithOneArena } from './malloc-arena.js';
 import { leaveReadOnlyStoresToExit, readOnlyStoresLeftOpen } from './store.js';
 
-type Registers = { register(program: Command): void };
+/** A command's name and the module that registers it. */
+type CommandEntry = readonly [name: string, load: () => Promise<{ register(program: Command): void }>];
 
 /**
  * Every command, in the order `--help` lists them: its name and the module that registers it.
@@ -20,7 +21,7 @@ type Registers = { register(program: Command): void };
  * took about 40 ms of a `balance` that is meant to take a few hundred (docs/snapshots.md, "The
  * balance command").
  */
-export const COMMANDS: ReadonlyArray<readonly [string, () => Promise<Registers>]> = [
+export const COMMANDS: readonly CommandEntry[] = [
   ['main', () => import('./commands/main-job.js')],
   ['simulate', () => import('./commands/simulate.js')],
   ['compare', () => import('./commands/compare.js')],
@@ -58,9 +59,7 @@ export async function programFor(argv: string[]): Promise<Command> {
   return programWith(named.length === 1 ? named : COMMANDS);
 }
 
-async function programWith(
-  commands: ReadonlyArray<readonly [string, () => Promise<Registers>]>,
-): Promise<Command> {
+async function programWith(commands: readonly CommandEntry[]): Promise<Command> {
   const program = new Command('planledger')
     .description(
       'Project, store and verify US 401(k) plan events: exact to the cent, in an embedded DuckDB store.',
