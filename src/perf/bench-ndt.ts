@@ -99,7 +99,7 @@ export async function runNdtBench(
       direction: 'lower',
       samples,
       cpuBound: unit !== 'ratio',
-      ...(gated ? {} : { gated: false }),
+      gated,
     });
     return [
       metric('run_s', 's', runS),

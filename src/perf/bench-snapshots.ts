@@ -177,7 +177,7 @@ function metric(
     direction: unit === 'ratio' ? 'higher' : 'lower',
     samples,
     cpuBound,
-    ...(gated ? {} : { gated: false }),
+    gated,
   };
 }
 
