@@ -192,6 +192,8 @@ export async function runSnapshotBench(
   const { buildSnapshots } = await import('../snapshots/build.js');
   const { balanceFromEvents, balanceFromSnapshots } = await import('../snapshots/query.js');
   const { planWideQuery } = await import('../snapshots/plan-wide.js');
+  const { balanceFromIndex } = await import('../snapshots/balance-index.js');
+  const { sealBalanceIndex, writeBalanceIndex } = await import('../snapshots/balance-index-write.js');
   const path = existing ?? join(ctx.tmpDir, 'snapshots-bench.duckdb');
   let store = await openStore({ path });
   let conn = store.connection;
@@ -227,6 +229,13 @@ export async function runSnapshotBench(
       )
     ).getRowObjectsJS() as Array<{ blocks: bigint }>;
     const tableMB = (Number(blocks) * 262_144) / (1024 * 1024);
+    // The balance index, as `simulate` and a full `snapshots build` write it (docs/snapshots.md,
+    // "The balance index"); sealed when the store is closed below.
+    t = process.hrtime.bigint();
+    const written = await writeBalanceIndex(conn, path);
+    const indexS = msSince(t) / 1000;
+    if (written === null) throw new Error('snapshots bench: the balance index was not written');
+    ctx.log(`snapshots: balance index ${indexS.toFixed(2)} s (${(written.bytes / 1e6).toFixed(0)} MB)`);
 
     // A build with nothing new takes milliseconds: one sample of it is noise, so it is repeated.
     const noop: number[] = [];
@@ -255,14 +264,28 @@ export async function runSnapshotBench(
     // and waits for it on a busy machine).
     store.close();
     closed = true;
+    if (!sealBalanceIndex(path)) throw new Error('snapshots bench: the balance index was not sealed');
+    // `planledger balance`'s snapshot path: the index, else the store's lookup (same answer).
+    let fromIndex = 0;
+    const balanceBySnapshots = async (conn: DuckDBConnection, q: (typeof sample)[number]) => {
+      const r = balanceFromIndex(path, { employee_id: q.p.employee_id, as_of: q.d, plan: q.p.plan_id });
+      if (r !== null) {
+        fromIndex++;
+        return r;
+      }
+      return balanceFromSnapshots(conn, q.p, q.d);
+    };
     const viaSnapshot: number[] = [];
+    const viaStore: number[] = [];
     const viaReplay: number[] = [];
     const reader = await openStore({ path, readOnly: true, threads: 1 });
     try {
       for (const s of sample.slice(0, 20)) {
-        await balanceFromSnapshots(reader.connection, s.p, s.d); // warm-up
+        await balanceBySnapshots(reader.connection, s); // warm-up
+        await balanceFromSnapshots(reader.connection, s.p, s.d);
         await balanceFromEvents(reader.connection, s.p, s.d);
       }
+      fromIndex = 0;
       // Path by path within each repetition's group of pairs, not pair by pair: a replay leaves
       // DuckDB and the JavaScript heap work that lands on the next statement (a prepared
       // `SELECT 1` after each replay of 1,001 pairs: p99 10.0 ms, against 0.5 ms alone), so
@@ -271,18 +294,23 @@ export async function runSnapshotBench(
       const size = Math.ceil(sample.length / ctx.repetitions);
       for (let i = 0; i < sample.length; i += size) {
         const group = sample.slice(i, i + size);
+        for (const s of group) viaSnapshot.push(await timeMs(() => balanceBySnapshots(reader.connection, s)));
         for (const s of group)
-          viaSnapshot.push(await timeMs(() => balanceFromSnapshots(reader.connection, s.p, s.d)));
+          viaStore.push(await timeMs(() => balanceFromSnapshots(reader.connection, s.p, s.d)));
         for (const s of group)
           viaReplay.push(await timeMs(() => balanceFromEvents(reader.connection, s.p, s.d)));
       }
     } finally {
       reader.close();
     }
+    // The whole command, as a user runs it, while the index is current: the store is closed
+    // (one writing process per file).
+    const whole = await wholeCommandMs(path, sample.slice(0, ctx.quick ? 7 : 20));
     store = await openStore({ path });
     conn = store.connection;
     closed = false;
     const sortedS = [...viaSnapshot].sort((a, b) => a - b);
+    const sortedStore = [...viaStore].sort((a, b) => a - b);
     const sortedR = [...viaReplay].sort((a, b) => a - b);
     // Per repetition (the pairs in `ctx.repetitions` consecutive groups): percentiles as samples,
     // so that `bench compare` can test them; the summary keeps the percentiles of all pairs.
@@ -326,10 +354,8 @@ export async function runSnapshotBench(
       inc.push(await timeMs(() => buildSnapshots(conn, { scenario: SCENARIO })));
     }
 
-    // The whole command, as a user runs it: the store is closed here (one writing process per file).
     store.close();
     closed = true;
-    const whole = await wholeCommandMs(path, sample.slice(0, ctx.quick ? 7 : 20));
 
     const summary = {
       events,
@@ -341,6 +367,11 @@ export async function runSnapshotBench(
       noop_s: [...noop].sort((a, b) => a - b)[Math.floor(noop.length / 2)] / 1000,
       balance_snapshot_p50_ms: pct(sortedS, 50),
       balance_snapshot_p99_ms: pct(sortedS, 99),
+      balance_index_share: fromIndex / viaSnapshot.length,
+      balance_store_p50_ms: pct(sortedStore, 50),
+      balance_store_p99_ms: pct(sortedStore, 99),
+      index_s: indexS,
+      index_mb: written.bytes / 1e6,
       balance_replay_p50_ms: pct(sortedR, 50),
       balance_replay_p99_ms: pct(sortedR, 99),
       plan_wide_snapshot_ms: [...pwSnap].sort((a, b) => a - b)[Math.floor(pwSnap.length / 2)],
@@ -372,6 +403,10 @@ export async function runSnapshotBench(
         metric('table_mb', 'MB', [tableMB], false),
         metric('balance_snapshot_p50_ms', 'ms', perRep(viaSnapshot, 50)),
         metric('balance_snapshot_p99_ms', 'ms', perRep(viaSnapshot, 99)),
+        // The store's lookup alone (without the index): reported, not gated.
+        metric('balance_store_p50_ms', 'ms', perRep(viaStore, 50), true, false),
+        metric('balance_store_p99_ms', 'ms', perRep(viaStore, 99), true, false),
+        metric('index_s', 's', [indexS], true, false),
         metric('balance_replay_p50_ms', 'ms', perRep(viaReplay, 50)),
         metric('balance_replay_p99_ms', 'ms', perRep(viaReplay, 99)),
         metric('plan_wide_snapshot_ms', 'ms', pwSnap),

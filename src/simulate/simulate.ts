@@ -295,6 +295,13 @@ export async function simulate(opts: SimulateOptions): Promise<SimulateResult> {
         const [first, last] = spec.years;
         figures = await planYears(store.connection, { scenarioId: spec.scenarioId, first, last });
       }
+      if (status === 'complete' && snapshots === 'built' && opts.db != null) {
+        // The balance index, sealed once the store is closed (docs/snapshots.md, "The balance index").
+        const { writeBalanceIndex } = await import('../snapshots/balance-index-write.js');
+        clock.reset();
+        await writeBalanceIndex(store.connection, opts.db);
+        clock.lap('snapshots');
+      }
     }
   } catch (err) {
     await sink?.abort();
@@ -318,6 +325,7 @@ export async function simulate(opts: SimulateOptions): Promise<SimulateResult> {
     out?.destroy();
     store?.close();
   }
+  if (opts.db != null) (await import('../snapshots/balance-index-write.js')).sealBalanceIndex(opts.db);
   const seconds = (performance.now() - t0) / 1000;
   const cpu = process.cpuUsage(cpu0);
   mergePhases(phases, clock.seconds); // the main thread's steps

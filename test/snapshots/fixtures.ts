@@ -3,11 +3,19 @@
  * straight into fct_yearly_events (the columns the ledger reads), so that the snapshot logic is
  * tested on any event stream, including ones no engine would produce.
  */
+
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { type DuckDBConnection, DuckDBInstance, quotedString } from '@duckdb/node-api';
 import fc from 'fast-check';
+import { afterAll, beforeAll } from 'vitest';
 import { fromDay, toDay } from '../../src/schema/dates.js';
 import { formatDecimal } from '../../src/schema/decimal.js';
+import { buildSnapshots } from '../../src/snapshots/build.js';
+import type { BalanceResult, Participant } from '../../src/snapshots/query.js';
 import { CORE_DDL, insertEventsSql, participantRangesSql } from '../../src/store/ddl.js';
+import { openStore } from '../../src/store/open.js';
 
 export interface TestEvent {
   employee_id: string;
@@ -201,3 +209,52 @@ export const eventArb: fc.Arbitrary<TestEvent> = fc
         };
     }
   });
+
+/** Every participant (scenario, employee, plan) of a store's events. */
+export async function participantsOf(conn: DuckDBConnection): Promise<Participant[]> {
+  const r = await conn.runAndReadAll(
+    `SELECT DISTINCT scenario_id, employee_id, plan_id FROM fct_yearly_events WHERE plan_id IS NOT NULL ORDER BY ALL`,
+  );
+  return r.getRowObjectsJson() as unknown as Participant[];
+}
+
+/** A balance without how it was found: what both paths must agree on. */
+export function figures(r: BalanceResult) {
+  const { path: _p, snapshot_date: _s, ...rest } = r;
+  return rest;
+}
+
+/**
+ * File stores in a temporary folder of this test file (removed after it): `built(events)` writes
+ * the events (then `before`), builds the snapshots (then `after`) and closes the store; returns
+ * its path.
+ */
+export function fileStores(prefix: string) {
+  let dir = '';
+  let n = 0;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), prefix));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  return {
+    async built(
+      events: TestEvent[],
+      hooks: {
+        before?: (conn: DuckDBConnection, path: string) => Promise<unknown>;
+        after?: (conn: DuckDBConnection, path: string) => Promise<unknown>;
+      } = {},
+    ): Promise<string> {
+      const path = join(dir, `s${n++}.duckdb`);
+      const store = await openStore({ path });
+      try {
+        await insertEvents(store.connection, events);
+        await hooks.before?.(store.connection, path);
+        await buildSnapshots(store.connection, { now: new Date(0) });
+        await hooks.after?.(store.connection, path);
+      } finally {
+        store.close();
+      }
+      return path;
+    },
+  };
+}

@@ -1,55 +1,23 @@
-/**
- * One participant's balance on a store opened read-only, as `planledger balance` opens it
- * (docs/snapshots.md, "On a read-only store"): the settled build is read once per connection and
- * the lookup reads the snapshot row by its key alone. Its answers equal the replay's on random
- * streams and dates (dates before a participant's first plan event among them); a store written
- * before `first_plan_date` still answers right read-only, and gains the column at its next
- * writable open; events stored after the build send the lookup to the general path.
- */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildSnapshots } from '../../src/snapshots/build.js';
-import {
-  balanceFromEvents,
-  balanceFromSnapshots,
-  type Participant,
-  settledBuild,
-} from '../../src/snapshots/query.js';
+import { describe, expect, it } from 'vitest';
+import { balanceFromEvents, balanceFromSnapshots, settledBuild } from '../../src/snapshots/query.js';
 import { participantRangesSql } from '../../src/store/ddl.js';
 import { openStore } from '../../src/store/open.js';
-import { dayArb, eventArb, insertEvents, type TestEvent } from './fixtures.js';
+import {
+  dayArb,
+  eventArb,
+  figures,
+  fileStores,
+  insertEvents,
+  participantsOf,
+  type TestEvent,
+} from './fixtures.js';
 
-let dir: string;
-beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), 'snap-read-only-'));
-});
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-let stores = 0;
+const stores = fileStores('snap-read-only-');
 /** A file store with `events` and their snapshots built; returns its path. */
-async function builtStore(events: TestEvent[], after?: (conn: DuckDBConnection) => Promise<void>) {
-  const path = join(dir, `s${stores++}.duckdb`);
-  const store = await openStore({ path });
-  try {
-    await insertEvents(store.connection, events);
-    await buildSnapshots(store.connection, { now: new Date(0) });
-    if (after !== undefined) await after(store.connection);
-  } finally {
-    store.close();
-  }
-  return path;
-}
-
-async function participantsOf(conn: DuckDBConnection): Promise<Participant[]> {
-  const r = await conn.runAndReadAll(
-    `SELECT DISTINCT scenario_id, employee_id, plan_id FROM fct_yearly_events WHERE plan_id IS NOT NULL ORDER BY ALL`,
-  );
-  return r.getRowObjectsJson() as unknown as Participant[];
-}
+const builtStore = (events: TestEvent[], after?: (conn: DuckDBConnection) => Promise<void>) =>
+  stores.built(events, { after });
 
 /** Both answers for every participant and date, on the store opened read-only. */
 async function answers(path: string, dates: string[]) {
@@ -70,11 +38,6 @@ async function answers(path: string, dates: string[]) {
   } finally {
     store.close();
   }
-}
-
-function figures(r: Awaited<ReturnType<typeof balanceFromEvents>>) {
-  const { path: _p, snapshot_date: _s, ...rest } = r;
-  return rest;
 }
 
 describe('balance on a read-only store', () => {

@@ -4,6 +4,7 @@
  * by replaying every event (`--from-events`, the audit path). Both give the same figures.
  */
 import type { Command } from 'commander';
+import type { IndexedBalance } from '../../snapshots/balance-index.js';
 import { out, outJson } from '../exit.js';
 import { parseDateOption } from '../options.js';
 import { DEFAULT_DB, withStore } from '../store.js';
@@ -17,6 +18,20 @@ interface BalanceFlags {
   json?: boolean;
   fromEvents?: boolean;
   db: string;
+}
+
+function print(r: IndexedBalance, json: boolean): void {
+  if (json) {
+    outJson(r);
+    return;
+  }
+  const source =
+    r.path === 'snapshot' ? `snapshot of ${r.snapshot_date} + events after it` : 'replay of every event';
+  out(`${r.employee_id}  plan ${r.plan_id}  scenario ${r.scenario_id}  as of ${r.as_of}  (${source})`);
+  for (const [bucket, amount] of Object.entries(r.balances))
+    out(`  ${bucket.padEnd(26)}${amount.padStart(16)}`);
+  out(`  ${'vested_percentage'.padEnd(26)}${r.vested_percentage.padStart(16)}`);
+  out(`  ${'vested_balance'.padEnd(26)}${r.vested_balance.padStart(16)}`);
 }
 
 export function register(program: Command): void {
@@ -34,6 +49,18 @@ export function register(program: Command): void {
     .option('--lake <dir>', 'read a Parquet lake (planledger export) instead of --db')
     .action(async (employee: string, flags: BalanceFlags) => {
       const asOf = parseDateOption(flags.asOf, '--as-of');
+      // The balance index answers without DuckDB when it can (docs/snapshots.md, "The balance
+      // index"); the store answers everything else, with the same result.
+      if (!flags.fromEvents && flags.lake === undefined) {
+        const { balanceFromIndex } = await import('../../snapshots/balance-index.js');
+        const r = balanceFromIndex(flags.db, {
+          employee_id: employee,
+          as_of: asOf,
+          plan: flags.plan,
+          scenario: flags.scenario,
+        });
+        if (r !== null) return print(r, flags.json === true);
+      }
       const { resolveParticipant } = await import('../../snapshots/resolve.js');
       const { balanceFromEvents, balanceFromSnapshots } = await import('../../snapshots/query.js');
       await withStore(
@@ -48,21 +75,7 @@ export function register(program: Command): void {
           const r = flags.fromEvents
             ? await balanceFromEvents(connection, p, asOf)
             : await balanceFromSnapshots(connection, p, asOf);
-          if (flags.json) {
-            outJson(r);
-            return;
-          }
-          const source =
-            r.path === 'snapshot'
-              ? `snapshot of ${r.snapshot_date} + events after it`
-              : 'replay of every event';
-          out(
-            `${r.employee_id}  plan ${r.plan_id}  scenario ${r.scenario_id}  as of ${r.as_of}  (${source})`,
-          );
-          for (const [bucket, amount] of Object.entries(r.balances))
-            out(`  ${bucket.padEnd(26)}${amount.padStart(16)}`);
-          out(`  ${'vested_percentage'.padEnd(26)}${r.vested_percentage.padStart(16)}`);
-          out(`  ${'vested_balance'.padEnd(26)}${r.vested_balance.padStart(16)}`);
+          print(r, flags.json === true);
         },
         flags.lake,
         // A point lookup gains nothing from a second thread, and on a busy machine it waits

@@ -4,6 +4,7 @@
  * (docs/snapshots.md).
  */
 import type { Command } from 'commander';
+import { hasBalanceIndex, readManifest } from '../../snapshots/balance-index.js';
 import { CheckFailed, log, out, outJson } from '../exit.js';
 import { parseWhole } from '../options.js';
 import { DEFAULT_DB, withStore } from '../store.js';
@@ -12,6 +13,7 @@ interface BuildFlags {
   db: string;
   scenario?: string;
   rebuild?: boolean;
+  index?: boolean;
   json?: boolean;
 }
 
@@ -35,9 +37,14 @@ export function register(program: Command): void {
     .option('--db <path>', 'DuckDB store', DEFAULT_DB)
     .option('--scenario <id>', 'build this scenario only (default: every scenario)')
     .option('--rebuild', 'delete and rebuild every snapshot (required after a ledger version change)')
+    .option(
+      '--index',
+      'write the balance index after an incremental build too (a full build always writes it)',
+    )
     .option('--json', 'print the result as JSON')
     .action(async (flags: BuildFlags) => {
       const { buildSnapshots } = await import('../../snapshots/build.js');
+      const index = await import('../../snapshots/balance-index-write.js');
       const { SnapshotsStale } = await import('../../snapshots/state.js');
       const { requireReadableScenario } = await import('../../store/scenarios.js');
       await withStore(flags.db, false, async (store) => {
@@ -49,7 +56,24 @@ export function register(program: Command): void {
           rebuild: flags.rebuild,
           log: flags.json ? undefined : log,
         });
-        if (flags.json) outJson(result);
+        // The balance index (docs/snapshots.md, "The balance index"): rewritten after a full
+        // build or on request; a build that changed rows otherwise leaves it out of date, so it
+        // is removed, as is one the store no longer matches (another command wrote to it); a
+        // build with nothing new leaves a current index as it is.
+        const full = result.scenarios.some((s) => s.mode === 'full');
+        const hadIndex = hasBalanceIndex(flags.db);
+        const written =
+          full || flags.index === true ? await index.writeBalanceIndex(store.connection, flags.db) : null;
+        const changed = result.scenarios.some((s) => s.mode !== 'none');
+        const outOfDate = hadIndex && (changed || readManifest(flags.db) === null);
+        if (written === null && outOfDate) index.removeBalanceIndex(flags.db);
+        const note =
+          written !== null
+            ? `balance index: ${written.participants} participants, ${written.rows} rows, ${(written.bytes / 1e6).toFixed(1)} MB, ${written.seconds.toFixed(2)} s`
+            : outOfDate
+              ? 'balance index removed (out of date): `planledger snapshots build --index` writes it again'
+              : null;
+        if (flags.json) outJson({ ...result, balance_index: written });
         else {
           for (const s of result.scenarios) {
             out(
@@ -57,11 +81,14 @@ export function register(program: Command): void {
                 `${s.rows_written} written, ${s.rows_deleted} replaced, ledger ${s.ledger_version}, ${s.seconds.toFixed(2)} s`,
             );
           }
+          if (note !== null) out(note);
         }
         const stale = result.scenarios.find((s) => s.status === 'stale');
         if (stale)
           throw new CheckFailed(new SnapshotsStale(stale.scenario_id, stale.stored_version ?? '?').message);
       });
+      // After the store is closed: the index names the file as it is now.
+      index.sealBalanceIndex(flags.db);
     });
 
   snapshots

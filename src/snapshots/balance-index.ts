@@ -1,0 +1,295 @@
+/**
+ * The balance index: one participant's snapshots read from plain files next to the store, without
+ * DuckDB (docs/snapshots.md, "The balance index"). It is a copy of the snapshot rows where a
+ * participant's figures may change, grouped by participant, written at the end of `simulate` and
+ * of `snapshots build` (balance-index-write.ts), and used only while the store file is exactly as
+ * it was when the index was sealed; anything else is answered by the store (`null` here).
+ *
+ * Files, in `<store>.balance-index/`:
+ *  - `manifest.json`: the format, scenario, ledger version, last Friday built, and the store
+ *    file's identity (device, inode, size, modification time in ns) after it was closed;
+ *  - `rows.txt`: per participant a line `#<hex employee_id>:<hex plan_id>`, then one line per
+ *    snapshot Friday whose week has plan events (`day:figures…:vp`), after its week's line
+ *    `w<lo>:<hi>` when the week has ledger events (balance-index-write.ts, rowLineSql);
+ *  - `participants.bin`: 20-byte records sorted by hash: the first 8 bytes of
+ *    md5(employee_id), the participant's byte offset in rows.txt (u64 LE) and length (u32 LE).
+ *
+ * Pure reading: the figures are the snapshot rows' own, turned into a ledger state by
+ * `stateOfFigures` (the same as the store's lookup); the week logic is `stateAsOf`.
+ */
+import { createHash } from 'node:crypto';
+import { closeSync, existsSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { fromDay, toDay, weekday } from '../schema/dates.js';
+import { type Decimal, formatDecimal } from '../schema/decimal.js';
+import {
+  BUCKETS,
+  type Bucket,
+  EMPLOYER_BUCKETS,
+  LEDGER_VERSION,
+  type LedgerState,
+  stateOfFigures,
+} from './ledger.js';
+import type { BalanceResult } from './query.js';
+
+/** The index's folder of a store file. */
+export const balanceIndexDir = (db: string): string => `${db}.balance-index`;
+
+export const BALANCE_INDEX_FORMAT = 1;
+/** Bytes of one record of participants.bin. */
+export const PARTICIPANT_RECORD = 20;
+
+/** The store file's identity: any write to it (or a new file at the path) changes one of these. */
+export interface FileIdentity {
+  dev: string;
+  ino: string;
+  size: string;
+  mtime_ns: string;
+}
+
+export interface BalanceIndexManifest {
+  format: number;
+  scenario_id: string;
+  ledger_version: string;
+  /** The last Friday built. */
+  end_date: string;
+  participants: number;
+  rows: number;
+  db: FileIdentity;
+}
+
+/** What a balance question asks, as `planledger balance` takes it. */
+export interface IndexQuestion {
+  employee_id: string;
+  as_of: string;
+  plan?: string;
+  scenario?: string;
+}
+
+/** The same result as the store's lookup. */
+export type IndexedBalance = BalanceResult;
+
+export function fileIdentity(path: string): FileIdentity | null {
+  try {
+    const s = statSync(path, { bigint: true });
+    return { dev: String(s.dev), ino: String(s.ino), size: String(s.size), mtime_ns: String(s.mtimeNs) };
+  } catch {
+    return null;
+  }
+}
+
+/** The first 8 bytes of md5(employee_id): the key of participants.bin. */
+export function employeeHash(employee: string): Buffer {
+  return createHash('md5').update(employee).digest().subarray(0, 8);
+}
+
+/** One decoded row of rows.txt: the figures at the end of `day` (a Friday). */
+export interface IndexRow {
+  day: number;
+  /** The first and last ledger event dates of the week ending on `day` (day numbers), if any. */
+  lo: number | null;
+  hi: number | null;
+  balances: Record<Bucket, Decimal>;
+  gross: Record<(typeof EMPLOYER_BUCKETS)[number], Decimal>;
+  vestedFraction: Decimal;
+}
+
+/** A figure of rows.txt: empty for zero, cents, or `u` and micro-units (balance-index-write.ts). */
+function figure(text: string): Decimal {
+  if (text === '') return 0n;
+  return text.charCodeAt(0) === 117 /* u */ ? BigInt(text.slice(1)) : BigInt(text) * 10_000n;
+}
+
+/**
+ * Decode a row line (balance-index-write.ts, rowLineSql): the Friday's day number, nine figures,
+ * the vested fraction; `week` is its week's line (`w<lo>:<hi>`, days before the Friday), if any.
+ */
+export function decodeRow(line: string, week?: string): IndexRow {
+  const f = line.split(':');
+  const day = Number(f[0]);
+  const balances = {} as Record<Bucket, Decimal>;
+  let i = 1;
+  for (const b of BUCKETS) balances[b] = figure(f[i++]);
+  const gross = {} as Record<(typeof EMPLOYER_BUCKETS)[number], Decimal>;
+  for (const b of EMPLOYER_BUCKETS) gross[b] = figure(f[i++]);
+  const [lo, hi] = week === undefined ? [] : week.slice(1).split(':');
+  return {
+    day,
+    lo: lo === undefined ? null : day - Number(lo),
+    hi: hi === undefined ? null : day - Number(hi),
+    balances,
+    gross,
+    vestedFraction: f[i] === '' ? 0n : BigInt(f[i]) * 100n,
+  };
+}
+
+/** A participant's block of rows.txt (after its header line) as rows. */
+export function decodeBlock(text: string): IndexRow[] {
+  const out: IndexRow[] = [];
+  let week: string | undefined;
+  for (const line of text.split('\n')) {
+    if (line === '') continue;
+    if (line.charCodeAt(0) === 119 /* w */) week = line;
+    else {
+      out.push(decodeRow(line, week));
+      week = undefined;
+    }
+  }
+  return out;
+}
+
+/** The Friday on or before a day number. */
+export function fridayOnOrBeforeDay(day: number): number {
+  return day - ((weekday(day) + 2) % 7);
+}
+
+/**
+ * A participant's figures as of the end of `asOf` from their index rows (in Friday order; rows
+ * run from their first Friday to `end`, one per Friday whose week has plan events, and the
+ * figures of a Friday without a row are those of the row before it):
+ *  - the Friday F on or before the date holds the figures up to F (no row yet: zero);
+ *  - the week after F (up to F + 7) may hold ledger events: a date before the first of them keeps
+ *    F's figures, a date on or after the last of them has the next Friday's, and a date between
+ *    two of them needs the events themselves (null: the store answers);
+ *  - a date after the last Friday built needs the events after it (null).
+ * `path` says, as the store's lookup does, whether a snapshot row was on or before the date.
+ */
+export function stateAsOf(
+  rows: IndexRow[],
+  asOf: number,
+  end: number,
+): { state: LedgerState; path: 'snapshot' | 'events'; friday: number } | null {
+  const friday = fridayOnOrBeforeDay(asOf);
+  if (friday > end || (friday === end && asOf > friday)) return null;
+  let i = -1;
+  while (i + 1 < rows.length && rows[i + 1].day <= friday) i++;
+  const next = rows[i + 1];
+  let use = i;
+  if (
+    next !== undefined &&
+    next.day === friday + 7 &&
+    next.lo !== null &&
+    next.hi !== null &&
+    asOf >= next.lo
+  ) {
+    if (asOf < next.hi) return null;
+    use = i + 1;
+  }
+  const row = use < 0 ? null : rows[use];
+  const state =
+    row === null
+      ? stateOfFigures({
+          balances: zeros(BUCKETS),
+          gross: zeros(EMPLOYER_BUCKETS),
+          vestedFraction: 0n,
+          date: '',
+        })
+      : stateOfFigures({ ...row, date: fromDay(row.day) });
+  return { state, path: i < 0 ? 'events' : 'snapshot', friday };
+}
+
+function zeros<K extends string>(keys: readonly K[]): Record<K, Decimal> {
+  const out = {} as Record<K, Decimal>;
+  for (const k of keys) out[k] = 0n;
+  return out;
+}
+
+/**
+ * The index of a store, when it is there and the store file is exactly as when it was sealed
+ * (same device, inode, size and modification time, no write-ahead log) and of this ledger
+ * version; else null.
+ */
+export function readManifest(db: string): BalanceIndexManifest | null {
+  const dir = balanceIndexDir(db);
+  let m: BalanceIndexManifest;
+  try {
+    m = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as BalanceIndexManifest;
+  } catch {
+    return null;
+  }
+  if (m.format !== BALANCE_INDEX_FORMAT || m.ledger_version !== LEDGER_VERSION) return null;
+  const now = fileIdentity(db);
+  if (now === null || now.dev !== m.db.dev || now.ino !== m.db.ino) return null;
+  if (now.size !== m.db.size || now.mtime_ns !== m.db.mtime_ns) return null;
+  const wal = fileIdentity(`${db}.wal`);
+  if (wal !== null && wal.size !== '0') return null;
+  return m;
+}
+
+/** The participant blocks of an employee: [plan_id, rows text] for each of their plans. */
+function blocksOf(dir: string, employee: string, participants: number): Array<[string, string]> {
+  const key = employeeHash(employee);
+  const idx = openSync(join(dir, 'participants.bin'), 'r');
+  const rec = Buffer.alloc(PARTICIPANT_RECORD);
+  const at = (i: number) => {
+    readSync(idx, rec, 0, PARTICIPANT_RECORD, i * PARTICIPANT_RECORD);
+    return Buffer.compare(rec.subarray(0, 8), key);
+  };
+  const found: Array<{ offset: number; length: number }> = [];
+  try {
+    let lo = 0;
+    let hi = participants;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (at(mid) < 0) lo = mid + 1;
+      else hi = mid;
+    }
+    for (let i = lo; i < participants && at(i) === 0; i++)
+      found.push({ offset: Number(rec.readBigUInt64LE(8)), length: rec.readUInt32LE(16) });
+  } finally {
+    closeSync(idx);
+  }
+  if (found.length === 0) return [];
+  const out: Array<[string, string]> = [];
+  const data = openSync(join(dir, 'rows.txt'), 'r');
+  try {
+    for (const { offset, length } of found) {
+      const buf = Buffer.alloc(length);
+      readSync(data, buf, 0, length, offset);
+      const text = buf.toString('latin1');
+      const eol = text.indexOf('\n');
+      const [e, p] = text.slice(1, eol).split(':');
+      if (Buffer.from(e, 'hex').toString('utf8') !== employee) continue; // another employee's hash
+      out.push([Buffer.from(p, 'hex').toString('utf8'), text.slice(eol + 1)]);
+    }
+  } finally {
+    closeSync(data);
+  }
+  return out;
+}
+
+/**
+ * `planledger balance`'s answer from the index, or null when the index cannot give the store's
+ * answer: no fresh index, another scenario asked, an employee it does not hold (the store then
+ * names the error), several plans and no `--plan`, a date between two ledger events of one week
+ * or after the last Friday built.
+ */
+export function balanceFromIndex(db: string, q: IndexQuestion): IndexedBalance | null {
+  const m = readManifest(db);
+  if (m === null || (q.scenario !== undefined && q.scenario !== m.scenario_id)) return null;
+  const blocks = blocksOf(balanceIndexDir(db), q.employee_id, m.participants);
+  const mine = q.plan === undefined ? blocks : blocks.filter(([plan]) => plan === q.plan);
+  if (mine.length !== 1) return null;
+  const [plan_id, text] = mine[0];
+  const rows = decodeBlock(text);
+  if (rows.length === 0) return null; // plan events, none on or before the last Friday built
+  const found = stateAsOf(rows, toDay(q.as_of), toDay(m.end_date));
+  if (found === null) return null;
+  const balances = {} as Record<Bucket, string>;
+  for (const b of BUCKETS) balances[b] = formatDecimal(found.state.balance(b));
+  return {
+    employee_id: q.employee_id,
+    plan_id,
+    scenario_id: m.scenario_id,
+    as_of: q.as_of,
+    balances,
+    vested_percentage: formatDecimal(found.state.vestedFraction),
+    vested_balance: formatDecimal(found.state.vestedBalance()),
+    path: found.path,
+    snapshot_date: found.path === 'snapshot' ? fromDay(found.friday) : null,
+  };
+}
+
+export function hasBalanceIndex(db: string): boolean {
+  return existsSync(join(balanceIndexDir(db), 'manifest.json'));
+}
