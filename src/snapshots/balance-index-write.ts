@@ -74,6 +74,16 @@ export function rowLineSql(): string {
   ].join(` || ':' || `);
 }
 
+/**
+ * One ledger event of a week line (balance-index.ts, `weekEvents`): days before the week's
+ * Friday (`friday`, a DATE expression), `c`/`f`/`v` for contribution, forfeiture, vesting, the
+ * source (a forfeiture's: the bucket it comes from), the amount or vested fraction in micro-units.
+ */
+function eventTextSql(friday: string): string {
+  return `CAST(date_diff('day', e.effective_date, ${friday}) AS VARCHAR) || ',' || left(e.event_type, 1) || ',' ||
+    coalesce(e.source, '') || ',' || CAST(CAST(coalesce(e.amount, e.vested_percentage, 0) * 1000000 AS BIGINT) AS VARCHAR)`;
+}
+
 export interface WrittenIndex {
   scenario_id: string;
   participants: number;
@@ -98,7 +108,6 @@ export async function writeBalanceIndex(conn: DuckDBConnection, db: string): Pro
   const dir = tmpDir(db);
   mkdirSync(dir, { recursive: true });
   const s = quotedString(scenario);
-  const end = `DATE ${quotedString(state.end_date)}`;
   const rowsPath = join(dir, 'rows.txt');
   const ledger = LEDGER_EVENT_TYPES.map(quotedString).join(', ');
   // The participants are every employee and plan with a plan event, so that an employee in two
@@ -118,19 +127,36 @@ export async function writeBalanceIndex(conn: DuckDBConnection, db: string): Pro
       SELECT employee_id, plan_id, row_number() OVER (ORDER BY employee_id, plan_id) AS pid
         FROM (SELECT DISTINCT employee_id, plan_id FROM fct_yearly_events WHERE scenario_id = ${s} AND ${PLAN_EVENT_FILTER})`);
     // The headers and the weeks' ledger dates (days before the Friday), grouped by participant
-    // number rather than by the id strings.
+    // number rather than by the id strings; the partial week after the last Friday built too
+    // (its line is the block's last).
     const headersAndWeeks = await conn.runAndReadAll(`CREATE OR REPLACE TEMP TABLE balance_index_weeks AS
-      SELECT pid, -1 AS o, '#' || hex(employee_id) || ':' || hex(plan_id) AS head, NULL::INTEGER AS lo, NULL::INTEGER AS hi
+      SELECT pid, -1 AS o, '#' || hex(employee_id) || ':' || hex(plan_id) AS head, NULL::INTEGER AS lo, NULL::INTEGER AS hi,
+             NULL::VARCHAR AS events
         FROM balance_index_parts
       UNION ALL
-      SELECT pid, 2 * date_diff('day', DATE '1970-01-01', wk), NULL, date_diff('day', lo, wk), date_diff('day', hi, wk)
+      SELECT pid, 2 * date_diff('day', DATE '1970-01-01', wk), NULL, date_diff('day', lo, wk), date_diff('day', hi, wk), NULL
         FROM (SELECT p.pid, ${fridayOnOrAfter('e.effective_date')} AS wk, min(e.effective_date) AS lo, max(e.effective_date) AS hi
                 FROM fct_yearly_events e JOIN balance_index_parts p USING (employee_id, plan_id)
-               WHERE e.scenario_id = ${s} AND e.event_type IN (${ledger}) AND e.effective_date <= ${end}
+               WHERE e.scenario_id = ${s} AND e.event_type IN (${ledger})
                GROUP BY ALL)`);
+    // A week with ledger events on two or more dates, and the partial week after the last Friday
+    // built: its events too (balance-index.ts, `weekEvents`), so that a date between them, or
+    // after that Friday, is answered by folding them onto the Friday before; by the typed
+    // columns the build sums, in history order.
+    const tailO = `2 * date_diff('day', DATE '1970-01-01', DATE ${quotedString(state.end_date)} + 7)`;
+    await conn.run(`UPDATE balance_index_weeks w SET events = m.events
+      FROM (SELECT p.pid, 2 * date_diff('day', DATE '1970-01-01', ${fridayOnOrAfter('e.effective_date')}) AS o,
+                   string_agg(${eventTextSql(fridayOnOrAfter('e.effective_date'))}, ';' ORDER BY e.effective_date, e.seq) AS events
+              FROM fct_yearly_events e
+              JOIN balance_index_parts p USING (employee_id, plan_id)
+              JOIN (SELECT pid, o FROM balance_index_weeks WHERE lo <> hi OR o = ${tailO}) x
+                ON x.pid = p.pid AND x.o = 2 * date_diff('day', DATE '1970-01-01', ${fridayOnOrAfter('e.effective_date')})
+             WHERE e.scenario_id = ${s} AND e.event_type IN (${ledger})
+             GROUP BY ALL) m
+     WHERE w.pid = m.pid AND w.o = m.o`);
     const copied = await conn.runAndReadAll(`COPY (
       SELECT line FROM (
-        SELECT pid, o, coalesce(head, 'w' || CAST(lo AS VARCHAR) || ':' || CAST(hi AS VARCHAR)) AS line
+        SELECT pid, o, coalesce(head, 'w' || CAST(lo AS VARCHAR) || ':' || CAST(hi AS VARCHAR) || coalesce(':' || events, '')) AS line
           FROM balance_index_weeks
         UNION ALL
         SELECT p.pid, 2 * date_diff('day', DATE '1970-01-01', s.snapshot_date) + 1, ${rowLineSql()}

@@ -26,7 +26,9 @@ import {
   BUCKETS,
   type Bucket,
   EMPLOYER_BUCKETS,
+  foldEvents,
   LEDGER_VERSION,
+  type LedgerEvent,
   type LedgerState,
   stateOfFigures,
 } from './ledger.js';
@@ -89,6 +91,8 @@ export interface IndexRow {
   /** The first and last ledger event dates of the week ending on `day` (day numbers), if any. */
   lo: number | null;
   hi: number | null;
+  /** The week's ledger events when they fall on two or more dates. */
+  events?: LedgerEvent[];
   balances: Record<Bucket, Decimal>;
   gross: Record<(typeof EMPLOYER_BUCKETS)[number], Decimal>;
   vestedFraction: Decimal;
@@ -112,30 +116,74 @@ export function decodeRow(line: string, week?: string): IndexRow {
   for (const b of BUCKETS) balances[b] = figure(f[i++]);
   const gross = {} as Record<(typeof EMPLOYER_BUCKETS)[number], Decimal>;
   for (const b of EMPLOYER_BUCKETS) gross[b] = figure(f[i++]);
-  const [lo, hi] = week === undefined ? [] : week.slice(1).split(':');
+  const dates = week === undefined ? null : weekDates(week, day);
   return {
     day,
-    lo: lo === undefined ? null : day - Number(lo),
-    hi: hi === undefined ? null : day - Number(hi),
+    lo: dates?.lo ?? null,
+    hi: dates?.hi ?? null,
+    ...(dates?.events === undefined ? {} : { events: dates.events }),
     balances,
     gross,
     vestedFraction: f[i] === '' ? 0n : BigInt(f[i]) * 100n,
   };
 }
 
-/** A participant's block of rows.txt (after its header line) as rows. */
-export function decodeBlock(text: string): IndexRow[] {
-  const out: IndexRow[] = [];
+/** A week's first and last ledger dates (day numbers), and its events when they differ. */
+export interface WeekDates {
+  lo: number;
+  hi: number;
+  events?: LedgerEvent[];
+}
+
+/**
+ * A participant's block of rows.txt (after its header line): its rows, and the partial week after
+ * the last Friday built (`end`), whose week line has no row after it.
+ */
+export function decodeBlock(text: string, end: number): { rows: IndexRow[]; tail: WeekDates | null } {
+  const rows: IndexRow[] = [];
   let week: string | undefined;
   for (const line of text.split('\n')) {
     if (line === '') continue;
     if (line.charCodeAt(0) === 119 /* w */) week = line;
     else {
-      out.push(decodeRow(line, week));
+      rows.push(decodeRow(line, week));
       week = undefined;
     }
   }
+  return { rows, tail: week === undefined ? null : weekDates(week, end + 7) };
+}
+
+/**
+ * A week line `w<lo>:<hi>[:<events>]` of the week ending on `friday` (balance-index-write.ts):
+ * its first and last ledger dates and, when they differ, its ledger events in history order
+ * (`weekEvents`).
+ */
+function weekDates(week: string, friday: number): WeekDates {
+  const [lo, hi, events] = week.slice(1).split(':');
+  const out: WeekDates = { lo: friday - Number(lo), hi: friday - Number(hi) };
+  if (events !== undefined) out.events = weekEvents(events, friday);
   return out;
+}
+
+const EVENT_TYPES = { c: 'contribution', f: 'forfeiture', v: 'vesting' } as const;
+
+/**
+ * A week line's events (`days,type,source,micro-units;…`) as the ledger reads events: the typed
+ * columns the build sums, as the payload fields `LedgerState.apply` reads.
+ */
+export function weekEvents(text: string, friday: number): LedgerEvent[] {
+  return text.split(';').map((e) => {
+    const [days, t, source, micro] = e.split(',');
+    const event_type = EVENT_TYPES[t as keyof typeof EVENT_TYPES];
+    const value = formatDecimal(BigInt(micro));
+    const payload =
+      event_type === 'vesting'
+        ? { event_type, vested_percentage: value }
+        : event_type === 'forfeiture'
+          ? { event_type, forfeited_from_source: source, amount: value }
+          : { event_type, source, amount: value };
+    return { effective_date: fromDay(friday - Number(days)), payload } as unknown as LedgerEvent;
+  });
 }
 
 /** The Friday on or before a day number. */
@@ -147,45 +195,52 @@ export function fridayOnOrBeforeDay(day: number): number {
  * A participant's figures as of the end of `asOf` from their index rows (in Friday order; rows
  * run from their first Friday to `end`, one per Friday whose week has plan events, and the
  * figures of a Friday without a row are those of the row before it):
- *  - the Friday F on or before the date holds the figures up to F (no row yet: zero);
+ *  - the Friday F on or before the date (the last Friday built, `end`, for a later date) holds
+ *    the figures up to F (no row yet: zero);
  *  - the week after F (up to F + 7) may hold ledger events: a date before the first of them keeps
  *    F's figures, a date on or after the last of them has the next Friday's, and a date between
- *    two of them needs the events themselves (null: the store answers);
- *  - a date after the last Friday built needs the events after it (null).
+ *    two of them folds the week's events up to it onto F's figures;
+ *  - after `end`, the partial week (`tail`): a date before its first ledger event keeps `end`'s
+ *    figures, a later one folds the partial week's events up to it onto them.
  * `path` says, as the store's lookup does, whether a snapshot row was on or before the date.
  */
 export function stateAsOf(
   rows: IndexRow[],
   asOf: number,
   end: number,
+  tail: WeekDates | null = null,
 ): { state: LedgerState; path: 'snapshot' | 'events'; friday: number } | null {
-  const friday = fridayOnOrBeforeDay(asOf);
-  if (friday > end || (friday === end && asOf > friday)) return null;
+  const friday = Math.min(fridayOnOrBeforeDay(asOf), end);
   let i = -1;
   while (i + 1 < rows.length && rows[i + 1].day <= friday) i++;
-  const next = rows[i + 1];
-  let use = i;
-  if (
-    next !== undefined &&
-    next.day === friday + 7 &&
-    next.lo !== null &&
-    next.hi !== null &&
-    asOf >= next.lo
-  ) {
-    if (asOf < next.hi) return null;
-    use = i + 1;
+  const path = i < 0 ? 'events' : 'snapshot';
+  // The week after the Friday: the next row's week, or the partial week after the last Friday built.
+  const next = friday === end ? (tail === null ? undefined : { day: end + 7, ...tail }) : rows[i + 1];
+  if (next?.day === friday + 7 && next.lo !== null && next.hi !== null && asOf >= next.lo) {
+    if (asOf >= next.hi && friday !== end) return { state: stateOfRow(rows[i + 1]), path, friday };
+    // Between two ledger dates of the week, or in the partial week after the last Friday built:
+    // fold its events up to the date.
+    if (next.events === undefined) return null;
+    const date = fromDay(asOf);
+    const state = foldEvents(
+      stateOfRow(rows[i] ?? null),
+      next.events.filter((e) => e.effective_date <= date),
+    );
+    return { state, path, friday };
   }
-  const row = use < 0 ? null : rows[use];
-  const state =
-    row === null
-      ? stateOfFigures({
-          balances: zeros(BUCKETS),
-          gross: zeros(EMPLOYER_BUCKETS),
-          vestedFraction: 0n,
-          date: '',
-        })
-      : stateOfFigures({ ...row, date: fromDay(row.day) });
-  return { state, path: i < 0 ? 'events' : 'snapshot', friday };
+  return { state: stateOfRow(rows[i] ?? null), path, friday };
+}
+
+/** The ledger state of a row's figures (no row: zero). */
+function stateOfRow(row: IndexRow | null): LedgerState {
+  return row === null
+    ? stateOfFigures({
+        balances: zeros(BUCKETS),
+        gross: zeros(EMPLOYER_BUCKETS),
+        vestedFraction: 0n,
+        date: '',
+      })
+    : stateOfFigures({ ...row, date: fromDay(row.day) });
 }
 
 function zeros<K extends string>(keys: readonly K[]): Record<K, Decimal> {
@@ -271,9 +326,9 @@ export function balanceFromIndex(db: string, q: IndexQuestion): IndexedBalance |
   const mine = q.plan === undefined ? blocks : blocks.filter(([plan]) => plan === q.plan);
   if (mine.length !== 1) return null;
   const [plan_id, text] = mine[0];
-  const rows = decodeBlock(text);
-  if (rows.length === 0) return null; // plan events, none on or before the last Friday built
-  const found = stateAsOf(rows, toDay(q.as_of), toDay(m.end_date));
+  const end = toDay(m.end_date);
+  const { rows, tail } = decodeBlock(text, end);
+  const found = stateAsOf(rows, toDay(q.as_of), end, tail);
   if (found === null) return null;
   const balances = {} as Record<Bucket, string>;
   for (const b of BUCKETS) balances[b] = formatDecimal(found.state.balance(b));
