@@ -403,6 +403,8 @@ export async function runSnapshotBench(
         metric('table_mb', 'MB', [tableMB], false),
         metric('balance_snapshot_p50_ms', 'ms', perRep(viaSnapshot, 50)),
         metric('balance_snapshot_p99_ms', 'ms', perRep(viaSnapshot, 99)),
+        // The p99 of every pair, which the goal judges (one figure a run: not gated).
+        metric('balance_snapshot_p99_all_ms', 'ms', [pct(sortedS, 99)], true, false),
         // The store's lookup alone (without the index): reported, not gated.
         metric('balance_store_p50_ms', 'ms', perRep(viaStore, 50), true, false),
         metric('balance_store_p99_ms', 'ms', perRep(viaStore, 99), true, false),

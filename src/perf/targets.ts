@@ -154,8 +154,9 @@ export const TARGETS: readonly Target[] = [
   {
     id: 'goal.balance_snapshot_p99',
     source: 'goal',
-    description: 'balance via snapshots p99 ≤ 5 ms',
-    figure: (m) => m('snapshots.balance_snapshot_p99_ms'),
+    description: 'balance via snapshots p99 ≤ 5 ms (all pairs)',
+    // The p99 of every pair when the run reports it, else the median of the repetitions' p99.
+    figure: (m) => m('snapshots.balance_snapshot_p99_all_ms') ?? m('snapshots.balance_snapshot_p99_ms'),
     unit: 'ms',
     comparator: '<=',
     limit: 5,

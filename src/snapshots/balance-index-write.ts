@@ -75,9 +75,10 @@ export function rowLineSql(): string {
 }
 
 /**
- * One ledger event of a week line (balance-index.ts, `weekEvents`): days before the week's
- * Friday (`friday`, a DATE expression), `c`/`f`/`v` for contribution, forfeiture, vesting, the
- * source (a forfeiture's: the bucket it comes from), the amount or vested fraction in micro-units.
+ * One ledger event line after a week's line, without its `e` (balance-index.ts, `weekEvents`):
+ * days before the week's Friday (`friday`, a DATE expression), `c`/`f`/`v` for contribution,
+ * forfeiture, vesting, the source (a forfeiture's: the bucket it comes from), the amount or
+ * vested fraction in micro-units.
  */
 function eventTextSql(friday: string): string {
   return `CAST(date_diff('day', e.effective_date, ${friday}) AS VARCHAR) || ',' || left(e.event_type, 1) || ',' ||
@@ -129,43 +130,48 @@ export async function writeBalanceIndex(conn: DuckDBConnection, db: string): Pro
     // The headers and the weeks' ledger dates (days before the Friday), grouped by participant
     // number rather than by the id strings; the partial week after the last Friday built too
     // (its line is the block's last).
+    // Sort positions within a participant: -1 its header; per Friday (day number d) 4d its
+    // week's line, 4d + 1 the week's events (then by seq), 4d + 3 the Friday's row.
     const headersAndWeeks = await conn.runAndReadAll(`CREATE OR REPLACE TEMP TABLE balance_index_weeks AS
-      SELECT pid, -1 AS o, '#' || hex(employee_id) || ':' || hex(plan_id) AS head, NULL::INTEGER AS lo, NULL::INTEGER AS hi,
-             NULL::VARCHAR AS events
+      SELECT pid, -1 AS o, 0 AS k, '#' || hex(employee_id) || ':' || hex(plan_id) AS head, NULL::INTEGER AS lo,
+             NULL::INTEGER AS hi, NULL::VARCHAR AS event
         FROM balance_index_parts
       UNION ALL
-      SELECT pid, 2 * date_diff('day', DATE '1970-01-01', wk), NULL, date_diff('day', lo, wk), date_diff('day', hi, wk), NULL
+      SELECT pid, 4 * date_diff('day', DATE '1970-01-01', wk), 0, NULL, date_diff('day', lo, wk), date_diff('day', hi, wk), NULL
         FROM (SELECT p.pid, ${fridayOnOrAfter('e.effective_date')} AS wk, min(e.effective_date) AS lo, max(e.effective_date) AS hi
                 FROM fct_yearly_events e JOIN balance_index_parts p USING (employee_id, plan_id)
                WHERE e.scenario_id = ${s} AND e.event_type IN (${ledger})
                GROUP BY ALL)`);
     // A week with ledger events on two or more dates, and the partial week after the last Friday
-    // built: its events too (balance-index.ts, `weekEvents`), so that a date between them, or
-    // after that Friday, is answered by folding them onto the Friday before; by the typed
-    // columns the build sums, in history order.
-    const tailO = `2 * date_diff('day', DATE '1970-01-01', DATE ${quotedString(state.end_date)} + 7)`;
-    await conn.run(`UPDATE balance_index_weeks w SET events = m.events
-      FROM (SELECT p.pid, 2 * date_diff('day', DATE '1970-01-01', ${fridayOnOrAfter('e.effective_date')}) AS o,
-                   string_agg(${eventTextSql(fridayOnOrAfter('e.effective_date'))}, ';' ORDER BY e.effective_date, e.seq) AS events
-              FROM fct_yearly_events e
-              JOIN balance_index_parts p USING (employee_id, plan_id)
-              JOIN (SELECT pid, o FROM balance_index_weeks WHERE lo <> hi OR o = ${tailO}) x
-                ON x.pid = p.pid AND x.o = 2 * date_diff('day', DATE '1970-01-01', ${fridayOnOrAfter('e.effective_date')})
-             WHERE e.scenario_id = ${s} AND e.event_type IN (${ledger})
-             GROUP BY ALL) m
-     WHERE w.pid = m.pid AND w.o = m.o`);
+    // built: its events too, one line each after the week's line (balance-index.ts,
+    // `weekEvents`), so that a date between them, or after that Friday, is answered by folding
+    // them onto the Friday before; from the typed columns the build sums, in history order. (One
+    // aggregated string per week, by an UPDATE, ran out of memory at 512 MB on the 40-million-row
+    // store of \`simulate\`.)
+    const tailO = `4 * date_diff('day', DATE '1970-01-01', DATE ${quotedString(state.end_date)} + 7)`;
+    const week = `4 * date_diff('day', DATE '1970-01-01', ${fridayOnOrAfter('e.effective_date')})`;
+    const events = await conn.runAndReadAll(`INSERT INTO balance_index_weeks
+      SELECT p.pid, ${week} + 1, e.seq, NULL, NULL, NULL, ${eventTextSql(fridayOnOrAfter('e.effective_date'))}
+        FROM fct_yearly_events e
+        JOIN balance_index_parts p USING (employee_id, plan_id)
+        JOIN (SELECT pid, o FROM balance_index_weeks WHERE lo <> hi OR o = ${tailO}) x ON x.pid = p.pid AND x.o = ${week}
+       WHERE e.scenario_id = ${s} AND e.event_type IN (${ledger})`);
     const copied = await conn.runAndReadAll(`COPY (
       SELECT line FROM (
-        SELECT pid, o, coalesce(head, 'w' || CAST(lo AS VARCHAR) || ':' || CAST(hi AS VARCHAR) || coalesce(':' || events, '')) AS line
+        SELECT pid, o, k,
+               coalesce(head, 'e' || event, 'w' || CAST(lo AS VARCHAR) || ':' || CAST(hi AS VARCHAR)) AS line
           FROM balance_index_weeks
         UNION ALL
-        SELECT p.pid, 2 * date_diff('day', DATE '1970-01-01', s.snapshot_date) + 1, ${rowLineSql()}
+        SELECT p.pid, 4 * date_diff('day', DATE '1970-01-01', s.snapshot_date) + 3, 0, ${rowLineSql()}
           FROM ${SNAPSHOT_TABLE} s JOIN balance_index_parts p USING (employee_id, plan_id)
          WHERE s.scenario_id = ${s} AND s.event_count_since_last_snapshot > 0)
-      ORDER BY pid, o
+      ORDER BY pid, o, k
     ) TO ${quotedString(rowsPath)} (FORMAT csv, HEADER false, QUOTE '')`);
     // Lines written, less the headers and week lines: the rows.
-    rowCount = Number(copied.getRows()[0][0]) - Number(headersAndWeeks.getRows()[0][0]);
+    rowCount =
+      Number(copied.getRows()[0][0]) -
+      Number(headersAndWeeks.getRows()[0][0]) -
+      Number(events.getRows()[0][0]);
   } finally {
     await conn.run('DROP TABLE IF EXISTS balance_index_weeks');
     await conn.run('DROP TABLE IF EXISTS balance_index_parts');
@@ -189,6 +195,32 @@ export async function writeBalanceIndex(conn: DuckDBConnection, db: string): Pro
     bytes: found.bytes,
     seconds: (performance.now() - t0) / 1000,
   };
+}
+
+/**
+ * Step 1 for the writers that build snapshots (`simulate`, `snapshots build`): the index is an
+ * accelerator, so a failure to write it (DuckDB out of memory, a full disk) does not fail the
+ * command: any partial index is removed and `log` says how to write it again.
+ */
+export async function tryWriteBalanceIndex(
+  conn: DuckDBConnection,
+  db: string,
+  log: (message: string) => void,
+): Promise<WrittenIndex | null> {
+  try {
+    return await writeBalanceIndex(conn, db);
+  } catch (err) {
+    try {
+      removeBalanceIndex(db);
+    } catch {
+      // nothing to remove where nothing could be made
+    }
+    log(
+      `balance index not written (${err instanceof Error ? err.message.split('\n')[0] : String(err)}): ` +
+        '`planledger snapshots build --index` writes it; `balance` answers from the store meanwhile',
+    );
+    return null;
+  }
 }
 
 /**

@@ -10,7 +10,9 @@
  *    file's identity (device, inode, size, modification time in ns) after it was closed;
  *  - `rows.txt`: per participant a line `#<hex employee_id>:<hex plan_id>`, then one line per
  *    snapshot Friday whose week has plan events (`day:figures…:vp`), after its week's line
- *    `w<lo>:<hi>` when the week has ledger events (balance-index-write.ts, rowLineSql);
+ *    `w<lo>:<hi>` when the week has ledger events and, for a week with ledger events on two or
+ *    more dates, those events (`e…` lines); last, the partial week after the last Friday built
+ *    (balance-index-write.ts, rowLineSql);
  *  - `participants.bin`: 20-byte records sorted by hash: the first 8 bytes of
  *    md5(employee_id), the participant's byte offset in rows.txt (u64 LE) and length (u32 LE).
  *
@@ -106,9 +108,10 @@ function figure(text: string): Decimal {
 
 /**
  * Decode a row line (balance-index-write.ts, rowLineSql): the Friday's day number, nine figures,
- * the vested fraction; `week` is its week's line (`w<lo>:<hi>`, days before the Friday), if any.
+ * the vested fraction; `week` is its week's line (`w<lo>:<hi>`, days before the Friday), if any,
+ * and `events` the week's event lines after it.
  */
-export function decodeRow(line: string, week?: string): IndexRow {
+export function decodeRow(line: string, week?: string, events: string[] = []): IndexRow {
   const f = line.split(':');
   const day = Number(f[0]);
   const balances = {} as Record<Bucket, Decimal>;
@@ -116,7 +119,7 @@ export function decodeRow(line: string, week?: string): IndexRow {
   for (const b of BUCKETS) balances[b] = figure(f[i++]);
   const gross = {} as Record<(typeof EMPLOYER_BUCKETS)[number], Decimal>;
   for (const b of EMPLOYER_BUCKETS) gross[b] = figure(f[i++]);
-  const dates = week === undefined ? null : weekDates(week, day);
+  const dates = week === undefined ? null : weekDates(week, day, events);
   return {
     day,
     lo: dates?.lo ?? null,
@@ -142,37 +145,40 @@ export interface WeekDates {
 export function decodeBlock(text: string, end: number): { rows: IndexRow[]; tail: WeekDates | null } {
   const rows: IndexRow[] = [];
   let week: string | undefined;
+  let events: string[] = [];
   for (const line of text.split('\n')) {
     if (line === '') continue;
-    if (line.charCodeAt(0) === 119 /* w */) week = line;
+    const c = line.charCodeAt(0);
+    if (c === 119 /* w */) week = line;
+    else if (c === 101 /* e */) events.push(line.slice(1));
     else {
-      rows.push(decodeRow(line, week));
+      rows.push(decodeRow(line, week, events));
       week = undefined;
+      events = [];
     }
   }
-  return { rows, tail: week === undefined ? null : weekDates(week, end + 7) };
+  return { rows, tail: week === undefined ? null : weekDates(week, end + 7, events) };
 }
 
 /**
- * A week line `w<lo>:<hi>[:<events>]` of the week ending on `friday` (balance-index-write.ts):
- * its first and last ledger dates and, when they differ, its ledger events in history order
- * (`weekEvents`).
+ * A week line `w<lo>:<hi>` of the week ending on `friday` (balance-index-write.ts) and its event
+ * lines, if any: its first and last ledger dates and its ledger events (`weekEvents`).
  */
-function weekDates(week: string, friday: number): WeekDates {
-  const [lo, hi, events] = week.slice(1).split(':');
+function weekDates(week: string, friday: number, events: string[]): WeekDates {
+  const [lo, hi] = week.slice(1).split(':');
   const out: WeekDates = { lo: friday - Number(lo), hi: friday - Number(hi) };
-  if (events !== undefined) out.events = weekEvents(events, friday);
+  if (events.length > 0) out.events = weekEvents(events, friday);
   return out;
 }
 
 const EVENT_TYPES = { c: 'contribution', f: 'forfeiture', v: 'vesting' } as const;
 
 /**
- * A week line's events (`days,type,source,micro-units;…`) as the ledger reads events: the typed
- * columns the build sums, as the payload fields `LedgerState.apply` reads.
+ * A week's event lines (`days,type,source,micro-units`, without their `e`) as the ledger reads
+ * events: the typed columns the build sums, as the payload fields `LedgerState.apply` reads.
  */
-export function weekEvents(text: string, friday: number): LedgerEvent[] {
-  return text.split(';').map((e) => {
+export function weekEvents(lines: string[], friday: number): LedgerEvent[] {
+  return lines.map((e) => {
     const [days, t, source, micro] = e.split(',');
     const event_type = EVENT_TYPES[t as keyof typeof EVENT_TYPES];
     const value = formatDecimal(BigInt(micro));

@@ -5,6 +5,7 @@
  * for a question it cannot settle (another scenario, an employee it does not hold, two plans).
  */
 import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -17,7 +18,11 @@ import {
   stateAsOf,
   weekEvents,
 } from '../../src/snapshots/balance-index.js';
-import { sealBalanceIndex, writeBalanceIndex } from '../../src/snapshots/balance-index-write.js';
+import {
+  sealBalanceIndex,
+  tryWriteBalanceIndex,
+  writeBalanceIndex,
+} from '../../src/snapshots/balance-index-write.js';
 import { balanceFromEvents, balanceFromSnapshots } from '../../src/snapshots/query.js';
 import { openStore } from '../../src/store/open.js';
 import {
@@ -184,6 +189,19 @@ describe('the balance index', () => {
     expect(balanceFromIndex(path, { ...q, employee_id: 'E9' })).toBeNull();
   });
 
+  it('a failure to write it does not fail the writer: the partial index is removed, the log says so', async () => {
+    await stores.built(fixed, {
+      after: async (conn, path) => {
+        const messages: string[] = [];
+        // A path under a file: the index's folder cannot be made.
+        const db = join(path, 'store.duckdb');
+        expect(await tryWriteBalanceIndex(conn, db, (m) => messages.push(m))).toBeNull();
+        expect(messages.join('\n')).toMatch(/balance index not written .*snapshots build --index/);
+        expect(existsSync(balanceIndexDir(db))).toBe(false);
+      },
+    });
+  });
+
   it('is not written for a store of two scenarios', async () => {
     const { path, written, sealed } = await indexedStore(fixed, (conn) =>
       insertEvents(conn, [{ ...fixed[0], scenario_id: 'S2' }]),
@@ -222,7 +240,7 @@ describe('the balance index rows', () => {
     const tail = { lo: f + 9, hi: f + 11 };
     expect(stateAsOf(rows, f + 8, f + 7, tail)?.friday).toBe(f + 7);
     expect(stateAsOf(rows, f + 9, f + 7, tail)).toBeNull(); // without the week's events
-    const events = weekEvents(`5,c,employee_pre_tax,2000000;3,v,,500000`, f + 14);
+    const events = weekEvents(['5,c,employee_pre_tax,2000000', '3,v,,500000'], f + 14);
     expect(events.map((e) => e.effective_date)).toEqual([fromDay(f + 9), fromDay(f + 11)]);
     const folded = stateAsOf(rows, f + 30, f + 7, { ...tail, events });
     expect(folded?.state.balance('employee_pre_tax')).toBe(5_000_000n);

@@ -63,7 +63,9 @@ export function register(program: Command): void {
         const full = result.scenarios.some((s) => s.mode === 'full');
         const hadIndex = hasBalanceIndex(flags.db);
         const written =
-          full || flags.index === true ? await index.writeBalanceIndex(store.connection, flags.db) : null;
+          full || flags.index === true
+            ? await index.tryWriteBalanceIndex(store.connection, flags.db, log)
+            : null;
         const changed = result.scenarios.some((s) => s.mode !== 'none');
         const outOfDate = hadIndex && (changed || readManifest(flags.db) === null);
         if (written === null && outOfDate) index.removeBalanceIndex(flags.db);
