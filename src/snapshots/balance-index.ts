@@ -16,8 +16,9 @@
  *  - `participants.bin`: 20-byte records sorted by hash: the first 8 bytes of
  *    md5(employee_id), the participant's byte offset in rows.txt (u64 LE) and length (u32 LE).
  *
- * Pure reading: the figures are the snapshot rows' own, turned into a ledger state by
- * `stateOfFigures` (the same as the store's lookup); the week logic is `stateAsOf`.
+ * The decoding and the week logic (`decodeBlock`, `stateAsOf`) are pure; the figures are the
+ * snapshot rows' own, turned into a ledger state by `stateOfFigures` (as the store's lookup does)
+ * and folded on by the ledger where a week's events are needed.
  */
 import { createHash } from 'node:crypto';
 import { closeSync, existsSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
