@@ -98,7 +98,12 @@ export interface WrittenIndex {
  * the index can stand for: several scenarios, an unreadable one, or snapshots that do not cover
  * every plan event.
  */
-export async function writeBalanceIndex(conn: DuckDBConnection, db: string): Promise<WrittenIndex | null> {
+export async function writeBalanceIndex(
+  conn: DuckDBConnection,
+  db: string,
+  /** DuckDB's memory_limit while writing (default `PLANLEDGER_BUILD_MEMORY_LIMIT` or the build's). */
+  memoryLimit?: string,
+): Promise<WrittenIndex | null> {
   const t0 = performance.now();
   removeBalanceIndex(db);
   const scenario = await onlySettledScenario(conn);
@@ -121,9 +126,11 @@ export async function writeBalanceIndex(conn: DuckDBConnection, db: string): Pro
   const [{ limit: before }] = await rows(conn, "SELECT current_setting('memory_limit') AS limit");
   let rowCount = 0;
   await conn.run(
-    `SET memory_limit = ${quotedString(process.env.PLANLEDGER_BUILD_MEMORY_LIMIT ?? BUILD_MEMORY_LIMIT)}`,
+    `SET memory_limit = ${quotedString(memoryLimit ?? process.env.PLANLEDGER_BUILD_MEMORY_LIMIT ?? BUILD_MEMORY_LIMIT)}`,
   );
   try {
+    // The temporary tables need no order (the COPY sorts): DuckDB then needs less memory for them.
+    await conn.run('SET preserve_insertion_order = false');
     await conn.run(`CREATE OR REPLACE TEMP TABLE balance_index_parts AS
       SELECT employee_id, plan_id, row_number() OVER (ORDER BY employee_id, plan_id) AS pid
         FROM (SELECT DISTINCT employee_id, plan_id FROM fct_yearly_events WHERE scenario_id = ${s} AND ${PLAN_EVENT_FILTER})`);
@@ -156,6 +163,7 @@ export async function writeBalanceIndex(conn: DuckDBConnection, db: string): Pro
         JOIN balance_index_parts p USING (employee_id, plan_id)
         JOIN (SELECT pid, o FROM balance_index_weeks WHERE lo <> hi OR o = ${tailO}) x ON x.pid = p.pid AND x.o = ${week}
        WHERE e.scenario_id = ${s} AND e.event_type IN (${ledger})`);
+    await conn.run('SET preserve_insertion_order = true'); // the COPY writes the sorted order
     const copied = await conn.runAndReadAll(`COPY (
       SELECT line FROM (
         SELECT pid, o, k,
@@ -173,6 +181,7 @@ export async function writeBalanceIndex(conn: DuckDBConnection, db: string): Pro
       Number(headersAndWeeks.getRows()[0][0]) -
       Number(events.getRows()[0][0]);
   } finally {
+    await conn.run('SET preserve_insertion_order = true'); // the store's setting (store/open.ts)
     await conn.run('DROP TABLE IF EXISTS balance_index_weeks');
     await conn.run('DROP TABLE IF EXISTS balance_index_parts');
     await conn.run(`SET memory_limit = ${quotedString(String(before))}`);
@@ -206,21 +215,30 @@ export async function tryWriteBalanceIndex(
   conn: DuckDBConnection,
   db: string,
   log: (message: string) => void,
+  /**
+   * DuckDB memory limits to try in turn, the next one after an out-of-memory error (`simulate`:
+   * its build's, then the standalone build's); default: the one of `writeBalanceIndex`.
+   */
+  memoryLimits: Array<string | undefined> = [undefined],
 ): Promise<WrittenIndex | null> {
-  try {
-    return await writeBalanceIndex(conn, db);
-  } catch (err) {
+  for (const [i, limit] of memoryLimits.entries()) {
     try {
-      removeBalanceIndex(db);
-    } catch {
-      // nothing to remove where nothing could be made
+      return await writeBalanceIndex(conn, db, limit);
+    } catch (err) {
+      try {
+        removeBalanceIndex(db);
+      } catch {
+        // nothing to remove where nothing could be made
+      }
+      const message = err instanceof Error ? err.message.split('\n')[0] : String(err);
+      if (i + 1 < memoryLimits.length && /out of memory/i.test(message)) continue;
+      log(
+        `balance index not written (${message}): ` +
+          '`planledger snapshots build --index` writes it; `balance` answers from the store meanwhile',
+      );
     }
-    log(
-      `balance index not written (${err instanceof Error ? err.message.split('\n')[0] : String(err)}): ` +
-        '`planledger snapshots build --index` writes it; `balance` answers from the store meanwhile',
-    );
-    return null;
   }
+  return null;
 }
 
 /**
