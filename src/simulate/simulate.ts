@@ -112,6 +112,12 @@ export const SIMULATE_MEMORY_LIMIT = '192MB';
  * of the < 1 GB budget is smaller than a standalone build's (docs/simulate.md, "Memory").
  */
 export const SIMULATE_BUILD_MEMORY_LIMIT = '256MB';
+
+/** The snapshot build's (and the balance index's) DuckDB memory limit in a simulation. */
+function buildMemoryLimit(): string {
+  return process.env.PLANLEDGER_BUILD_MEMORY_LIMIT ?? SIMULATE_BUILD_MEMORY_LIMIT;
+}
+
 /** Rows of a DuckDB row group (DuckDB's default `row_group_size`). */
 const ROW_GROUP_ROWS = 122_880;
 /**
@@ -302,8 +308,7 @@ export async function simulate(opts: SimulateOptions): Promise<SimulateResult> {
         // At the build's limit first: the standalone build's 512 MB took the main job (10,000
         // employees) to a peak of 980 MB against 646 MB; 100,000 employees need it (docs/snapshots.md).
         const { BUILD_MEMORY_LIMIT } = await import('../snapshots/build.js');
-        const first = process.env.PLANLEDGER_BUILD_MEMORY_LIMIT ?? SIMULATE_BUILD_MEMORY_LIMIT;
-        await tryWriteBalanceIndex(store.connection, opts.db, log, [first, BUILD_MEMORY_LIMIT]);
+        await tryWriteBalanceIndex(store.connection, opts.db, log, [buildMemoryLimit(), BUILD_MEMORY_LIMIT]);
         clock.lap('snapshots');
       }
     }
@@ -484,7 +489,6 @@ async function buildSnapshots(
   if (typeof mod.buildSnapshots !== 'function') return 'unavailable';
   log('building balance snapshots…');
   // The build sets this limit and restores the simulation's afterwards (the figures read next).
-  const memoryLimit = process.env.PLANLEDGER_BUILD_MEMORY_LIMIT ?? SIMULATE_BUILD_MEMORY_LIMIT;
-  await mod.buildSnapshots(store.connection, { scenario, log, memoryLimit });
+  await mod.buildSnapshots(store.connection, { scenario, log, memoryLimit: buildMemoryLimit() });
   return 'built';
 }

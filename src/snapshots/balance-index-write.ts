@@ -35,7 +35,7 @@ import {
   fileIdentity,
   PARTICIPANT_RECORD,
 } from './balance-index.js';
-import { BUILD_MEMORY_LIMIT } from './build.js';
+import { withBuildMemoryLimit } from './build.js';
 import { BUCKETS, EMPLOYER_BUCKETS, LEDGER_VERSION } from './ledger.js';
 import {
   BUILD_STATE_TABLE,
@@ -45,8 +45,7 @@ import {
   PLAN_EVENT_FILTER,
   SNAPSHOT_TABLE,
 } from './sql.js';
-import { readBuildState } from './state.js';
-import { rows } from './values.js';
+import { isoDate, rows } from './values.js';
 
 const tmpDir = (db: string) => `${balanceIndexDir(db)}.tmp`;
 
@@ -106,93 +105,22 @@ export async function writeBalanceIndex(
 ): Promise<WrittenIndex | null> {
   const t0 = performance.now();
   removeBalanceIndex(db);
-  const scenario = await onlySettledScenario(conn);
-  if (scenario === null) return null;
-  const state = await readBuildState(conn, scenario);
-  if (state === undefined || state.end_date === null) return null;
-  const { quotedString } = duckdb();
+  const settled = await onlySettledScenario(conn);
+  if (settled === null) return null;
+  const { scenario, end_date } = settled;
   const dir = tmpDir(db);
   mkdirSync(dir, { recursive: true });
-  const s = quotedString(scenario);
   const rowsPath = join(dir, 'rows.txt');
-  const ledger = LEDGER_EVENT_TYPES.map(quotedString).join(', ');
-  // The participants are every employee and plan with a plan event, so that an employee in two
-  // plans is never taken for one in a single plan. Each participant's lines are its header, then
-  // per Friday in date order the week's ledger dates (when it has any) and the Friday's row: one
-  // sort by participant number and position. The headers and week lines are a temporary table
-  // first: the same sort over a union of three parts ran out of memory at 256 MB and at 512 MB,
-  // over two parts it does not (docs/snapshots.md, "The balance index"). QUOTE '': DuckDB would
-  // quote the header lines, which start with `#`; no line holds a comma, a quote or a newline.
-  const [{ limit: before }] = await rows(conn, "SELECT current_setting('memory_limit') AS limit");
-  let rowCount = 0;
-  await conn.run(
-    `SET memory_limit = ${quotedString(memoryLimit ?? process.env.PLANLEDGER_BUILD_MEMORY_LIMIT ?? BUILD_MEMORY_LIMIT)}`,
+  const rowCount = await withBuildMemoryLimit(conn, memoryLimit, () =>
+    writeRows(conn, scenario, end_date, rowsPath),
   );
-  try {
-    // The temporary tables need no order (the COPY sorts): DuckDB then needs less memory for them.
-    await conn.run('SET preserve_insertion_order = false');
-    await conn.run(`CREATE OR REPLACE TEMP TABLE balance_index_parts AS
-      SELECT employee_id, plan_id, row_number() OVER (ORDER BY employee_id, plan_id) AS pid
-        FROM (SELECT DISTINCT employee_id, plan_id FROM fct_yearly_events WHERE scenario_id = ${s} AND ${PLAN_EVENT_FILTER})`);
-    // The headers and the weeks' ledger dates (days before the Friday), grouped by participant
-    // number rather than by the id strings; the partial week after the last Friday built too
-    // (its line is the block's last).
-    // Sort positions within a participant: -1 its header; per Friday (day number d) 4d its
-    // week's line, 4d + 1 the week's events (then by seq), 4d + 3 the Friday's row.
-    const headersAndWeeks = await conn.runAndReadAll(`CREATE OR REPLACE TEMP TABLE balance_index_weeks AS
-      SELECT pid, -1 AS o, 0 AS k, '#' || hex(employee_id) || ':' || hex(plan_id) AS head, NULL::INTEGER AS lo,
-             NULL::INTEGER AS hi, NULL::VARCHAR AS event
-        FROM balance_index_parts
-      UNION ALL
-      SELECT pid, 4 * date_diff('day', DATE '1970-01-01', wk), 0, NULL, date_diff('day', lo, wk), date_diff('day', hi, wk), NULL
-        FROM (SELECT p.pid, ${fridayOnOrAfter('e.effective_date')} AS wk, min(e.effective_date) AS lo, max(e.effective_date) AS hi
-                FROM fct_yearly_events e JOIN balance_index_parts p USING (employee_id, plan_id)
-               WHERE e.scenario_id = ${s} AND e.event_type IN (${ledger})
-               GROUP BY ALL)`);
-    // A week with ledger events on two or more dates, and the partial week after the last Friday
-    // built: its events too, one line each after the week's line (balance-index.ts,
-    // `weekEvents`), so that a date between them, or after that Friday, is answered by folding
-    // them onto the Friday before; from the typed columns the build sums, in history order. (One
-    // aggregated string per week, by an UPDATE, ran out of memory at 512 MB on the 40-million-row
-    // store of \`simulate\`.)
-    const tailO = `4 * date_diff('day', DATE '1970-01-01', DATE ${quotedString(state.end_date)} + 7)`;
-    const week = `4 * date_diff('day', DATE '1970-01-01', ${fridayOnOrAfter('e.effective_date')})`;
-    const events = await conn.runAndReadAll(`INSERT INTO balance_index_weeks
-      SELECT p.pid, ${week} + 1, e.seq, NULL, NULL, NULL, ${eventTextSql(fridayOnOrAfter('e.effective_date'))}
-        FROM fct_yearly_events e
-        JOIN balance_index_parts p USING (employee_id, plan_id)
-        JOIN (SELECT pid, o FROM balance_index_weeks WHERE lo <> hi OR o = ${tailO}) x ON x.pid = p.pid AND x.o = ${week}
-       WHERE e.scenario_id = ${s} AND e.event_type IN (${ledger})`);
-    await conn.run('SET preserve_insertion_order = true'); // the COPY writes the sorted order
-    const copied = await conn.runAndReadAll(`COPY (
-      SELECT line FROM (
-        SELECT pid, o, k,
-               coalesce(head, 'e' || event, 'w' || CAST(lo AS VARCHAR) || ':' || CAST(hi AS VARCHAR)) AS line
-          FROM balance_index_weeks
-        UNION ALL
-        SELECT p.pid, 4 * date_diff('day', DATE '1970-01-01', s.snapshot_date) + 3, 0, ${rowLineSql()}
-          FROM ${SNAPSHOT_TABLE} s JOIN balance_index_parts p USING (employee_id, plan_id)
-         WHERE s.scenario_id = ${s} AND s.event_count_since_last_snapshot > 0)
-      ORDER BY pid, o, k
-    ) TO ${quotedString(rowsPath)} (FORMAT csv, HEADER false, QUOTE '')`);
-    // Lines written, less the headers and week lines: the rows.
-    rowCount =
-      Number(copied.getRows()[0][0]) -
-      Number(headersAndWeeks.getRows()[0][0]) -
-      Number(events.getRows()[0][0]);
-  } finally {
-    await conn.run('SET preserve_insertion_order = true'); // the store's setting (store/open.ts)
-    await conn.run('DROP TABLE IF EXISTS balance_index_weeks');
-    await conn.run('DROP TABLE IF EXISTS balance_index_parts');
-    await conn.run(`SET memory_limit = ${quotedString(String(before))}`);
-  }
   const found = participantOffsets(rowsPath);
   writeFileSync(join(dir, 'participants.bin'), found.records);
   const manifest: Omit<BalanceIndexManifest, 'db'> = {
     format: BALANCE_INDEX_FORMAT,
     scenario_id: scenario,
     ledger_version: LEDGER_VERSION,
-    end_date: state.end_date,
+    end_date,
     participants: found.participants,
     rows: rowCount,
   };
@@ -204,6 +132,78 @@ export async function writeBalanceIndex(
     bytes: found.bytes,
     seconds: (performance.now() - t0) / 1000,
   };
+}
+
+/**
+ * rows.txt of the scenario (docs/snapshots.md, "The balance index"); returns the number of row
+ * lines. The participants are every employee and plan with a plan event, so that an employee in
+ * two plans is never taken for one in a single plan. Each participant's lines are its header,
+ * then per Friday in date order the week's ledger dates (when it has any), the week's events
+ * (when it needs them) and the Friday's row: one sort by participant number and position. The
+ * headers, week and event lines are a temporary table first: the same sort over a union of three
+ * parts ran out of memory at 256 MB and at 512 MB, over two parts it does not; one aggregated
+ * string of events per week ran out of memory at 512 MB on `simulate`'s 40-million-row store.
+ * QUOTE '': DuckDB would quote the header lines, which start with `#`; no line holds a comma, a
+ * quote or a newline.
+ */
+async function writeRows(conn: DuckDBConnection, scenario: string, endDate: string, rowsPath: string) {
+  const { quotedString } = duckdb();
+  const s = quotedString(scenario);
+  const ledger = LEDGER_EVENT_TYPES.map(quotedString).join(', ');
+  // Sort positions within a participant: -1 its header; per Friday (day number d) 4d its week's
+  // line, 4d + 1 the week's events (then by seq), 4d + 3 the Friday's row.
+  const at = (date: string) => `4 * date_diff('day', DATE '1970-01-01', ${date})`;
+  const eventWeek = fridayOnOrAfter('e.effective_date');
+  try {
+    // The temporary tables need no order (the COPY sorts): DuckDB then needs less memory for them.
+    await conn.run('SET preserve_insertion_order = false');
+    await conn.run(`CREATE OR REPLACE TEMP TABLE balance_index_parts AS
+      SELECT employee_id, plan_id, row_number() OVER (ORDER BY employee_id, plan_id) AS pid
+        FROM (SELECT DISTINCT employee_id, plan_id FROM fct_yearly_events WHERE scenario_id = ${s} AND ${PLAN_EVENT_FILTER})`);
+    // The headers and the weeks' ledger dates (days before the Friday), grouped by participant
+    // number rather than by the id strings; the partial week after the last Friday built too
+    // (its lines are the block's last).
+    const headersAndWeeks = await conn.runAndReadAll(`CREATE OR REPLACE TEMP TABLE balance_index_weeks AS
+      SELECT pid, -1 AS o, 0 AS k, '#' || hex(employee_id) || ':' || hex(plan_id) AS head, NULL::INTEGER AS lo,
+             NULL::INTEGER AS hi, NULL::VARCHAR AS event
+        FROM balance_index_parts
+      UNION ALL
+      SELECT pid, ${at('wk')}, 0, NULL, date_diff('day', lo, wk), date_diff('day', hi, wk), NULL
+        FROM (SELECT p.pid, ${eventWeek} AS wk, min(e.effective_date) AS lo, max(e.effective_date) AS hi
+                FROM fct_yearly_events e JOIN balance_index_parts p USING (employee_id, plan_id)
+               WHERE e.scenario_id = ${s} AND e.event_type IN (${ledger})
+               GROUP BY ALL)`);
+    // A week with ledger events on two or more dates, and the partial week after the last Friday
+    // built: its events too, one line each after the week's line (balance-index.ts,
+    // `weekEvents`), so that a date between them, or after that Friday, is answered by folding
+    // them onto the Friday before; from the typed columns the build sums, in history order.
+    const tail = at(`DATE ${quotedString(endDate)} + 7`);
+    const events = await conn.runAndReadAll(`INSERT INTO balance_index_weeks
+      SELECT p.pid, ${at(eventWeek)} + 1, e.seq, NULL, NULL, NULL, ${eventTextSql(eventWeek)}
+        FROM fct_yearly_events e
+        JOIN balance_index_parts p USING (employee_id, plan_id)
+        JOIN (SELECT pid, o FROM balance_index_weeks WHERE lo <> hi OR o = ${tail}) x ON x.pid = p.pid AND x.o = ${at(eventWeek)}
+       WHERE e.scenario_id = ${s} AND e.event_type IN (${ledger})`);
+    await conn.run('SET preserve_insertion_order = true'); // the COPY writes the sorted order
+    const copied = await conn.runAndReadAll(`COPY (
+      SELECT line FROM (
+        SELECT pid, o, k,
+               coalesce(head, 'e' || event, 'w' || CAST(lo AS VARCHAR) || ':' || CAST(hi AS VARCHAR)) AS line
+          FROM balance_index_weeks
+        UNION ALL
+        SELECT p.pid, ${at('s.snapshot_date')} + 3, 0, ${rowLineSql()}
+          FROM ${SNAPSHOT_TABLE} s JOIN balance_index_parts p USING (employee_id, plan_id)
+         WHERE s.scenario_id = ${s} AND s.event_count_since_last_snapshot > 0)
+      ORDER BY pid, o, k
+    ) TO ${quotedString(rowsPath)} (FORMAT csv, HEADER false, QUOTE '')`);
+    // Lines written, less the headers, week and event lines: the rows.
+    const count = (r: typeof copied) => Number(r.getRows()[0][0]);
+    return count(copied) - count(headersAndWeeks) - count(events);
+  } finally {
+    await conn.run('SET preserve_insertion_order = true'); // the store's setting (store/open.ts)
+    await conn.run('DROP TABLE IF EXISTS balance_index_weeks');
+    await conn.run('DROP TABLE IF EXISTS balance_index_parts');
+  }
 }
 
 /**
@@ -270,10 +270,12 @@ export function removeBalanceIndex(db: string): void {
 }
 
 /**
- * The store's one scenario when it is readable (complete or ingested) and its snapshots are of
- * this ledger version and cover every plan event; else null.
+ * The store's one scenario, and its last Friday built, when it is readable (complete or
+ * ingested) and its snapshots are of this ledger version and cover every plan event; else null.
  */
-async function onlySettledScenario(conn: DuckDBConnection): Promise<string | null> {
+async function onlySettledScenario(
+  conn: DuckDBConnection,
+): Promise<{ scenario: string; end_date: string } | null> {
   const ids = (await rows(conn, 'SELECT DISTINCT scenario_id FROM fct_yearly_events')).map((r) =>
     String(r.scenario_id),
   );
@@ -283,14 +285,14 @@ async function onlySettledScenario(conn: DuckDBConnection): Promise<string | nul
   if (st !== undefined && !READABLE_STATUSES.has(String(st.status))) return null;
   const [b] = await rows(
     conn,
-    `SELECT b.ledger_version, b.keyed, b.max_seq >= coalesce((SELECT max(seq) FROM fct_yearly_events
+    `SELECT b.ledger_version, b.max_seq >= coalesce((SELECT max(seq) FROM fct_yearly_events
               WHERE scenario_id = $s AND ${PLAN_EVENT_FILTER}), -1) AS covers, b.end_date
        FROM ${BUILD_STATE_TABLE} b WHERE b.scenario_id = $s`,
     { s: scenario },
   );
   if (b === undefined || b.ledger_version !== LEDGER_VERSION || b.covers !== true || b.end_date === null)
     return null;
-  return scenario;
+  return { scenario, end_date: isoDate(b.end_date) };
 }
 
 /**

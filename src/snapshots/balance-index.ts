@@ -23,19 +23,21 @@
 import { createHash } from 'node:crypto';
 import { closeSync, existsSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { fromDay, toDay, weekday } from '../schema/dates.js';
+import { fromDay, toDay } from '../schema/dates.js';
 import { type Decimal, formatDecimal } from '../schema/decimal.js';
 import {
+  type BalanceResult,
   BUCKETS,
   type Bucket,
   EMPLOYER_BUCKETS,
   foldEvents,
   LEDGER_VERSION,
   type LedgerEvent,
-  type LedgerState,
+  LedgerState,
+  resultOf,
   stateOfFigures,
 } from './ledger.js';
-import type { BalanceResult } from './query.js';
+import { fridayOnOrBeforeDay } from './sql.js';
 
 /** The index's folder of a store file. */
 export const balanceIndexDir = (db: string): string => `${db}.balance-index`;
@@ -70,9 +72,6 @@ export interface IndexQuestion {
   plan?: string;
   scenario?: string;
 }
-
-/** The same result as the store's lookup. */
-export type IndexedBalance = BalanceResult;
 
 export function fileIdentity(path: string): FileIdentity | null {
   try {
@@ -193,11 +192,6 @@ export function weekEvents(lines: string[], friday: number): LedgerEvent[] {
   });
 }
 
-/** The Friday on or before a day number. */
-export function fridayOnOrBeforeDay(day: number): number {
-  return day - ((weekday(day) + 2) % 7);
-}
-
 /**
  * A participant's figures as of the end of `asOf` from their index rows (in Friday order; rows
  * run from their first Friday to `end`, one per Friday whose week has plan events, and the
@@ -240,20 +234,7 @@ export function stateAsOf(
 
 /** The ledger state of a row's figures (no row: zero). */
 function stateOfRow(row: IndexRow | null): LedgerState {
-  return row === null
-    ? stateOfFigures({
-        balances: zeros(BUCKETS),
-        gross: zeros(EMPLOYER_BUCKETS),
-        vestedFraction: 0n,
-        date: '',
-      })
-    : stateOfFigures({ ...row, date: fromDay(row.day) });
-}
-
-function zeros<K extends string>(keys: readonly K[]): Record<K, Decimal> {
-  const out = {} as Record<K, Decimal>;
-  for (const k of keys) out[k] = 0n;
-  return out;
+  return row === null ? new LedgerState() : stateOfFigures({ ...row, date: fromDay(row.day) });
 }
 
 /**
@@ -323,10 +304,10 @@ function blocksOf(dir: string, employee: string, participants: number): Array<[s
 /**
  * `planledger balance`'s answer from the index, or null when the index cannot give the store's
  * answer: no fresh index, another scenario asked, an employee it does not hold (the store then
- * names the error), several plans and no `--plan`, a date between two ledger events of one week
- * or after the last Friday built.
+ * names the error), several plans and no `--plan`, a date that needs a week's events the index
+ * does not hold.
  */
-export function balanceFromIndex(db: string, q: IndexQuestion): IndexedBalance | null {
+export function balanceFromIndex(db: string, q: IndexQuestion): BalanceResult | null {
   const m = readManifest(db);
   if (m === null || (q.scenario !== undefined && q.scenario !== m.scenario_id)) return null;
   const blocks = blocksOf(balanceIndexDir(db), q.employee_id, m.participants);
@@ -337,19 +318,14 @@ export function balanceFromIndex(db: string, q: IndexQuestion): IndexedBalance |
   const { rows, tail } = decodeBlock(text, end);
   const found = stateAsOf(rows, toDay(q.as_of), end, tail);
   if (found === null) return null;
-  const balances = {} as Record<Bucket, string>;
-  for (const b of BUCKETS) balances[b] = formatDecimal(found.state.balance(b));
-  return {
-    employee_id: q.employee_id,
-    plan_id,
-    scenario_id: m.scenario_id,
-    as_of: q.as_of,
-    balances,
-    vested_percentage: formatDecimal(found.state.vestedFraction),
-    vested_balance: formatDecimal(found.state.vestedBalance()),
-    path: found.path,
-    snapshot_date: found.path === 'snapshot' ? fromDay(found.friday) : null,
-  };
+  const p = { scenario_id: m.scenario_id, employee_id: q.employee_id, plan_id };
+  return resultOf(
+    p,
+    q.as_of,
+    found.state,
+    found.path,
+    found.path === 'snapshot' ? fromDay(found.friday) : null,
+  );
 }
 
 export function hasBalanceIndex(db: string): boolean {

@@ -101,11 +101,23 @@ export interface BuildResult {
 export async function buildSnapshots(conn: DuckDBConnection, opts: BuildOptions = {}): Promise<BuildResult> {
   const t0 = performance.now();
   await ensureSnapshotTables(conn);
+  return withBuildMemoryLimit(conn, opts.memoryLimit, () => buildEveryScenario(conn, opts, t0));
+}
+
+/**
+ * Run `fn` with DuckDB's `memory_limit` at `limit` (default `PLANLEDGER_BUILD_MEMORY_LIMIT` or
+ * BUILD_MEMORY_LIMIT), then restore the connection's own: the snapshot build and the balance index.
+ */
+export async function withBuildMemoryLimit<T>(
+  conn: DuckDBConnection,
+  limit: string | undefined,
+  fn: () => Promise<T>,
+): Promise<T> {
   const [{ limit: before }] = await rows(conn, "SELECT current_setting('memory_limit') AS limit");
-  const limit = opts.memoryLimit ?? process.env.PLANLEDGER_BUILD_MEMORY_LIMIT ?? BUILD_MEMORY_LIMIT;
-  await conn.run(`SET memory_limit = ${quotedString(limit)}`);
+  const chosen = limit ?? process.env.PLANLEDGER_BUILD_MEMORY_LIMIT ?? BUILD_MEMORY_LIMIT;
+  await conn.run(`SET memory_limit = ${quotedString(chosen)}`);
   try {
-    return await buildEveryScenario(conn, opts, t0);
+    return await fn();
   } finally {
     await conn.run(`SET memory_limit = ${quotedString(String(before))}`);
   }

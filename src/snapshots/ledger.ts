@@ -14,7 +14,7 @@ import {
 } from '../ledger/buckets.js';
 import { LEDGER_VERSION, LedgerState } from '../ledger/ledger.js';
 import type { SimulationEvent } from '../schema/contract.js';
-import type { Decimal } from '../schema/decimal.js';
+import { type Decimal, formatDecimal } from '../schema/decimal.js';
 
 export { BUCKETS, type Bucket, EMPLOYEE_BUCKETS, LEDGER_VERSION, LedgerState };
 
@@ -61,4 +61,46 @@ export function stateOfFigures(f: SnapshotFigures): LedgerState {
   s.vestedFraction = f.vestedFraction;
   s.vestedDate = f.date;
   return s;
+}
+
+/** Who a balance question is about. */
+export interface Participant {
+  scenario_id: string;
+  employee_id: string;
+  plan_id: string;
+}
+
+export interface BalanceResult {
+  employee_id: string;
+  plan_id: string;
+  scenario_id: string;
+  as_of: string;
+  balances: Record<Bucket, string>;
+  vested_percentage: string;
+  vested_balance: string;
+  path: 'snapshot' | 'events';
+  snapshot_date: string | null;
+}
+
+/** The answer to a balance question, from the ledger state as of the date, by either path. */
+export function resultOf(
+  p: Participant,
+  asOf: string,
+  state: LedgerState,
+  path: 'snapshot' | 'events',
+  snapshotDate: string | null,
+): BalanceResult {
+  const balances = {} as Record<Bucket, string>;
+  for (const b of BUCKETS) balances[b] = formatDecimal(state.balance(b));
+  return {
+    employee_id: p.employee_id,
+    plan_id: p.plan_id,
+    scenario_id: p.scenario_id,
+    as_of: asOf,
+    balances,
+    vested_percentage: formatDecimal(state.vestedFraction),
+    vested_balance: formatDecimal(state.vestedBalance()),
+    path,
+    snapshot_date: snapshotDate,
+  };
 }

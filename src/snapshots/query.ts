@@ -10,10 +10,10 @@
  */
 import { createHash } from 'node:crypto';
 import type { DuckDBConnection, DuckDBPreparedStatement, DuckDBValue } from '@duckdb/node-api';
-import { fromDay, toDay, weekday } from '../schema/dates.js';
-import { formatDecimal } from '../schema/decimal.js';
+import { fromDay, toDay } from '../schema/dates.js';
 import { RANGES_HAVE_FIRST_PLAN_DATE_SQL } from '../store/ddl.js';
 import {
+  type BalanceResult,
   BUCKETS,
   type Bucket,
   EMPLOYER_BUCKETS,
@@ -21,29 +21,22 @@ import {
   LEDGER_VERSION,
   type LedgerEvent,
   LedgerState,
+  type Participant,
+  resultOf,
   stateOfFigures,
 } from './ledger.js';
-import { BUILD_STATE_TABLE, grossColumn, KEY_DAY_FACTOR, LEDGER_EVENT_TYPES, SNAPSHOT_TABLE } from './sql.js';
+import {
+  BUILD_STATE_TABLE,
+  fridayOnOrBeforeDay,
+  grossColumn,
+  KEY_DAY_FACTOR,
+  LEDGER_EVENT_TYPES,
+  SNAPSHOT_TABLE,
+} from './sql.js';
 import { lastPlanSeqSinceBuildSql, readBuildState, SnapshotsStale, usableState } from './state.js';
 import { isoDate, microOrZero, rows, toBigInt } from './values.js';
 
-export interface Participant {
-  scenario_id: string;
-  employee_id: string;
-  plan_id: string;
-}
-
-export interface BalanceResult {
-  employee_id: string;
-  plan_id: string;
-  scenario_id: string;
-  as_of: string;
-  balances: Record<Bucket, string>;
-  vested_percentage: string;
-  vested_balance: string;
-  path: 'snapshot' | 'events';
-  snapshot_date: string | null;
-}
+export { type BalanceResult, type Participant, resultOf } from './ledger.js';
 
 const LEDGER_TYPES_SQL = LEDGER_EVENT_TYPES.map((t) => `'${t}'`).join(', ');
 
@@ -125,28 +118,6 @@ export function stateOfSnapshot(r: Record<string, DuckDBValue>): LedgerState {
   });
 }
 
-export function resultOf(
-  p: Participant,
-  asOf: string,
-  state: LedgerState,
-  path: 'snapshot' | 'events',
-  snapshotDate: string | null,
-): BalanceResult {
-  const balances = {} as Record<Bucket, string>;
-  for (const b of BUCKETS) balances[b] = formatDecimal(state.balance(b));
-  return {
-    employee_id: p.employee_id,
-    plan_id: p.plan_id,
-    scenario_id: p.scenario_id,
-    as_of: asOf,
-    balances,
-    vested_percentage: formatDecimal(state.vestedFraction),
-    vested_balance: formatDecimal(state.vestedBalance()),
-    path,
-    snapshot_date: snapshotDate,
-  };
-}
-
 /** Balances as of `asOf` by replaying every event (the audit path). */
 export async function balanceFromEvents(
   conn: DuckDBConnection,
@@ -156,9 +127,9 @@ export async function balanceFromEvents(
   return replayed(conn, p, asOf);
 }
 
-/** The Friday on or before `day` (a day number). */
-function fridayOnOrBeforeDay(day: number): string {
-  return fromDay(day - ((weekday(day) + 2) % 7));
+/** The Friday on or before `day` (a day number), as a date. */
+function fridayOnOrBefore(day: number): string {
+  return fromDay(fridayOnOrBeforeDay(day));
 }
 
 /** The snapshot figures a query resumes from (calculations.md, The ledger). */
@@ -255,7 +226,7 @@ export async function balanceFromSnapshots(
   }
   const params = { e: p.employee_id, s: p.scenario_id, p: p.plan_id };
   let found: Record<string, DuckDBValue>[];
-  let friday = fridayOnOrBeforeDay(toDay(asOf));
+  let friday = fridayOnOrBefore(toDay(asOf));
   try {
     found = await runPrepared(conn, SNAPSHOT_LOOKUP_SQL, {
       e: p.employee_id,
@@ -353,7 +324,7 @@ async function balanceFromSnapshotsInGeneral(
   // last one built, so this one exists unless the participant starts later (then: replay).
   let day = Math.min(toDay(asOf), toDay(state.end_date));
   if (unbuilt[0].d !== null) day = Math.min(day, toDay(isoDate(unbuilt[0].d)) - 1);
-  const friday = fridayOnOrBeforeDay(day);
+  const friday = fridayOnOrBefore(day);
   const snap = await rows(
     conn,
     `SELECT * FROM ${SNAPSHOT_TABLE}
@@ -443,7 +414,7 @@ async function balanceFromSettledSnapshots(
   asOf: string,
   settled: SettledBuild,
 ): Promise<BalanceResult | undefined> {
-  const friday = fridayOnOrBeforeDay(toDay(asOf));
+  const friday = fridayOnOrBefore(toDay(asOf));
   if (friday > settled.end_date) return undefined;
   const found = await runPrepared(conn, SETTLED_ROW_SQL, { k: participantKey(p, friday) });
   const snapshot = found.find((r) => r.k === p.scenario_id && r.e === p.employee_id && r.pl === p.plan_id);

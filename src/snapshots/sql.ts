@@ -7,6 +7,7 @@
  * (calculations.md, Arithmetic). Products are widened to DECIMAL(38,10) before rounding so
  * that no balance can overflow the 18-digit type in an intermediate step.
  */
+import { weekday } from '../schema/dates.js';
 import { duckdb } from '../store/duckdb.js';
 import { BUCKETS, type Bucket, EMPLOYER_BUCKETS, sourcesByBucket } from './ledger.js';
 
@@ -24,6 +25,11 @@ export const grossColumn = (b: Bucket): string => `gross_${b}`;
 /** The Friday on or after a DATE expression (a snapshot dated F holds the events up to the end of F). */
 export function fridayOnOrAfter(expr: string): string {
   return `(${expr} + CAST((12 - dayofweek(${expr})) % 7 AS INTEGER))`;
+}
+
+/** The Friday on or before a day number: `fridayOnOrBefore` in TypeScript. */
+export function fridayOnOrBeforeDay(day: number): number {
+  return day - ((weekday(day) + 2) % 7);
 }
 
 /** The Friday on or before a DATE expression. */

@@ -4,7 +4,7 @@
  * by replaying every event (`--from-events`, the audit path). Both give the same figures.
  */
 import type { Command } from 'commander';
-import type { IndexedBalance } from '../../snapshots/balance-index.js';
+import type { BalanceResult } from '../../snapshots/ledger.js';
 import { out, outJson } from '../exit.js';
 import { parseDateOption } from '../options.js';
 import { DEFAULT_DB, withStore } from '../store.js';
@@ -20,7 +20,7 @@ interface BalanceFlags {
   db: string;
 }
 
-function print(r: IndexedBalance, json: boolean): void {
+function print(r: BalanceResult, json: boolean): void {
   if (json) {
     outJson(r);
     return;
