@@ -310,6 +310,7 @@ async function buildInChunks(
     await conn.run('DROP TABLE temp.snap_all');
     return { participants, rows: 0 };
   }
+  const present = await presentLedgerCodes(conn, scenario);
   const start = isoDate(first);
   const fridays = (toDay(endFriday) - toDay(start)) / 7 + 1;
   const weeks = Math.min(fridays, Math.max(1, Math.floor(chunkRows / Math.max(1, participants))));
@@ -323,7 +324,7 @@ async function buildInChunks(
            FROM snap_all WHERE from_friday <= CAST($hi AS DATE)`,
       { lo, hi },
     );
-    const inserted = await conn.run(insertSql(scenario, lo !== start, { lo, hi }), {
+    const inserted = await conn.run(insertSql(scenario, lo !== start, { lo, hi }, present), {
       s: scenario,
       e1: hi,
       now,
@@ -333,6 +334,21 @@ async function buildInChunks(
   }
   await conn.run('DROP TABLE temp.snap_all');
   return { participants, rows: written };
+}
+
+/**
+ * The ledger codes of the scenario's contributions and forfeitures (ledgerCodeExpression): a full
+ * build sums those alone, the figures of a bucket no event feeds being zero throughout
+ * (docs/snapshots.md, "How the build works"). A plan without Roth, after-tax or profit-sharing
+ * money, or without forfeitures, has fewer running sums to carry.
+ */
+async function presentLedgerCodes(conn: DuckDBConnection, scenario: string): Promise<ReadonlySet<number>> {
+  const found = await rows(
+    conn,
+    `SELECT DISTINCT ${ledgerCodeExpression()} AS code FROM fct_yearly_events
+      WHERE scenario_id = ${quotedString(scenario)} AND ${PLAN_EVENT_FILTER} AND event_type IN ('contribution', 'forfeiture')`,
+  );
+  return new Set(found.filter((r) => r.code !== null).map((r) => Number(r.code)));
 }
 
 /**
@@ -422,14 +438,19 @@ async function deleteCount(
  * employee, plan and hash are joined to each week's state, before it is repeated on its Fridays
  * (a third of the rows); the vested fraction carried over weeks is the last non-null one.
  */
-function insertSql(scenario: string, withBase: boolean, chunk?: { lo: string; hi: string }): string {
+function insertSql(
+  scenario: string,
+  withBase: boolean,
+  chunk?: { lo: string; hi: string },
+  present?: ReadonlySet<number>,
+): string {
   // A chunk's dates are literals, not parameters: DuckDB pushes a constant filter into the scan
   // (the events' other columns are read for the chunk's rows alone; the base rows' Friday selects
   // their row groups by zonemap), and a parameter stays a filter above a scan of every row.
   const date = (d: string) => `DATE ${quotedString(d)}`;
   const win = 'OVER (PARTITION BY pid ORDER BY wk ROWS UNBOUNDED PRECEDING)';
-  const running = aggregateNames().map((c) => `sum(${c}) ${win} AS ${c}`);
-  const balances = balanceExpressions(withBase ? 'b' : null, 'c');
+  const running = aggregateNames(present).map((c) => `CAST(sum(${c}) ${win} AS DECIMAL(18,6)) AS ${c}`);
+  const balances = balanceExpressions(withBase ? 'b' : null, 'c', present);
   const firstLedgerDate = `min(d) FILTER (WHERE code IS NOT NULL)`;
   return `INSERT INTO ${SNAPSHOT_TABLE}
 WITH w AS (
@@ -452,13 +473,12 @@ ev AS (
   SELECT pid, NULL, NULL, NULL, NULL, NULL, from_friday, NULL FROM w
 ),
 weekly AS (
-  SELECT pid, wk, ${ledgerAggregates().join(',\n         ')}, count(event_type) AS n,
+  SELECT pid, wk, ${ledgerAggregates(present).join(',\n         ')}, count(event_type) AS n,
          ${firstLedgerDate} AS first_ledger
     FROM ev GROUP BY pid, wk
 ),
 c AS (
-  SELECT pid, wk, n, ${running.join(',\n         ')},
-         last_value(vp IGNORE NULLS) ${win} AS vp,
+  SELECT pid, wk, n, ${[...running, ''].join(',\n         ')}last_value(vp IGNORE NULLS) ${win} AS vp,
          lead(wk) OVER (PARTITION BY pid ORDER BY wk) AS next_wk,
          lead(first_ledger) OVER (PARTITION BY pid ORDER BY wk) AS next_ledger
     FROM weekly
@@ -481,7 +501,7 @@ v AS (
 ),
 x AS (
   SELECT v.*,
-         CAST(unnest(generate_series(v.wk, coalesce(v.next_wk - 7, CAST($e1 AS DATE)), INTERVAL 7 DAY)) AS DATE)
+         v.wk + CAST(unnest(range(0, (coalesce(v.next_wk - 7, CAST($e1 AS DATE)) - v.wk) // 7 + 1)) * 7 AS INTEGER)
            AS snapshot_date
     FROM v
 ),

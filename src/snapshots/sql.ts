@@ -67,32 +67,57 @@ export function historyOrderExpression(prefix = ''): string {
   return `((CAST(date_diff('day', DATE '1970-01-01', ${prefix}effective_date) AS HUGEINT) << 64) + ${prefix}seq)`;
 }
 
+/** The aggregate columns of `ledgerAggregates` and the ledger code each sums. */
+export function aggregateColumns(): Array<{ name: string; code: number }> {
+  return [
+    ...BUCKETS.map((b, i) => ({ name: `c_${b}`, code: i })),
+    ...EMPLOYER_BUCKETS.map((b, j) => ({ name: `f_${b}`, code: BUCKETS.length + j })),
+  ];
+}
+
+/**
+ * The ledger codes that can occur: a build leaves out the sums of codes that no event of the
+ * scenario has (`present`), whose figures are zero throughout. Every code when not given.
+ */
+const isPresent = (code: number, present?: ReadonlySet<number>) => present === undefined || present.has(code);
+
 /**
  * Aggregates over rows that carry `code` (ledgerCodeExpression), `amount`, `vested_percentage`
  * and `ord` (historyOrderExpression): per bucket the contributions `c_<bucket>` and, for employer
- * buckets, the forfeitures `f_<bucket>`; `vp`, the vested fraction of the group's latest vesting
- * event in history order.
+ * buckets, the forfeitures `f_<bucket>` (only the codes in `present`); `vp`, the vested fraction of
+ * the group's latest vesting event in history order. A sum is cast back to the amounts'
+ * DECIMAL(18,6) (DuckDB sums DECIMAL into 38 digits): the figures built from it stay 64-bit
+ * integers, and a sum beyond 18 digits fails the cast, as the balance made of it would.
  */
-export function ledgerAggregates(): string[] {
+export function ledgerAggregates(present?: ReadonlySet<number>): string[] {
   return [
-    ...BUCKETS.map((b, i) => `sum(amount) FILTER (WHERE code = ${i}) AS c_${b}`),
-    ...EMPLOYER_BUCKETS.map((b, j) => `sum(amount) FILTER (WHERE code = ${BUCKETS.length + j}) AS f_${b}`),
+    ...aggregateColumns()
+      .filter((a) => isPresent(a.code, present))
+      .map((a) => `CAST(sum(amount) FILTER (WHERE code = ${a.code}) AS DECIMAL(18,6)) AS ${a.name}`),
     `arg_max(vested_percentage, ord) FILTER (WHERE code = ${VESTING_CODE}) AS vp`,
   ];
 }
 
-/** Names of the per-group aggregates of `ledgerAggregates`. */
-export function aggregateNames(): string[] {
-  return [...BUCKETS.map((b) => `c_${b}`), ...EMPLOYER_BUCKETS.map((b) => `f_${b}`)];
+/** Names of the per-group sums of `ledgerAggregates` (only the codes in `present`). */
+export function aggregateNames(present?: ReadonlySet<number>): string[] {
+  return aggregateColumns()
+    .filter((a) => isPresent(a.code, present))
+    .map((a) => a.name);
 }
 
 /**
  * Balance and gross expressions from a base state (alias `base`, columns as in the snapshot table,
- * may be NULL for no base) plus contribution/forfeiture sums (alias `d`, may be NULL).
+ * may be NULL for no base) plus contribution/forfeiture sums (alias `d`, may be NULL; a sum whose
+ * code is not in `present` is zero).
  */
-export function balanceExpressions(base: string | null, d: string): Array<{ name: string; expr: string }> {
+export function balanceExpressions(
+  base: string | null,
+  d: string,
+  present?: ReadonlySet<number>,
+): Array<{ name: string; expr: string }> {
   const b0 = (c: string) => (base === null ? '0' : `coalesce(${base}.${c}, 0)`);
-  const dd = (c: string) => `coalesce(${d}.${c}, 0)`;
+  const code = new Map(aggregateColumns().map((a) => [a.name, a.code]));
+  const dd = (c: string) => (isPresent(code.get(c) ?? -1, present) ? `coalesce(${d}.${c}, 0)` : '0');
   const out: Array<{ name: string; expr: string }> = [];
   for (const b of BUCKETS) {
     const forfeit = (EMPLOYER_BUCKETS as readonly string[]).includes(b) ? ` - ${dd(`f_${b}`)}` : '';
@@ -118,8 +143,10 @@ export function vestedBalanceExpression(alias: string): string {
   const employee = EMPLOYEE_BUCKETS.map((b) => a(b));
   // Fully vested and not vested skip the 38-digit product (most rows): the same values, since
   // round(g × 1, 2) = round(g, 2) and round(g × 0, 2) = 0 (half away from zero either way).
+  // Cast back to DECIMAL(18,6): ROUND(…, 2) is DECIMAL(18,2), and least() of it with an (18,6)
+  // balance would widen every later sum to 22 digits (128-bit arithmetic).
   const vested = (g: string) =>
-    `CASE WHEN ${v} = 1 THEN ROUND(${g}, 2) WHEN ${v} = 0 THEN 0 ELSE ROUND(CAST(${g} AS DECIMAL(38,6)) * ${v}, 2) END`;
+    `CAST(CASE WHEN ${v} = 1 THEN ROUND(${g}, 2) WHEN ${v} = 0 THEN 0 ELSE ROUND(CAST(${g} AS DECIMAL(38,6)) * ${v}, 2) END AS DECIMAL(18,6))`;
   const employer = EMPLOYER_BUCKETS.map((b) => `least(${a(b)}, ${vested(a(grossColumn(b)))})`);
   return `CAST(${[...employee, ...employer].join(' + ')} AS DECIMAL(18,6))`;
 }
