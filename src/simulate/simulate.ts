@@ -109,13 +109,22 @@ export const SIMULATE_MEMORY_LIMIT = '192MB';
 /**
  * DuckDB memory_limit of the snapshot build at the end of a simulation: the RSS above DuckDB's
  * limit (Node, the store's untracked allocations) grows with the store, so the build's share
- * of the < 1 GB budget is smaller than a standalone build's (docs/simulate.md, "Memory").
+ * of the < 1 GB budget is smaller than a standalone build's (docs/simulate.md, "Threads and
+ * memory": at 256 MB the last chunk of the 100,000-employee build ran out of memory).
  */
-export const SIMULATE_BUILD_MEMORY_LIMIT = '256MB';
+export const SIMULATE_BUILD_MEMORY_LIMIT = '384MB';
+/** The balance index's first DuckDB memory limit in a simulation (then the standalone build's). */
+export const SIMULATE_INDEX_MEMORY_LIMIT = '256MB';
 
-/** The snapshot build's (and the balance index's) DuckDB memory limit in a simulation. */
+/** The snapshot build's DuckDB memory limit in a simulation. */
 function buildMemoryLimit(): string {
   return process.env.PLANLEDGER_BUILD_MEMORY_LIMIT ?? SIMULATE_BUILD_MEMORY_LIMIT;
+}
+
+/** The balance index's DuckDB memory limits in a simulation, the next after an out-of-memory error. */
+function indexMemoryLimits(standalone: string): string[] {
+  const first = process.env.PLANLEDGER_BUILD_MEMORY_LIMIT ?? SIMULATE_INDEX_MEMORY_LIMIT;
+  return first === standalone ? [first] : [first, standalone];
 }
 
 /** Rows of a DuckDB row group (DuckDB's default `row_group_size`). */
@@ -308,7 +317,7 @@ export async function simulate(opts: SimulateOptions): Promise<SimulateResult> {
         // At the build's limit first: the standalone build's 512 MB took the main job (10,000
         // employees) to a peak of 980 MB against 646 MB; 100,000 employees need it (docs/snapshots.md).
         const { BUILD_MEMORY_LIMIT } = await import('../snapshots/build.js');
-        await tryWriteBalanceIndex(store.connection, opts.db, log, [buildMemoryLimit(), BUILD_MEMORY_LIMIT]);
+        await tryWriteBalanceIndex(store.connection, opts.db, log, indexMemoryLimits(BUILD_MEMORY_LIMIT));
         clock.lap('snapshots');
       }
     }
