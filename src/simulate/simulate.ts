@@ -314,8 +314,8 @@ export async function simulate(opts: SimulateOptions): Promise<SimulateResult> {
         // The balance index, sealed once the store is closed (docs/snapshots.md, "The balance index").
         const { tryWriteBalanceIndex } = await import('../snapshots/balance-index-write.js');
         clock.reset();
-        // At the build's limit first: the standalone build's 512 MB took the main job (10,000
-        // employees) to a peak of 980 MB against 646 MB; 100,000 employees need it (docs/snapshots.md).
+        // At 256 MB first: the standalone build's 512 MB took the main job (10,000 employees) to a
+        // peak of 980 MB against 646 MB; 100,000 employees need it (docs/snapshots.md).
         const { BUILD_MEMORY_LIMIT } = await import('../snapshots/build.js');
         await tryWriteBalanceIndex(store.connection, opts.db, log, indexMemoryLimits(BUILD_MEMORY_LIMIT));
         clock.lap('snapshots');

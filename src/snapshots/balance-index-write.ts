@@ -217,7 +217,8 @@ export async function tryWriteBalanceIndex(
   log: (message: string) => void,
   /**
    * DuckDB memory limits to try in turn, the next one after an out-of-memory error (`simulate`:
-   * its build's, then the standalone build's); default: the one of `writeBalanceIndex`.
+   * SIMULATE_INDEX_MEMORY_LIMIT, then the standalone build's); default: the one of
+   * `writeBalanceIndex`.
    */
   memoryLimits: Array<string | undefined> = [undefined],
 ): Promise<WrittenIndex | null> {

@@ -346,7 +346,7 @@ async function presentLedgerCodes(conn: DuckDBConnection, scenario: string): Pro
   const found = await rows(
     conn,
     `SELECT DISTINCT ${ledgerCodeExpression()} AS code FROM fct_yearly_events
-      WHERE scenario_id = ${quotedString(scenario)} AND ${PLAN_EVENT_FILTER} AND event_type IN ('contribution', 'forfeiture')`,
+      WHERE scenario_id = ${quotedString(scenario)} AND ${PLAN_EVENT_FILTER} AND event_type IN (${LEDGER_TYPES_SQL})`,
   );
   return new Set(found.filter((r) => r.code !== null).map((r) => Number(r.code)));
 }
@@ -452,6 +452,12 @@ function insertSql(
   const running = aggregateNames(present).map((c) => `CAST(sum(${c}) ${win} AS DECIMAL(18,6)) AS ${c}`);
   const balances = balanceExpressions(withBase ? 'b' : null, 'c', present);
   const firstLedgerDate = `min(d) FILTER (WHERE code IS NOT NULL)`;
+  const carried = [
+    ...running,
+    `last_value(vp IGNORE NULLS) ${win} AS vp`,
+    'lead(wk) OVER (PARTITION BY pid ORDER BY wk) AS next_wk',
+    'lead(first_ledger) OVER (PARTITION BY pid ORDER BY wk) AS next_ledger',
+  ];
   return `INSERT INTO ${SNAPSHOT_TABLE}
 WITH w AS (
   SELECT row_number() OVER (ORDER BY employee_id, plan_id) AS pid, employee_id, plan_id, from_friday,
@@ -478,9 +484,7 @@ weekly AS (
     FROM ev GROUP BY pid, wk
 ),
 c AS (
-  SELECT pid, wk, n, ${[...running, ''].join(',\n         ')}last_value(vp IGNORE NULLS) ${win} AS vp,
-         lead(wk) OVER (PARTITION BY pid ORDER BY wk) AS next_wk,
-         lead(first_ledger) OVER (PARTITION BY pid ORDER BY wk) AS next_ledger
+  SELECT pid, wk, n, ${carried.join(',\n         ')}
     FROM weekly
 ),
 r AS (

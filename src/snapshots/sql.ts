@@ -76,8 +76,8 @@ export function aggregateColumns(): Array<{ name: string; code: number }> {
 }
 
 /**
- * The ledger codes that can occur: a build leaves out the sums of codes that no event of the
- * scenario has (`present`), whose figures are zero throughout. Every code when not given.
+ * Whether a code's sum is carried: a full build passes the codes its scenario has (`present`),
+ * a bucket no event feeds being zero throughout; every code when not given.
  */
 const isPresent = (code: number, present?: ReadonlySet<number>) => present === undefined || present.has(code);
 
@@ -116,8 +116,8 @@ export function balanceExpressions(
   present?: ReadonlySet<number>,
 ): Array<{ name: string; expr: string }> {
   const b0 = (c: string) => (base === null ? '0' : `coalesce(${base}.${c}, 0)`);
-  const code = new Map(aggregateColumns().map((a) => [a.name, a.code]));
-  const dd = (c: string) => (isPresent(code.get(c) ?? -1, present) ? `coalesce(${d}.${c}, 0)` : '0');
+  const summed = new Set(aggregateNames(present));
+  const dd = (c: string) => (summed.has(c) ? `coalesce(${d}.${c}, 0)` : '0');
   const out: Array<{ name: string; expr: string }> = [];
   for (const b of BUCKETS) {
     const forfeit = (EMPLOYER_BUCKETS as readonly string[]).includes(b) ? ` - ${dd(`f_${b}`)}` : '';
