@@ -625,7 +625,7 @@ export async function ingestEvents(
         event = v.event;
       }
       scenarios.add(event.scenario_id);
-      builder.add(event, JSON.stringify(event.payload));
+      builder.add(event);
       if (builder.count >= 8192) await flushRows();
       if (batchRead >= batchEvents) await commit();
     }

@@ -3,6 +3,7 @@
  * `INSERT … SELECT` per segment from DuckDB's own reader.
  */
 import { quotedString } from '@duckdb/node-api';
+import { INSERT_EVENTS } from '../store/ddl.js';
 import { factsSql } from '../store/fact-columns.js';
 
 /** Scenario ids among the rows stored from `$base` on. */
@@ -39,7 +40,7 @@ const PAYLOAD_COLUMNS = quotedString(
  */
 export function jsonInsertSql(file: string): string {
   return `
-INSERT INTO fct_yearly_events
+${INSERT_EVENTS}
 SELECT $base + ordinality - 1, event_id, scenario_id, plan_design_id, employee_id, effective_date, year(effective_date),
        created_at, source_system, correlation_id, p.event_type, p.plan_id,
        CASE p.event_type WHEN 'contribution' THEN p.source WHEN 'forfeiture' THEN p.forfeited_from_source END,
@@ -82,7 +83,7 @@ const CSV_COLUMNS =
  */
 export function csvInsertSql(file: string): string {
   return `
-INSERT INTO fct_yearly_events
+${INSERT_EVENTS}
 SELECT $base + n, event_id, scenario_id, plan_design_id, employee_id, effective_date, year(effective_date),
        created_at, source_system, correlation_id, event_type, plan_id, source, amount, ytd_amount,
        vested_percentage, payload, ${factsSql()}

@@ -9,7 +9,7 @@
  * repetition (≈ 1,000 over the 7 repetitions). PLANLEDGER_BENCH_HISTORY_EMPLOYEES overrides the size.
  */
 import { join } from 'node:path';
-import { participantRangesSql } from '../store/ddl.js';
+import { INSERT_EVENTS, participantRangesSql } from '../store/ddl.js';
 import { FACT_COLUMNS } from '../store/fact-columns.js';
 import type { Store } from '../store/open.js';
 import { mulberry32 } from './random.js';
@@ -29,7 +29,7 @@ export async function generateStore(store: Store, employees: number, scenario = 
   // 7919 is prime: i ↦ (i × 7919 + 13) mod N is a permutation when N is not a multiple of 7919.
   const n = employees % 7919 === 0 ? employees + 1 : employees;
   await c.run(`
-    INSERT INTO fct_yearly_events
+    ${INSERT_EVENTS}
     WITH g AS (
       SELECT range AS k, range // ${e} AS i, range % ${e} AS j,
              'E' || lpad(((range // ${e}) * 7919 + 13) % ${n} || '', 7, '0') AS emp,

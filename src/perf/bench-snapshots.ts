@@ -19,7 +19,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { participantRangesSql } from '../store/ddl.js';
+import { INSERT_EVENTS, participantRangesSql } from '../store/ddl.js';
 import { FACT_COLUMNS, factsSql } from '../store/fact-columns.js';
 import { msSince, timeMs } from './measure.js';
 import { mulberry32 } from './random.js';
@@ -55,7 +55,7 @@ async function generateChunk(conn: DuckDBConnection, from: number, to: number): 
   const y1 = FIRST_YEAR + YEARS - 1;
   const env = `'${SCENARIO}', 'bench-design', employee_id, d, year(d), TIMESTAMP '2026-01-01 00:00:00', 'bench', NULL`;
   const sql = `
-INSERT INTO fct_yearly_events
+${INSERT_EVENTS}
 WITH emp AS (
   SELECT printf('E%07d', i) AS employee_id,
          CAST(40000 + hash(i, 1) % 120000 AS DECIMAL(18,2)) AS salary,
@@ -342,7 +342,7 @@ export async function runSnapshotBench(
     for (let i = 0; i < Math.max(ctx.repetitions, 5); i++) {
       t = process.hrtime.bigint();
       await conn.run(`
-        INSERT INTO fct_yearly_events
+        ${INSERT_EVENTS}
         SELECT seq + (SELECT max(seq) FROM fct_yearly_events), md5(CAST(event_id AS VARCHAR) || 'next')::UUID, scenario_id,
                plan_design_id, employee_id, effective_date + 14, year(effective_date + 14), created_at, source_system,
                correlation_id, event_type, plan_id, source, amount, amount, vested_percentage,

@@ -71,7 +71,7 @@ export async function runPartition(
     planId: ctx.plan.planId,
     createdAt: spec.createdAt,
   };
-  let rows = new RowBatchBuilder(ROWS_INITIAL_CAPACITY, spec.storeScenarioId, spare());
+  let rows = new RowBatchBuilder(ROWS_INITIAL_CAPACITY, spec.storeScenarioId, spare(), true);
   let lines: string[] = [];
   let participants: ParticipantRow[] = [];
   let count = 0;
@@ -83,7 +83,7 @@ export async function runPartition(
       count,
       participants,
     };
-    rows = new RowBatchBuilder(ROWS_INITIAL_CAPACITY, spec.storeScenarioId, spare());
+    rows = new RowBatchBuilder(ROWS_INITIAL_CAPACITY, spec.storeScenarioId, spare(), true);
     lines = [];
     participants = [];
     count = 0;
@@ -115,7 +115,7 @@ export async function runPartition(
     });
     clock.lap('contract');
     for (const e of checked) {
-      if (spec.want.rows) rows.add(e, JSON.stringify(e.payload));
+      if (spec.want.rows) rows.add(e);
       // The validated event is already the canonical object in contract key order, so plain
       // JSON.stringify gives the canonical line (src/schema/serialize.ts reorders nothing here).
       if (spec.want.lines) lines.push(`${JSON.stringify(e)}\n`);

@@ -115,15 +115,26 @@ export const SIMULATE_MEMORY_LIMIT = '192MB';
 export const SIMULATE_BUILD_MEMORY_LIMIT = '384MB';
 /** The balance index's first DuckDB memory limit in a simulation (then the standalone build's). */
 export const SIMULATE_INDEX_MEMORY_LIMIT = '256MB';
+/**
+ * From this many events a simulation writes the balance index at the standalone build's limit
+ * from the start: at 256 MB it fits at 10,000 employees (3,962,460 events) and runs out of memory
+ * after about 13 s at 100,000 (39,624,847), a try wasted (docs/snapshots.md, "The balance index").
+ */
+export const INDEX_LARGE_EVENTS = 20_000_000;
 
 /** The snapshot build's DuckDB memory limit in a simulation. */
 function buildMemoryLimit(): string {
   return process.env.PLANLEDGER_BUILD_MEMORY_LIMIT ?? SIMULATE_BUILD_MEMORY_LIMIT;
 }
 
-/** The balance index's DuckDB memory limits in a simulation, the next after an out-of-memory error. */
-function indexMemoryLimits(standalone: string): string[] {
-  const first = process.env.PLANLEDGER_BUILD_MEMORY_LIMIT ?? SIMULATE_INDEX_MEMORY_LIMIT;
+/**
+ * The balance index's DuckDB memory limits in a simulation of about `events` events (the
+ * scenario's), the next after an out-of-memory error: the standalone build's alone for a large
+ * scenario (INDEX_LARGE_EVENTS).
+ */
+export function indexMemoryLimits(standalone: string, events: number): string[] {
+  const set = process.env.PLANLEDGER_BUILD_MEMORY_LIMIT;
+  const first = set ?? (events >= INDEX_LARGE_EVENTS ? standalone : SIMULATE_INDEX_MEMORY_LIMIT);
   return first === standalone ? [first] : [first, standalone];
 }
 
@@ -315,9 +326,12 @@ export async function simulate(opts: SimulateOptions): Promise<SimulateResult> {
         const { tryWriteBalanceIndex } = await import('../snapshots/balance-index-write.js');
         clock.reset();
         // At 256 MB first: the standalone build's 512 MB took the main job (10,000 employees) to a
-        // peak of 980 MB against 646 MB; 100,000 employees need it (docs/snapshots.md).
+        // peak of 980 MB against 646 MB; 100,000 employees need it (docs/snapshots.md). The
+        // scenario's events: this run's, times the shards (each about the same size).
         const { BUILD_MEMORY_LIMIT } = await import('../snapshots/build.js');
-        await tryWriteBalanceIndex(store.connection, opts.db, log, indexMemoryLimits(BUILD_MEMORY_LIMIT));
+        const scenarioEvents = events * (opts.shard?.count ?? 1);
+        const limits = indexMemoryLimits(BUILD_MEMORY_LIMIT, scenarioEvents);
+        await tryWriteBalanceIndex(store.connection, opts.db, log, limits);
         clock.lap('snapshots');
       }
     }

@@ -4,8 +4,74 @@
  * Column names here are a contract: queries across the project use them.
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
+import { COMPACT_COLUMN_DDL, COMPACT_COLUMNS, PAYLOAD_SQL, PAYLOAD_TEXT_COLUMN } from './compact-payload.js';
 import { FACT_COLUMN_DDL, FACT_COLUMNS, factSql, factsSql } from './fact-columns.js';
 import { inTransaction } from './transaction.js';
+
+/**
+ * The columns of an event as every SQL writer gives them, in table order, before the fact columns
+ * (fact-columns.ts): `payload` is the canonical text, stored as `payload_text`
+ * (EVENT_INSERT_COLUMNS; compact-payload.ts).
+ */
+export const EVENT_BASE_COLUMNS = [
+  'seq',
+  'event_id',
+  'scenario_id',
+  'plan_design_id',
+  'employee_id',
+  'effective_date',
+  'simulation_year',
+  'created_at',
+  'source_system',
+  'correlation_id',
+  'event_type',
+  'plan_id',
+  'source',
+  'amount',
+  'ytd_amount',
+  'vested_percentage',
+  'payload',
+] as const;
+
+/**
+ * The table that stores the events (docs/store.md, "fct_yearly_events"). Readers read the view
+ * fct_yearly_events over it; writers write here (the appender, INSERT_EVENTS, deletes).
+ */
+export const EVENTS_STORED = 'fct_yearly_events_stored';
+
+/** The events' stored table, under `name`. */
+const eventsDdl = (name: string) =>
+  `CREATE TABLE IF NOT EXISTS ${name} (
+    seq BIGINT NOT NULL,
+    event_id UUID NOT NULL,
+    scenario_id VARCHAR NOT NULL,
+    plan_design_id VARCHAR NOT NULL,
+    employee_id VARCHAR NOT NULL,
+    effective_date DATE NOT NULL,
+    simulation_year INTEGER NOT NULL,
+    created_at TIMESTAMP NOT NULL,
+    source_system VARCHAR NOT NULL,
+    correlation_id VARCHAR,
+    event_type VARCHAR NOT NULL,
+    plan_id VARCHAR,
+    source VARCHAR,
+    amount DECIMAL(18,6),
+    ytd_amount DECIMAL(18,6),
+    vested_percentage DECIMAL(5,4),
+    payload_text VARCHAR,
+    ${[...FACT_COLUMN_DDL, ...COMPACT_COLUMN_DDL].join(',\n    ')}
+  )`;
+
+/**
+ * fct_yearly_events, the view every reader reads: the stored columns in their order with the
+ * canonical `payload` in place of `payload_text`, without the compact columns (compact-payload.ts).
+ * `IF NOT EXISTS`: a writer's open that changed nothing must leave the file as it was (the balance
+ * index is tied to the file's identity), so a changed definition needs a migration of its own.
+ */
+export const EVENTS_VIEW_DDL = `CREATE VIEW IF NOT EXISTS fct_yearly_events AS SELECT ${[
+  ...EVENT_BASE_COLUMNS.map((c) => (c === 'payload' ? `${PAYLOAD_SQL} AS payload` : c)),
+  ...FACT_COLUMNS.map((c) => c.name),
+].join(', ')} FROM ${EVENTS_STORED}`;
 
 export const CORE_DDL = [
   `CREATE TABLE IF NOT EXISTS scenarios (
@@ -29,26 +95,8 @@ export const CORE_DDL = [
     job_level INTEGER NOT NULL,
     department VARCHAR NOT NULL
   )`,
-  `CREATE TABLE IF NOT EXISTS fct_yearly_events (
-    seq BIGINT NOT NULL,
-    event_id UUID NOT NULL,
-    scenario_id VARCHAR NOT NULL,
-    plan_design_id VARCHAR NOT NULL,
-    employee_id VARCHAR NOT NULL,
-    effective_date DATE NOT NULL,
-    simulation_year INTEGER NOT NULL,
-    created_at TIMESTAMP NOT NULL,
-    source_system VARCHAR NOT NULL,
-    correlation_id VARCHAR,
-    event_type VARCHAR NOT NULL,
-    plan_id VARCHAR,
-    source VARCHAR,
-    amount DECIMAL(18,6),
-    ytd_amount DECIMAL(18,6),
-    vested_percentage DECIMAL(5,4),
-    payload VARCHAR NOT NULL,
-    ${FACT_COLUMN_DDL.join(',\n    ')}
-  )`,
+  eventsDdl(EVENTS_STORED),
+  EVENTS_VIEW_DDL,
   // Added for ingest (docs/store.md, "Nothing lost"): every rejected line with its reasons.
   `CREATE TABLE IF NOT EXISTS event_rejections (
     batch_id BIGINT NOT NULL,
@@ -97,26 +145,25 @@ export const CORE_DDL = [
   'CREATE INDEX IF NOT EXISTS dim_participants_employee ON dim_participants (employee_id)',
 ];
 
-/** The columns of fct_yearly_events before the fact columns (fact-columns.ts), in table order. */
-export const EVENT_BASE_COLUMNS = [
-  'seq',
-  'event_id',
-  'scenario_id',
-  'plan_design_id',
-  'employee_id',
-  'effective_date',
-  'simulation_year',
-  'created_at',
-  'source_system',
-  'correlation_id',
-  'event_type',
-  'plan_id',
-  'source',
-  'amount',
-  'ytd_amount',
-  'vested_percentage',
-  'payload',
-] as const;
+/**
+ * The stored columns an SQL writer fills, in the order of EVENT_BASE_COLUMNS then the fact
+ * columns: the payload's text goes to `payload_text`, and the compact columns (compact-payload.ts)
+ * stay NULL: only the writer's row batches store a contribution compact.
+ */
+export const EVENT_INSERT_COLUMNS = [
+  ...EVENT_BASE_COLUMNS.map((c) => (c === 'payload' ? PAYLOAD_TEXT_COLUMN : c)),
+  ...FACT_COLUMNS.map((c) => c.name),
+].join(', ');
+
+/** Every column of fct_yearly_events_stored, in table order. */
+export const EVENT_STORED_COLUMNS: readonly string[] = [
+  ...EVENT_BASE_COLUMNS.map((c) => (c === 'payload' ? PAYLOAD_TEXT_COLUMN : c)),
+  ...FACT_COLUMNS.map((c) => c.name),
+  ...COMPACT_COLUMNS.map((c) => c.name),
+];
+
+/** `INSERT INTO fct_yearly_events_stored (…)` with EVENT_INSERT_COLUMNS: the start of every SQL insert of events. */
+export const INSERT_EVENTS = `INSERT INTO ${EVENTS_STORED} (${EVENT_INSERT_COLUMNS})`;
 
 /**
  * An `INSERT INTO fct_yearly_events` of `rows` (a `VALUES` list or a query) that give every
@@ -124,7 +171,7 @@ export const EVENT_BASE_COLUMNS = [
  * as every writer fills them (fact-columns.ts). For SQL that makes events (benchmarks, tests).
  */
 export function insertEventsSql(rows: string): string {
-  return `INSERT INTO fct_yearly_events SELECT *, ${factsSql()} FROM (${rows}) r(${EVENT_BASE_COLUMNS.join(', ')})`;
+  return `${INSERT_EVENTS} SELECT *, ${factsSql()} FROM (${rows}) r(${EVENT_BASE_COLUMNS.join(', ')})`;
 }
 
 /**
@@ -189,4 +236,30 @@ export async function migrateFactColumns(conn: DuckDBConnection): Promise<number
     );
   });
   return missing.length;
+}
+
+/**
+ * Gives a store written before the events were stored apart from the view (a table
+ * fct_yearly_events with a stored `payload` column) the current layout: the fact columns first
+ * (migrateFactColumns), then the rows copied into fct_yearly_events_stored (every payload kept as
+ * text, the rows in their stored order, which DuckDB's insertion order keeps), the old table
+ * dropped and the view created, in one transaction (an interrupted migration leaves the store as
+ * it was); nothing to do once fct_yearly_events is a view. Returns whether it migrated.
+ */
+export async function migrateEventsLayout(conn: DuckDBConnection): Promise<boolean> {
+  const r = await conn.runAndReadAll(
+    `SELECT table_type FROM information_schema.tables
+      WHERE table_schema = current_schema() AND table_name = 'fct_yearly_events'`,
+  );
+  if (r.getRows()[0]?.[0] !== 'BASE TABLE') return false;
+  await migrateFactColumns(conn);
+  const from = [...EVENT_BASE_COLUMNS, ...FACT_COLUMNS.map((c) => c.name)].join(', ');
+  await inTransaction(conn, async () => {
+    await conn.run(`DROP TABLE IF EXISTS ${EVENTS_STORED}`);
+    await conn.run(eventsDdl(EVENTS_STORED));
+    await conn.run(`${INSERT_EVENTS} SELECT ${from} FROM fct_yearly_events`);
+    await conn.run('DROP TABLE fct_yearly_events');
+    await conn.run(EVENTS_VIEW_DDL);
+  });
+  return true;
 }

@@ -15,7 +15,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { type DuckDBConnection, type DuckDBInstance, quotedString } from '@duckdb/node-api';
-import { CORE_DDL, participantRangesSql } from './ddl.js';
+import { CORE_DDL, EVENTS_STORED, participantRangesSql } from './ddl.js';
 import { DEFAULT_DB_PATH, type Store } from './open.js';
 
 export interface LakeTable {
@@ -212,6 +212,8 @@ export async function openLake(lakeDir: string, opts: LakeOptions = {}): Promise
   }
   for (const ddl of CORE_DDL) {
     const name = /CREATE TABLE IF NOT EXISTS (\w+)/.exec(ddl)?.[1];
+    // The events are the lake's fct_yearly_events; the store's own table under them has no place here.
+    if (name === EVENTS_STORED) continue;
     if (name === undefined || tables.includes(name) || readTableSchema(lake, name)) continue;
     const derived = DERIVED[name];
     await connection.run(derived ? `CREATE VIEW ${quoteIdent(name)} AS ${derived}` : ddl);

@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { fileProblemOf, InputError, storePathProblem } from '../errors/index.js';
-import { CORE_DDL, migrateFactColumns, migrateRangesFirstPlanDate } from './ddl.js';
+import { CORE_DDL, migrateEventsLayout, migrateRangesFirstPlanDate } from './ddl.js';
 import { duckdb } from './duckdb.js';
 
 export interface OpenStoreOptions {
@@ -147,8 +147,9 @@ export async function openStore(opts: OpenStoreOptions): Promise<Store> {
   const connection = await connect();
   if (!readOnly) {
     try {
+      // An older store's events table first: CORE_DDL creates the view in its place.
+      await migrateEventsLayout(connection);
       for (const ddl of CORE_DDL) await connection.run(ddl);
-      await migrateFactColumns(connection);
       await migrateRangesFirstPlanDate(connection);
     } catch (err) {
       connection.closeSync();

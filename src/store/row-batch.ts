@@ -8,6 +8,7 @@
  * and DECIMAL(5,4) as int32 of scaled units, VARCHAR as 16-byte `string_t` entries (strings
  * of at most 12 bytes inline; longer ones are assigned through the C API).
  */
+import { COMPACT_COLUMNS, isCompactContribution, isDefaultPayrollId } from './compact-payload.js';
 import type { CanonicalEvent } from './contract-adapter.js';
 import { FACT_COLUMNS, type FactType } from './fact-columns.js';
 
@@ -21,7 +22,8 @@ export const STRING_COLUMNS = [
   'event_type',
   'plan_id',
   'source',
-  'payload',
+  'payload_text',
+  'payload_payroll_id',
 ] as const;
 export type StringColumn = (typeof STRING_COLUMNS)[number];
 const S = Object.fromEntries(STRING_COLUMNS.map((c, i) => [c, i])) as Record<StringColumn, number>;
@@ -40,8 +42,8 @@ export interface RowBatch {
   vested: Int32Array;
   vestedValid: Uint8Array;
   /**
-   * Per fact column (fact-columns.ts, in its order): BOOLEAN one byte, DATE int32 days,
-   * DECIMAL(18,6) int64 micro-units a row; and 1 = valid (not NULL).
+   * Per fixed-width typed column (ROW_FACT_COLUMNS, in its order): BOOLEAN one byte, DATE int32
+   * days, DECIMAL(18,6) int64 micro-units a row; and 1 = valid (not NULL).
    */
   facts: FactValues[];
   factValid: Uint8Array[];
@@ -57,6 +59,17 @@ export interface RowBatch {
 
 type FactValues = Uint8Array | Int32Array | BigInt64Array;
 
+/**
+ * The fixed-width typed columns of a batch, in table order: the fact columns, then the compact
+ * payload's (compact-payload.ts; filled on a contribution stored compact). `facts` follows this list.
+ */
+export const ROW_FACT_COLUMNS: readonly { name: string; type: FactType; keys: Record<string, string> }[] = [
+  ...FACT_COLUMNS.map((c) => ({ name: c.name, type: c.type, keys: c.keys as Record<string, string> })),
+  ...COMPACT_COLUMNS.flatMap((c) =>
+    c.type === 'VARCHAR' ? [] : [{ name: c.name, type: c.type, keys: { contribution: c.key } }],
+  ),
+];
+
 /** Bytes a row of a fact column's values. */
 export function factWidth(t: FactType): 1 | 4 | 8 {
   return t === 'BOOLEAN' ? 1 : t === 'DATE' ? 4 : 8;
@@ -66,7 +79,12 @@ function factArray(t: FactType, cap: number): FactValues {
   return t === 'BOOLEAN' ? new Uint8Array(cap) : t === 'DATE' ? new Int32Array(cap) : new BigInt64Array(cap);
 }
 
-/** Per event kind: the fact columns it fills (index into FACT_COLUMNS) and their payload keys. */
+/** The compact payload's fixed-width columns (index into ROW_FACT_COLUMNS) and their payload keys. */
+const COMPACT_FIXED = ROW_FACT_COLUMNS.flatMap((c, i) =>
+  i < FACT_COLUMNS.length ? [] : [{ i, key: c.keys.contribution, type: c.type }],
+);
+
+/** Per event kind: the fact columns it fills (index into ROW_FACT_COLUMNS) and their payload keys. */
 const FACTS_OF_KIND = new Map<string, { i: number; key: string; type: FactType }[]>();
 FACT_COLUMNS.forEach((c, i) => {
   for (const [kind, key] of Object.entries(c.keys)) {
@@ -172,11 +190,14 @@ export class RowBatchBuilder {
   /**
    * @param storeScenarioId the scenario_id column's value for every row, when it differs from
    * the events' (a simulation writes under its pending id: src/store/scenario-runs.ts).
+   * @param compact store contributions in the compact form (compact-payload.ts): the simulation's
+   * writer does; ingest stores every payload's text on all its paths, so they store the same rows.
    */
   constructor(
     capacity = 4096,
     private readonly storeScenarioId?: string,
     reuse?: RowBatch,
+    private readonly compact = false,
   ) {
     if (reuse !== undefined && reuse.effectiveDate.length >= capacity) {
       this.cap = reuse.effectiveDate.length;
@@ -226,8 +247,8 @@ export class RowBatchBuilder {
       ytdValid: new Uint8Array(cap),
       vested: new Int32Array(cap),
       vestedValid: new Uint8Array(cap),
-      facts: FACT_COLUMNS.map((c) => factArray(c.type, cap)),
-      factValid: FACT_COLUMNS.map(() => new Uint8Array(cap)),
+      facts: ROW_FACT_COLUMNS.map((c) => factArray(c.type, cap)),
+      factValid: ROW_FACT_COLUMNS.map(() => new Uint8Array(cap)),
       strImages: STRING_COLUMNS.map(() => new Uint8Array(cap * 16)),
       strValid: STRING_COLUMNS.map(() => new Uint8Array(cap)),
       longs: new Int32Array(cap * 3 * 3),
@@ -251,7 +272,7 @@ export class RowBatchBuilder {
     n.ytdValid.set(old.ytdValid);
     n.vested.set(old.vested);
     n.vestedValid.set(old.vestedValid);
-    FACT_COLUMNS.forEach((_, i) => {
+    ROW_FACT_COLUMNS.forEach((_, i) => {
       (n.facts[i] as Uint8Array).set(old.facts[i] as Uint8Array);
       n.factValid[i].set(old.factValid[i]);
     });
@@ -318,8 +339,12 @@ export class RowBatchBuilder {
     b.longCount++;
   }
 
-  /** Add one canonical event; `payloadText` is the canonical JSON of its payload. */
-  add(e: CanonicalEvent, payloadText: string): void {
+  /**
+   * Add one canonical event. `payloadText` is the canonical JSON of its payload when the caller
+   * has it (else JSON.stringify of the canonical payload, which is in contract key order); a
+   * contribution stored compact (the constructor's `compact`) has none.
+   */
+  add(e: CanonicalEvent, payloadText?: string): void {
     if (this.b.count === this.cap) this.grow();
     const b = this.b;
     const row = b.count;
@@ -378,7 +403,10 @@ export class RowBatchBuilder {
     this.putString(S.event_type, row, type);
     this.putString(S.plan_id, row, (p.plan_id as string | null | undefined) ?? null);
     this.putString(S.source, row, source);
-    this.putString(S.payload, row, payloadText);
+    if (this.compact && type === 'contribution' && isCompactContribution(p)) {
+      this.putFacts(row, p, COMPACT_FIXED);
+      if (!isDefaultPayrollId(p)) this.putString(S.payload_payroll_id, row, p.payroll_id as string);
+    } else this.putString(S.payload_text, row, payloadText ?? JSON.stringify(e.payload));
     b.count++;
   }
 

@@ -5,6 +5,7 @@
  * exist (docs/store.md, "Scenarios").
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
+import { EVENTS_STORED } from './ddl.js';
 import { existingTables, type Store } from './open.js';
 import { inTransaction } from './transaction.js';
 
@@ -153,7 +154,7 @@ export async function listScenarios(conn: DuckDBConnection): Promise<ScenarioSum
 
 /** Tables holding per-scenario rows, deleted with the scenario when they exist. */
 export const SCENARIO_TABLES = [
-  'fct_yearly_events',
+  EVENTS_STORED,
   'participant_event_ranges',
   'fct_participant_balance_snapshots',
   'snapshot_builds',
@@ -215,10 +216,12 @@ export async function deleteScenario(store: Store, scenarioId: string): Promise<
   const deleted: Record<string, number> = {};
   await inTransaction(conn, async () => {
     for (const t of order) {
-      deleted[t] = 0;
+      // The events are counted under the name readers know (the view over EVENTS_STORED).
+      const name = t === EVENTS_STORED ? 'fct_yearly_events' : t;
+      deleted[name] = 0;
       for (const id of ids) {
         const r = await conn.run(`DELETE FROM "${t}" WHERE scenario_id = $id`, { id });
-        deleted[t] += Number(r.rowsChanged);
+        deleted[name] += Number(r.rowsChanged);
       }
     }
   });

@@ -14,11 +14,10 @@ import {
 } from '@duckdb/node-api';
 import d from '@duckdb/node-bindings';
 import type { EventProblem } from './contract-adapter.js';
-import { participantRangesSql } from './ddl.js';
-import { FACT_COLUMNS } from './fact-columns.js';
+import { EVENT_STORED_COLUMNS, EVENTS_STORED, participantRangesSql } from './ddl.js';
 import { faultPoint } from './fault.js';
 import type { Store } from './open.js';
-import { factWidth, type RowBatch } from './row-batch.js';
+import { factWidth, ROW_FACT_COLUMNS, type RowBatch, STRING_COLUMNS } from './row-batch.js';
 
 type Bindings = typeof d;
 
@@ -50,10 +49,14 @@ export interface BatchResult {
   duplicates: number;
 }
 
-/** Column order of fct_yearly_events (ddl.ts): fixed-width columns then strings. */
-const STRING_COLUMN_INDEX = [2, 3, 4, 8, 9, 10, 11, 12, 16];
-/** The fact columns (fact-columns.ts) follow the payload, in their order. */
-const FIRST_FACT_COLUMN = 17;
+/** Where a batch's string columns and fixed-width typed columns sit in fct_yearly_events_stored (ddl.ts). */
+const columnIndex = (name: string) => {
+  const i = EVENT_STORED_COLUMNS.indexOf(name);
+  if (i < 0) throw new Error(`${EVENTS_STORED} has no column ${name}`);
+  return i;
+};
+const STRING_COLUMN_INDEX = STRING_COLUMNS.map(columnIndex);
+const FACT_COLUMN_INDEX = ROW_FACT_COLUMNS.map((c) => columnIndex(c.name));
 
 /** The batch's (seq, event_id) pairs, so that the duplicate join knows their exact count. */
 const BATCH_IDS = 'ingest_batch_ids';
@@ -67,10 +70,10 @@ const BATCH_IDS = 'ingest_batch_ids';
  * table on every stored event id instead, which made a 100K-employee simulation 70% slower.
  */
 const DELETE_DUPLICATES = [
-  `CREATE OR REPLACE TEMP TABLE ${BATCH_IDS} AS SELECT seq, event_id FROM fct_yearly_events WHERE seq >= $first`,
-  `DELETE FROM fct_yearly_events WHERE seq >= $first AND seq IN (
+  `CREATE OR REPLACE TEMP TABLE ${BATCH_IDS} AS SELECT seq, event_id FROM ${EVENTS_STORED} WHERE seq >= $first`,
+  `DELETE FROM ${EVENTS_STORED} WHERE seq >= $first AND seq IN (
     SELECT i.seq FROM temp.main.${BATCH_IDS} i
-      SEMI JOIN fct_yearly_events f ON f.event_id = i.event_id AND f.seq < $first
+      SEMI JOIN ${EVENTS_STORED} f ON f.event_id = i.event_id AND f.seq < $first
     UNION ALL
     SELECT seq FROM temp.main.${BATCH_IDS} QUALIFY row_number() OVER (PARTITION BY event_id ORDER BY seq) > 1)`,
 ];
@@ -112,7 +115,7 @@ export class EventWriter {
   private async init(): Promise<void> {
     const c = this.conn;
     await this.resetStaging();
-    this.appender = await c.createAppender('fct_yearly_events');
+    this.appender = await c.createAppender(EVENTS_STORED);
     this.eventTypes = Array.from({ length: this.appender.columnCount }, (_, i) =>
       this.appender.columnType(i),
     );
@@ -373,8 +376,8 @@ function appendRows(
     validity(d, vec(14), batch.ytdValid, r0, n);
     copy(d, vec(15), batch.vested, r0, n, 4);
     validity(d, vec(15), batch.vestedValid, r0, n);
-    FACT_COLUMNS.forEach((c, i) => {
-      const v = vec(FIRST_FACT_COLUMN + i);
+    ROW_FACT_COLUMNS.forEach((c, i) => {
+      const v = vec(FACT_COLUMN_INDEX[i]);
       copy(d, v, batch.facts[i], r0, n, factWidth(c.type));
       validity(d, v, batch.factValid[i], r0, n);
     });

@@ -40,7 +40,7 @@ describe('planledger dq', () => {
   it('a failing error rule: exit 1, JSON report, alerts to a file and a Prometheus textfile', async () => {
     const db = await fixtureDb(
       dir,
-      "UPDATE fct_yearly_events SET created_at = TIMESTAMP '2099-01-01' WHERE seq = 3",
+      "UPDATE fct_yearly_events_stored SET created_at = TIMESTAMP '2099-01-01' WHERE seq = 3",
     );
     const alerts = join(dir, 'alerts.json');
     writeFileSync(
@@ -75,7 +75,7 @@ describe('planledger dq', () => {
   it('user rules override the defaults by id and add their own; warnings leave exit 0', async () => {
     const db = await fixtureDb(
       dir,
-      "UPDATE fct_yearly_events SET created_at = TIMESTAMP '2099-01-01' WHERE seq = 3",
+      "UPDATE fct_yearly_events_stored SET created_at = TIMESTAMP '2099-01-01' WHERE seq = 3",
     );
     const rules = join(dir, 'rules.json');
     writeFileSync(

@@ -17,7 +17,9 @@ describe('data quality over a lake', () => {
     await exportToLake(clean.conn, join(dir, 'clean'));
     clean.close();
     const faulty = await cleanStore();
-    await faulty.conn.run("UPDATE fct_yearly_events SET created_at = TIMESTAMP '2099-01-01' WHERE seq = 7");
+    await faulty.conn.run(
+      "UPDATE fct_yearly_events_stored SET created_at = TIMESTAMP '2099-01-01' WHERE seq = 7",
+    );
     await exportToLake(faulty.conn, join(dir, 'faulty'));
     faulty.close();
 

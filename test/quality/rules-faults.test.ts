@@ -57,7 +57,7 @@ const FAULTS: { rule: string; sql: string[]; alsoFails?: string[] }[] = [
   {
     rule: 'duplicate_event_id',
     sql: [
-      'INSERT INTO fct_yearly_events SELECT * REPLACE (seq + 100000 AS seq) FROM fct_yearly_events WHERE seq = 1',
+      'INSERT INTO fct_yearly_events_stored SELECT * REPLACE (seq + 100000 AS seq) FROM fct_yearly_events_stored WHERE seq = 1',
     ],
   },
   {
@@ -94,19 +94,19 @@ const FAULTS: { rule: string; sql: string[]; alsoFails?: string[] }[] = [
   {
     rule: 'ytd_not_running_sum',
     sql: [
-      `UPDATE fct_yearly_events SET ytd_amount = ytd_amount + 1 WHERE seq = ${lastOf("employee_id = 'E2' AND source = 'employee_roth'")}`,
+      `UPDATE fct_yearly_events_stored SET ytd_amount = ytd_amount + 1 WHERE seq = ${lastOf("employee_id = 'E2' AND source = 'employee_roth'")}`,
     ],
   },
   {
     rule: 'limit_402g_exceeded',
     sql: [
-      `UPDATE fct_yearly_events SET amount = amount + 100, ytd_amount = ytd_amount + 100 WHERE seq = ${lastOf("employee_id = 'E1' AND source = 'employee_pre_tax'")}`,
+      `UPDATE fct_yearly_events_stored SET amount = amount + 100, ytd_amount = ytd_amount + 100 WHERE seq = ${lastOf("employee_id = 'E1' AND source = 'employee_pre_tax'")}`,
     ],
   },
   {
     rule: 'catch_up_exceeded',
     sql: [
-      `UPDATE fct_yearly_events SET amount = amount + 6100, ytd_amount = ytd_amount + 6100 WHERE seq = ${lastOf("employee_id = 'E1' AND source = 'employee_catch_up'")}`,
+      `UPDATE fct_yearly_events_stored SET amount = amount + 6100, ytd_amount = ytd_amount + 6100 WHERE seq = ${lastOf("employee_id = 'E1' AND source = 'employee_catch_up'")}`,
     ],
   },
   {
@@ -137,7 +137,7 @@ const FAULTS: { rule: string; sql: string[]; alsoFails?: string[] }[] = [
   },
   {
     rule: 'forfeiture_exceeds_unvested',
-    sql: ["UPDATE fct_yearly_events SET amount = amount + 1 WHERE event_type = 'forfeiture'"],
+    sql: ["UPDATE fct_yearly_events_stored SET amount = amount + 1 WHERE event_type = 'forfeiture'"],
   },
   {
     rule: 'negative_bucket_balance',
@@ -164,19 +164,19 @@ const FAULTS: { rule: string; sql: string[]; alsoFails?: string[] }[] = [
   {
     rule: 'vested_fraction_decreased',
     sql: [
-      `UPDATE fct_yearly_events SET vested_percentage = 0.8 WHERE seq = ${lastOf("employee_id = 'E1' AND event_type = 'vesting'")}`,
+      `UPDATE fct_yearly_events_stored SET vested_percentage = 0.8 WHERE seq = ${lastOf("employee_id = 'E1' AND event_type = 'vesting'")}`,
     ],
   },
   {
     rule: 'hce_status_inconsistent',
     sql: [
-      `UPDATE fct_yearly_events SET payload = replace(payload, '"is_hce":false', '"is_hce":true') WHERE seq = ${lastOf("employee_id = 'E1' AND event_type = 'hce_status'")}`,
+      `UPDATE fct_yearly_events_stored SET payload_text = replace(payload_text, '"is_hce":false', '"is_hce":true') WHERE seq = ${lastOf("employee_id = 'E1' AND event_type = 'hce_status'")}`,
     ],
   },
   {
     rule: 'hce_threshold_not_lookback',
     sql: [
-      `UPDATE fct_yearly_events SET payload = replace(payload, '"hce_threshold":"155000"', '"hce_threshold":"150000"') WHERE seq = ${lastOf("employee_id = 'E1' AND event_type = 'hce_status'")}`,
+      `UPDATE fct_yearly_events_stored SET payload_text = replace(payload_text, '"hce_threshold":"155000"', '"hce_threshold":"150000"') WHERE seq = ${lastOf("employee_id = 'E1' AND event_type = 'hce_status'")}`,
     ],
   },
   {
@@ -199,7 +199,7 @@ const FAULTS: { rule: string; sql: string[]; alsoFails?: string[] }[] = [
   },
   {
     rule: 'created_at_in_future',
-    sql: ["UPDATE fct_yearly_events SET created_at = TIMESTAMP '2099-01-01 00:00:00' WHERE seq = 5"],
+    sql: ["UPDATE fct_yearly_events_stored SET created_at = TIMESTAMP '2099-01-01 00:00:00' WHERE seq = 5"],
   },
   {
     rule: 'contributions_without_participant',

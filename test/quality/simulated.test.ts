@@ -62,30 +62,30 @@ const FAULTS: { rule: string; sql: string[]; alsoFails?: string[] }[] = [
   {
     rule: 'duplicate_event_id',
     sql: [
-      `INSERT INTO fct_yearly_events SELECT * REPLACE (${nextSeq} AS seq) FROM fct_yearly_events WHERE seq = (SELECT min(seq) FROM fct_yearly_events)`,
+      `INSERT INTO fct_yearly_events_stored SELECT * REPLACE (${nextSeq} AS seq) FROM fct_yearly_events_stored WHERE seq = (SELECT min(seq) FROM fct_yearly_events)`,
     ],
   },
   {
     rule: 'event_after_termination',
     // A second termination the day after the first.
     sql: [
-      `INSERT INTO fct_yearly_events SELECT * REPLACE (${nextSeq} AS seq, uuid() AS event_id, effective_date + 1 AS effective_date)
-       FROM fct_yearly_events WHERE seq = (SELECT min(seq) FROM fct_yearly_events WHERE event_type = 'termination' AND effective_date < ${LAST_DAY})`,
+      `INSERT INTO fct_yearly_events_stored SELECT * REPLACE (${nextSeq} AS seq, uuid() AS event_id, effective_date + 1 AS effective_date)
+       FROM fct_yearly_events_stored WHERE seq = (SELECT min(seq) FROM fct_yearly_events WHERE event_type = 'termination' AND effective_date < ${LAST_DAY})`,
     ],
   },
   {
     rule: 'employee_contribution_without_eligibility_or_election',
     // An after-tax contribution from someone who never elected after-tax money.
     sql: [
-      `INSERT INTO fct_yearly_events SELECT * REPLACE (${nextSeq} AS seq, uuid() AS event_id, 'employee_after_tax' AS source, 1 AS amount, 1 AS ytd_amount)
-       FROM fct_yearly_events WHERE seq = (SELECT min(seq) FROM fct_yearly_events c WHERE source = 'employee_pre_tax'
+      `INSERT INTO fct_yearly_events_stored SELECT * REPLACE (${nextSeq} AS seq, uuid() AS event_id, 'employee_after_tax' AS source, 1 AS amount, 1 AS ytd_amount)
+       FROM fct_yearly_events_stored WHERE seq = (SELECT min(seq) FROM fct_yearly_events c WHERE source = 'employee_pre_tax'
          AND NOT EXISTS (SELECT 1 FROM fct_yearly_events a WHERE a.employee_id = c.employee_id AND a.source = 'employee_after_tax'))`,
     ],
   },
   {
     rule: 'ytd_not_running_sum',
     sql: [
-      `UPDATE fct_yearly_events SET ytd_amount = ytd_amount + 0.01 WHERE seq = (SELECT min(seq) FROM fct_yearly_events WHERE source = 'employee_pre_tax')`,
+      `UPDATE fct_yearly_events_stored SET ytd_amount = ytd_amount + 0.01 WHERE seq = (SELECT min(seq) FROM fct_yearly_events WHERE source = 'employee_pre_tax')`,
     ],
   },
   {
@@ -94,7 +94,7 @@ const FAULTS: { rule: string; sql: string[]; alsoFails?: string[] }[] = [
     sql: [
       `CREATE TEMP TABLE target AS SELECT seq, employee_id, effective_date FROM fct_yearly_events
          WHERE seq = (SELECT min(seq) FROM fct_yearly_events WHERE source = 'employee_pre_tax')`,
-      `UPDATE fct_yearly_events e SET amount = amount + CASE WHEN e.seq = t.seq THEN 30000 ELSE 0 END, ytd_amount = ytd_amount + 30000
+      `UPDATE fct_yearly_events_stored e SET amount = amount + CASE WHEN e.seq = t.seq THEN 30000 ELSE 0 END, ytd_amount = ytd_amount + 30000
          FROM target t WHERE e.employee_id = t.employee_id AND e.source = 'employee_pre_tax'
          AND year(e.effective_date) = year(t.effective_date) AND (e.effective_date, e.seq) >= (t.effective_date, t.seq)`,
       'DROP TABLE target',
@@ -104,8 +104,8 @@ const FAULTS: { rule: string; sql: string[]; alsoFails?: string[] }[] = [
   {
     rule: 'catch_up_exceeded',
     sql: [
-      `INSERT INTO fct_yearly_events SELECT * REPLACE (${nextSeq} AS seq, uuid() AS event_id, 'employee_catch_up' AS source, 20000 AS amount, 20000 AS ytd_amount)
-       FROM fct_yearly_events WHERE seq = (SELECT min(seq) FROM fct_yearly_events c WHERE source = 'employee_pre_tax'
+      `INSERT INTO fct_yearly_events_stored SELECT * REPLACE (${nextSeq} AS seq, uuid() AS event_id, 'employee_catch_up' AS source, 20000 AS amount, 20000 AS ytd_amount)
+       FROM fct_yearly_events_stored WHERE seq = (SELECT min(seq) FROM fct_yearly_events c WHERE source = 'employee_pre_tax'
          AND NOT EXISTS (SELECT 1 FROM fct_yearly_events a WHERE a.employee_id = c.employee_id AND a.source = 'employee_catch_up'))`,
     ],
   },
@@ -119,8 +119,8 @@ const FAULTS: { rule: string; sql: string[]; alsoFails?: string[] }[] = [
           2025: { ...IRS_LIMITS['2025'], roth_catch_up_wages: '1' },
         },
       })}')`,
-      `INSERT INTO fct_yearly_events SELECT * REPLACE (${nextSeq} AS seq, uuid() AS event_id, 'employee_catch_up' AS source, 1 AS amount, 1 AS ytd_amount)
-       FROM fct_yearly_events WHERE seq = (SELECT min(c.seq) FROM fct_yearly_events c JOIN dim_participants p USING (scenario_id, employee_id)
+      `INSERT INTO fct_yearly_events_stored SELECT * REPLACE (${nextSeq} AS seq, uuid() AS event_id, 'employee_catch_up' AS source, 1 AS amount, 1 AS ytd_amount)
+       FROM fct_yearly_events_stored WHERE seq = (SELECT min(c.seq) FROM fct_yearly_events c JOIN dim_participants p USING (scenario_id, employee_id)
          WHERE c.source = 'employee_pre_tax' AND year(c.effective_date) = 2025 AND year(p.birth_date) <= 1975
          AND EXISTS (SELECT 1 FROM fct_yearly_events h WHERE h.employee_id = c.employee_id AND h.event_type = 'hce_status'
            AND year(h.effective_date) = 2025 AND payload NOT LIKE '%"ytd_compensation":"0"%')
@@ -131,31 +131,31 @@ const FAULTS: { rule: string; sql: string[]; alsoFails?: string[] }[] = [
   {
     rule: 'limit_415c_exceeded',
     sql: [
-      `INSERT INTO fct_yearly_events SELECT * REPLACE (${nextSeq} AS seq, uuid() AS event_id, 'employer_profit_sharing' AS source, 100000 AS amount, 100000 AS ytd_amount)
-       FROM fct_yearly_events WHERE seq = (SELECT min(seq) FROM fct_yearly_events WHERE source = 'employer_match')`,
+      `INSERT INTO fct_yearly_events_stored SELECT * REPLACE (${nextSeq} AS seq, uuid() AS event_id, 'employer_profit_sharing' AS source, 100000 AS amount, 100000 AS ytd_amount)
+       FROM fct_yearly_events_stored WHERE seq = (SELECT min(seq) FROM fct_yearly_events WHERE source = 'employer_match')`,
     ],
   },
   {
     rule: 'forfeiture_exceeds_unvested',
     // One cent more than the unvested part, from a partly vested participant (still within the balance).
     sql: [
-      `UPDATE fct_yearly_events SET amount = amount + 0.01 WHERE seq = (SELECT min(seq) FROM fct_yearly_events
+      `UPDATE fct_yearly_events_stored SET amount = amount + 0.01 WHERE seq = (SELECT min(seq) FROM fct_yearly_events
          WHERE event_type = 'forfeiture' AND vested_percentage > 0)`,
     ],
   },
   {
     rule: 'negative_bucket_balance',
     sql: [
-      `INSERT INTO fct_yearly_events SELECT * REPLACE (${nextSeq} AS seq, uuid() AS event_id,
-         replace(payload, '"forfeited_from_source":"' || json_extract_string(payload, '$.forfeited_from_source') || '"', '"forfeited_from_source":"employer_profit_sharing"') AS payload)
-       FROM fct_yearly_events WHERE seq = (SELECT min(seq) FROM fct_yearly_events WHERE event_type = 'forfeiture')`,
+      `INSERT INTO fct_yearly_events_stored SELECT * REPLACE (${nextSeq} AS seq, uuid() AS event_id,
+         replace(payload_text, '"forfeited_from_source":"' || json_extract_string(payload_text, '$.forfeited_from_source') || '"', '"forfeited_from_source":"employer_profit_sharing"') AS payload_text)
+       FROM fct_yearly_events_stored WHERE seq = (SELECT min(seq) FROM fct_yearly_events WHERE event_type = 'forfeiture')`,
     ],
     alsoFails: ['forfeiture_exceeds_unvested'],
   },
   {
     rule: 'vested_fraction_decreased',
     sql: [
-      `UPDATE fct_yearly_events SET vested_percentage = 0 WHERE seq = (SELECT max(v.seq) FROM fct_yearly_events v
+      `UPDATE fct_yearly_events_stored SET vested_percentage = 0 WHERE seq = (SELECT max(v.seq) FROM fct_yearly_events v
          WHERE v.event_type = 'vesting' AND v.vested_percentage > 0
          AND NOT EXISTS (SELECT 1 FROM fct_yearly_events t WHERE t.employee_id = v.employee_id AND t.event_type = 'termination'))`,
     ],
@@ -163,7 +163,7 @@ const FAULTS: { rule: string; sql: string[]; alsoFails?: string[] }[] = [
   {
     rule: 'hce_status_inconsistent',
     sql: [
-      `UPDATE fct_yearly_events SET payload = replace(payload, '"is_hce":false', '"is_hce":true')
+      `UPDATE fct_yearly_events_stored SET payload_text = replace(payload_text, '"is_hce":false', '"is_hce":true')
        WHERE seq = (SELECT min(seq) FROM fct_yearly_events WHERE event_type = 'hce_status' AND payload LIKE '%"is_hce":false%')`,
     ],
   },
@@ -171,21 +171,21 @@ const FAULTS: { rule: string; sql: string[]; alsoFails?: string[] }[] = [
     rule: 'hce_threshold_not_lookback',
     // A threshold of $1 for an HCE: consistent with itself, but not the look-back year's figure.
     sql: [
-      `UPDATE fct_yearly_events SET payload = regexp_replace(payload, '"hce_threshold":"[0-9.]+"', '"hce_threshold":"1"')
+      `UPDATE fct_yearly_events_stored SET payload_text = regexp_replace(payload_text, '"hce_threshold":"[0-9.]+"', '"hce_threshold":"1"')
        WHERE seq = (SELECT min(seq) FROM fct_yearly_events WHERE event_type = 'hce_status' AND payload LIKE '%"is_hce":true%')`,
     ],
   },
   {
     rule: 'effective_date_outside_scenario',
     sql: [
-      `INSERT INTO fct_yearly_events SELECT * REPLACE (${nextSeq} AS seq, uuid() AS event_id, DATE '1999-01-04' AS effective_date)
-       FROM fct_yearly_events WHERE seq = (SELECT min(seq) FROM fct_yearly_events WHERE event_type = 'merit')`,
+      `INSERT INTO fct_yearly_events_stored SELECT * REPLACE (${nextSeq} AS seq, uuid() AS event_id, DATE '1999-01-04' AS effective_date)
+       FROM fct_yearly_events_stored WHERE seq = (SELECT min(seq) FROM fct_yearly_events WHERE event_type = 'merit')`,
     ],
   },
   {
     rule: 'created_at_in_future',
     sql: [
-      `UPDATE fct_yearly_events SET created_at = TIMESTAMP '2199-01-01' WHERE seq = (SELECT max(seq) FROM fct_yearly_events)`,
+      `UPDATE fct_yearly_events_stored SET created_at = TIMESTAMP '2199-01-01' WHERE seq = (SELECT max(seq) FROM fct_yearly_events)`,
     ],
   },
   {

@@ -78,7 +78,7 @@ const sql = [
      CASE WHEN event_type IN ('contribution', 'forfeiture', 'hce_status') THEN 'P401K' END,
      source, amount, NULL, NULL, payload
    FROM raw WHERE year(effective_date) BETWEEN 2023 AND 2025`),
-  `UPDATE fct_yearly_events SET event_id = md5(employee_id || seq)::UUID`,
+  `UPDATE fct_yearly_events_stored SET event_id = md5(employee_id || seq)::UUID`,
   `INSERT INTO fct_participant_balance_snapshots BY NAME
    WITH fridays AS (SELECT CAST(d AS DATE) AS snapshot_date FROM range(DATE '2023-01-06', DATE '2026-01-01', INTERVAL 7 DAY) t(d)),
    firsts AS (SELECT employee_id, min(effective_date) AS first_day FROM fct_yearly_events WHERE plan_id IS NOT NULL GROUP BY ALL),

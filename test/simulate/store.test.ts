@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -87,5 +87,46 @@ describe('simulate → store', () => {
     }
     const events = 'SELECT seq, event_id::VARCHAR, payload FROM fct_yearly_events ORDER BY seq';
     expect(await read(small, events)).toEqual(await read(whole, events));
+  });
+
+  it('stores contributions compact and reads back every payload as the NDJSON output writes it', async () => {
+    const path = join(dir, 'compact.duckdb');
+    const out = join(dir, 'compact.ndjson');
+    const r = await simulate({ ...base, db: path, out, scenarioId: 'c' });
+    const lines = readFileSync(out, 'utf8').trim().split('\n');
+    expect(lines).toHaveLength(r.events);
+    const want = new Map(
+      lines.map((l) => {
+        const e = JSON.parse(l);
+        return [e.event_id as string, JSON.stringify(e.payload)];
+      }),
+    );
+    const store = await openStore({ path });
+    try {
+      const rows = (
+        await store.connection.runAndReadAll(
+          `SELECT v.event_id::VARCHAR, v.payload, s.payload_text IS NULL, v.event_type
+             FROM fct_yearly_events v JOIN fct_yearly_events_stored s USING (seq)`,
+        )
+      ).getRows();
+      expect(rows).toHaveLength(r.events);
+      let compact = 0;
+      for (const [id, payload, isCompact, kind] of rows) {
+        expect(payload).toBe(want.get(id as string));
+        // The default plan's ids need no escaping: every contribution is compact, nothing else is.
+        expect(isCompact).toBe(kind === 'contribution');
+        if (isCompact) compact++;
+      }
+      expect(compact).toBe(r.stats.byKind.contribution);
+      // The engine's payroll ids (its pay dates') are left to the view.
+      const [[defaulted]] = (
+        await store.connection.runAndReadAll(
+          'SELECT count(*) FROM fct_yearly_events_stored WHERE payload_text IS NULL AND payload_payroll_id IS NULL',
+        )
+      ).getRows();
+      expect(Number(defaulted)).toBeGreaterThan(compact / 2);
+    } finally {
+      store.close();
+    }
   });
 });

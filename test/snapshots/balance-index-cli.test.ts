@@ -8,7 +8,12 @@ import { existsSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { simulate } from '../../src/simulate/simulate.js';
+import {
+  INDEX_LARGE_EVENTS,
+  indexMemoryLimits,
+  SIMULATE_INDEX_MEMORY_LIMIT,
+  simulate,
+} from '../../src/simulate/simulate.js';
 import { balanceFromIndex, balanceIndexDir } from '../../src/snapshots/balance-index.js';
 import { participantRangesSql } from '../../src/store/ddl.js';
 import { openStore } from '../../src/store/open.js';
@@ -97,8 +102,8 @@ describe('the balance index from the command line', () => {
     const store = await openStore({ path: db });
     try {
       await store.connection.run(
-        `INSERT INTO fct_yearly_events SELECT * REPLACE (seq + 1000000 AS seq, uuid() AS event_id, effective_date + 1 AS effective_date)
-           FROM fct_yearly_events WHERE employee_id = '${employees[0]}' AND event_type = 'contribution' ORDER BY seq DESC LIMIT 1`,
+        `INSERT INTO fct_yearly_events_stored SELECT * REPLACE (seq + 1000000 AS seq, uuid() AS event_id, effective_date + 1 AS effective_date)
+           FROM fct_yearly_events_stored WHERE employee_id = '${employees[0]}' AND event_type = 'contribution' ORDER BY seq DESC LIMIT 1`,
       );
       // As the store's writer keeps it: where each participant's events sit in the sequence.
       await store.connection.run('DELETE FROM participant_event_ranges');
@@ -126,5 +131,28 @@ describe('the balance index from the command line', () => {
       '--json',
     ]);
     expect(withIndex).toEqual(withoutIndex);
+  });
+});
+
+describe("simulate's memory limits for the balance index", () => {
+  it('tries 256 MB then the standalone limit for a small scenario, the standalone limit alone for a large one', () => {
+    const saved = process.env.PLANLEDGER_BUILD_MEMORY_LIMIT;
+    delete process.env.PLANLEDGER_BUILD_MEMORY_LIMIT;
+    try {
+      expect(indexMemoryLimits('512MB', 3_962_460)).toEqual([SIMULATE_INDEX_MEMORY_LIMIT, '512MB']);
+      expect(indexMemoryLimits('512MB', INDEX_LARGE_EVENTS - 1)).toEqual([
+        SIMULATE_INDEX_MEMORY_LIMIT,
+        '512MB',
+      ]);
+      expect(indexMemoryLimits('512MB', INDEX_LARGE_EVENTS)).toEqual(['512MB']);
+      expect(indexMemoryLimits('512MB', 39_624_847)).toEqual(['512MB']);
+      // A limit set by the user comes first whatever the size.
+      process.env.PLANLEDGER_BUILD_MEMORY_LIMIT = '300MB';
+      expect(indexMemoryLimits('512MB', 39_624_847)).toEqual(['300MB', '512MB']);
+      expect(indexMemoryLimits('512MB', 10)).toEqual(['300MB', '512MB']);
+    } finally {
+      if (saved === undefined) delete process.env.PLANLEDGER_BUILD_MEMORY_LIMIT;
+      else process.env.PLANLEDGER_BUILD_MEMORY_LIMIT = saved;
+    }
   });
 });

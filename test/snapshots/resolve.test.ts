@@ -126,7 +126,7 @@ describe('resolveParticipant answers as resolveScenario then resolvePlan', () =>
     expect(await answersAgree(db.conn)).toBe(55);
     // Only A and its pending run: A is the store's scenario.
     await db.conn.run(`DELETE FROM participant_event_ranges WHERE scenario_id = 'B'`);
-    await db.conn.run(`DELETE FROM fct_yearly_events WHERE scenario_id = 'B'`);
+    await db.conn.run(`DELETE FROM fct_yearly_events_stored WHERE scenario_id = 'B'`);
     expect(await answersAgree(db.conn)).toBe(55);
   });
 

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { describe, expect, it } from 'vitest';
 import { ingestFiles } from '../../src/ingest/ingest.js';
-import { migrateFactColumns } from '../../src/store/ddl.js';
+import { EVENT_BASE_COLUMNS, EVENTS_STORED, migrateFactColumns } from '../../src/store/ddl.js';
 import { FACT_COLUMNS } from '../../src/store/fact-columns.js';
 import { openStore } from '../../src/store/open.js';
 import { canonicalLines } from '../schema/canonical-corpus.js';
@@ -25,11 +25,18 @@ async function rowsOf(path: string): Promise<{ columns: string[]; rows: string }
   }
 }
 
-/** The store's file as an older planledger left it: fct_yearly_events without the fact columns. */
+/**
+ * The store's file as an older planledger left it: a table fct_yearly_events without the fact
+ * columns (and so from before the stored table and its view: `payload` a stored text column).
+ */
 async function dropFactColumns(path: string): Promise<void> {
   const instance = await DuckDBInstance.create(path);
   const c = await instance.connect();
-  for (const f of FACT_COLUMNS) await c.run(`ALTER TABLE fct_yearly_events DROP COLUMN ${f.name}`);
+  const cols = EVENT_BASE_COLUMNS.map((n) => (n === 'payload' ? 'payload_text AS payload' : n));
+  await c.run(`CREATE TABLE older_events AS SELECT ${cols.join(', ')} FROM ${EVENTS_STORED} ORDER BY seq`);
+  await c.run('DROP VIEW fct_yearly_events');
+  await c.run(`DROP TABLE ${EVENTS_STORED}`);
+  await c.run('ALTER TABLE older_events RENAME TO fct_yearly_events');
   c.closeSync();
   instance.closeSync();
 }

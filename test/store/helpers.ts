@@ -7,6 +7,8 @@ import { exampleEvent, mixedCorpus } from '../../src/schema/examples.js';
 import { validateEvent } from '../../src/schema/index.js';
 import type { CanonicalEvent } from '../../src/store/contract-adapter.js';
 import { openStore, type Store } from '../../src/store/open.js';
+import type { RowBatch } from '../../src/store/row-batch.js';
+import { type BatchResult, EventWriter } from '../../src/store/writer.js';
 
 const dirs: string[] = [];
 const stores: Store[] = [];
@@ -62,4 +64,21 @@ export function numberedEvent(kind: 'contribution' | 'merit' | 'vesting', i: num
   const v = validateEvent(e);
   if (!v.ok) throw new Error(JSON.stringify(v.problems));
   return v.event;
+}
+
+/** Stages one row batch through a new EventWriter and commits it as one ingest batch. */
+export async function commitBatch(store: Store, batch: RowBatch, read: number): Promise<BatchResult> {
+  const w = await EventWriter.create(store);
+  await w.stage(batch);
+  const res = await w.commit({
+    runId: 'r',
+    source: 's',
+    sha256: null,
+    firstLine: null,
+    lastLine: null,
+    read,
+    startedAt: new Date(),
+  });
+  await w.close();
+  return res;
 }

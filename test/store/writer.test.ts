@@ -7,8 +7,7 @@ import { serializeEvent } from '../../src/schema/index.js';
 import type { CanonicalEvent } from '../../src/store/contract-adapter.js';
 import { openStore, type Store } from '../../src/store/open.js';
 import { RowBatchBuilder } from '../../src/store/row-batch.js';
-import { EventWriter } from '../../src/store/writer.js';
-import { numberedEvent } from './helpers.js';
+import { commitBatch, numberedEvent } from './helpers.js';
 
 let store: Store;
 beforeAll(async () => {
@@ -27,18 +26,7 @@ describe('EventWriter', () => {
     for (let i = 2048; i < 4096; i++) events.push(event('contribution', i));
     for (let i = 4096; i < 5000; i++) events.push(event(i % 3 === 0 ? 'merit' : 'contribution', i));
     for (const e of events) b.add(e, JSON.stringify(e.payload));
-    const w = await EventWriter.create(store);
-    await w.stage(b.finish());
-    const res = await w.commit({
-      runId: 'r',
-      source: 's',
-      sha256: null,
-      firstLine: null,
-      lastLine: null,
-      read: events.length,
-      startedAt: new Date(),
-    });
-    await w.close();
+    const res = await commitBatch(store, b.finish(), events.length);
     expect(res.accepted).toBe(events.length);
     const rows = (
       await store.connection.runAndReadAll(
