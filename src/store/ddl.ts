@@ -39,9 +39,8 @@ export const EVENT_BASE_COLUMNS = [
  */
 export const EVENTS_STORED = 'fct_yearly_events_stored';
 
-/** The events' stored table, under `name`. */
-const eventsDdl = (name: string) =>
-  `CREATE TABLE IF NOT EXISTS ${name} (
+/** The events' stored table. */
+const EVENTS_STORED_DDL = `CREATE TABLE IF NOT EXISTS ${EVENTS_STORED} (
     seq BIGINT NOT NULL,
     event_id UUID NOT NULL,
     scenario_id VARCHAR NOT NULL,
@@ -95,7 +94,7 @@ export const CORE_DDL = [
     job_level INTEGER NOT NULL,
     department VARCHAR NOT NULL
   )`,
-  eventsDdl(EVENTS_STORED),
+  EVENTS_STORED_DDL,
   EVENTS_VIEW_DDL,
   // Added for ingest (docs/store.md, "Nothing lost"): every rejected line with its reasons.
   `CREATE TABLE IF NOT EXISTS event_rejections (
@@ -150,20 +149,19 @@ export const CORE_DDL = [
  * columns: the payload's text goes to `payload_text`, and the compact columns (compact-payload.ts)
  * stay NULL: only the writer's row batches store a contribution compact.
  */
-export const EVENT_INSERT_COLUMNS = [
+const EVENT_INSERT_COLUMNS: readonly string[] = [
   ...EVENT_BASE_COLUMNS.map((c) => (c === 'payload' ? PAYLOAD_TEXT_COLUMN : c)),
   ...FACT_COLUMNS.map((c) => c.name),
-].join(', ');
+];
 
-/** Every column of fct_yearly_events_stored, in table order. */
+/** Every column of fct_yearly_events_stored, in table order: EVENT_INSERT_COLUMNS, then the compact columns. */
 export const EVENT_STORED_COLUMNS: readonly string[] = [
-  ...EVENT_BASE_COLUMNS.map((c) => (c === 'payload' ? PAYLOAD_TEXT_COLUMN : c)),
-  ...FACT_COLUMNS.map((c) => c.name),
+  ...EVENT_INSERT_COLUMNS,
   ...COMPACT_COLUMNS.map((c) => c.name),
 ];
 
 /** `INSERT INTO fct_yearly_events_stored (…)` with EVENT_INSERT_COLUMNS: the start of every SQL insert of events. */
-export const INSERT_EVENTS = `INSERT INTO ${EVENTS_STORED} (${EVENT_INSERT_COLUMNS})`;
+export const INSERT_EVENTS = `INSERT INTO ${EVENTS_STORED} (${EVENT_INSERT_COLUMNS.join(', ')})`;
 
 /**
  * An `INSERT INTO fct_yearly_events` of `rows` (a `VALUES` list or a query) that give every
@@ -256,7 +254,7 @@ export async function migrateEventsLayout(conn: DuckDBConnection): Promise<boole
   const from = [...EVENT_BASE_COLUMNS, ...FACT_COLUMNS.map((c) => c.name)].join(', ');
   await inTransaction(conn, async () => {
     await conn.run(`DROP TABLE IF EXISTS ${EVENTS_STORED}`);
-    await conn.run(eventsDdl(EVENTS_STORED));
+    await conn.run(EVENTS_STORED_DDL);
     await conn.run(`${INSERT_EVENTS} SELECT ${from} FROM fct_yearly_events`);
     await conn.run('DROP TABLE fct_yearly_events');
     await conn.run(EVENTS_VIEW_DDL);
