@@ -135,7 +135,7 @@ export async function planYears(conn: DuckDBConnection, s: ScenarioRef): Promise
     conn,
     `SELECT simulation_year AS year, count(*) AS events,
        count(DISTINCT employee_id) FILTER (WHERE event_type = 'hce_status') AS hce_determined,
-       count(DISTINCT employee_id) FILTER (WHERE event_type = 'hce_status' AND json_extract_string(payload, '$.is_hce') = 'true') AS hce,
+       count(DISTINCT employee_id) FILTER (WHERE event_type = 'hce_status' AND payload_is_hce) AS hce,
        CAST(coalesce(sum(amount) FILTER (WHERE event_type = 'forfeiture'), 0) AS VARCHAR) AS forfeitures
      FROM fct_yearly_events WHERE scenario_id = ${id} GROUP BY simulation_year`,
   );
