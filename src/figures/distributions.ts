@@ -6,6 +6,8 @@
 import { type DuckDBConnection, quotedString } from '@duckdb/node-api';
 import { BUCKETS } from '../ledger/buckets.js';
 import { type Decimal, dec } from '../schema/decimal.js';
+import { storedContributionFieldSql } from '../store/compact-payload.js';
+import { EVENTS_STORED } from '../store/ddl.js';
 import { PERCENTILES, query, type ScenarioRef, yearEndSql } from './index.js';
 import { CATCH_UP_SOURCES, DEFERRAL_SOURCES, EMPLOYER_SOURCES } from './sources.js';
 
@@ -71,12 +73,19 @@ export interface LimitHits {
 /** IRS-limit hits per year (calculations.md, Deferrals and limits: `irs_limit_applied`). */
 export async function limitHits(conn: DuckDBConnection, s: ScenarioRef): Promise<LimitHits[]> {
   const id = quotedString(s.scenarioId);
+  // From the stored table when there is one: the view would rebuild every contribution's text.
+  const stored = (
+    await query(conn, `SELECT count(*) AS n FROM duckdb_tables() WHERE table_name = '${EVENTS_STORED}'`)
+  )[0];
+  const cut =
+    big(stored.n) > 0n
+      ? `${storedContributionFieldSql('irs_limit_applied')} AS cut FROM ${EVENTS_STORED}`
+      : `json_extract_string(payload, '$.irs_limit_applied') = 'true' AS cut FROM fct_yearly_events`;
   const rows = await query(
     conn,
     `WITH ${yearEndSql(s)},
-     c AS (SELECT employee_id, simulation_year AS year, source,
-             json_extract_string(payload, '$.irs_limit_applied') = 'true' AS cut
-           FROM fct_yearly_events WHERE scenario_id = ${id} AND event_type = 'contribution'),
+     c AS (SELECT employee_id, simulation_year AS year, source, ${cut}
+           WHERE scenario_id = ${id} AND event_type = 'contribution'),
      per AS (SELECT year, employee_id,
              bool_or(cut AND source IN (${list(DEFERRAL_SOURCES)})) AS deferral_cut,
              bool_or(cut AND source IN (${list([...EMPLOYER_SOURCES, 'employee_after_tax'])})) AS additions_cut,

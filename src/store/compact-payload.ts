@@ -83,6 +83,18 @@ export const CONTRIBUTION_PAYLOAD_SQL = `'{' || ${CONTRIBUTION_KEYS.map(
 export const PAYLOAD_SQL = `coalesce(${PAYLOAD_TEXT_COLUMN}, CASE WHEN event_type = 'contribution' THEN ${CONTRIBUTION_PAYLOAD_SQL} END)`;
 
 /** The DDL of the compact columns, after the fact columns. */
+/**
+ * A contribution's payload field `key` (one of a compact column's) read from
+ * fct_yearly_events_stored without the view's rebuild of the whole text: the typed column of a
+ * compact row, else the field of the stored text. For readers of many contributions
+ * (docs/store.md, "Reading it costs a rebuild").
+ */
+export function storedContributionFieldSql(key: string): string {
+  const c = COMPACT_COLUMNS.find((x) => x.key === key);
+  if (c === undefined || c.type === 'VARCHAR') throw new Error(`no typed compact column holds ${key}`);
+  return `coalesce(${c.name}, CAST(json_extract_string(${PAYLOAD_TEXT_COLUMN}, '$.${key}') AS ${c.type}))`;
+}
+
 export const COMPACT_COLUMN_DDL = COMPACT_COLUMNS.map((c) => `${c.name} ${c.type}`);
 
 /**

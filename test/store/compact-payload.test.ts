@@ -16,6 +16,7 @@ import {
   DEFAULT_PAYROLL_PREFIX,
   isCompactContribution,
   PAYLOAD_SQL,
+  storedContributionFieldSql,
 } from '../../src/store/compact-payload.js';
 import type { CanonicalEvent } from '../../src/store/contract-adapter.js';
 import { EVENT_BASE_COLUMNS, EVENTS_STORED } from '../../src/store/ddl.js';
@@ -60,7 +61,7 @@ async function roundTrip(events: CanonicalEvent[]): Promise<{ payload: string; c
 }
 
 describe('the compact contribution payload', () => {
-  it('reads back the canonical payload of random contributions, compact or as text', async () => {
+  it('reads back the canonical payload of random contributions, compact or as text, and each typed field', async () => {
     let compactSeen = 0;
     let textSeen = 0;
     await fc.assert(
@@ -73,6 +74,18 @@ describe('the compact contribution payload', () => {
         async (events) => {
           const back = await roundTrip(events);
           expect(back).toHaveLength(events.length);
+          // Each typed field read from the stored table, compact or text, is the payload's.
+          const typed = COMPACT_COLUMNS.filter((c) => c.type !== 'VARCHAR');
+          const fields = (
+            await store.connection.runAndReadAll(
+              `SELECT ${typed.map((c) => `CAST(${storedContributionFieldSql(c.key)} AS VARCHAR)`).join(', ')}
+                 FROM ${EVENTS_STORED} ORDER BY seq`,
+            )
+          ).getRows();
+          fields.forEach((row, i) => {
+            const p = events[i].payload as Record<string, unknown>;
+            expect(row).toEqual(typed.map((c) => String(p[c.key])));
+          });
           back.forEach((r, i) => {
             const p = events[i].payload as Record<string, unknown>;
             expect(r.payload).toBe(JSON.stringify(p));
