@@ -5,7 +5,7 @@
  * the workers (thread time, not wall time); main-thread steps are the main thread's.
  */
 export const WORKER_PHASES = ['workforce', 'engine', 'contract', 'encoding', 'summary'] as const;
-export const MAIN_PHASES = ['load', 'commit', 'participants', 'finish', 'snapshots'] as const;
+export const MAIN_PHASES = ['load', 'commit', 'participants', 'finish', 'snapshots', 'figures'] as const;
 export type Phase = (typeof WORKER_PHASES)[number] | (typeof MAIN_PHASES)[number];
 export type PhaseSeconds = Record<Phase, number>;
 

@@ -320,6 +320,7 @@ export async function simulate(opts: SimulateOptions): Promise<SimulateResult> {
         const { planYears } = await import('../figures/index.js');
         const [first, last] = spec.years;
         figures = await planYears(store.connection, { scenarioId: spec.scenarioId, first, last });
+        clock.lap('figures');
       }
       if (status === 'complete' && snapshots === 'built' && opts.db != null) {
         // The balance index, sealed once the store is closed (docs/snapshots.md, "The balance index").
