@@ -75,7 +75,10 @@ export async function limitHits(conn: DuckDBConnection, s: ScenarioRef): Promise
   const id = quotedString(s.scenarioId);
   // From the stored table when there is one: the view would rebuild every contribution's text.
   const stored = (
-    await query(conn, `SELECT count(*) AS n FROM duckdb_tables() WHERE table_name = '${EVENTS_STORED}'`)
+    await query(
+      conn,
+      `SELECT count(*) AS n FROM duckdb_tables() WHERE table_name = ${quotedString(EVENTS_STORED)}`,
+    )
   )[0];
   const cut =
     big(stored.n) > 0n

@@ -82,7 +82,6 @@ export const CONTRIBUTION_PAYLOAD_SQL = `'{' || ${CONTRIBUTION_KEYS.map(
 /** The view's `payload`: the stored text, or the compact contribution's rebuilt (ddl.ts, EVENTS_VIEW_DDL). */
 export const PAYLOAD_SQL = `coalesce(${PAYLOAD_TEXT_COLUMN}, CASE WHEN event_type = 'contribution' THEN ${CONTRIBUTION_PAYLOAD_SQL} END)`;
 
-/** The DDL of the compact columns, after the fact columns. */
 /**
  * A contribution's payload field `key` (one of a compact column's) read from
  * fct_yearly_events_stored without the view's rebuild of the whole text: the typed column of a
@@ -95,6 +94,7 @@ export function storedContributionFieldSql(key: string): string {
   return `coalesce(${c.name}, CAST(json_extract_string(${PAYLOAD_TEXT_COLUMN}, '$.${key}') AS ${c.type}))`;
 }
 
+/** The DDL of the compact columns, after the fact columns. */
 export const COMPACT_COLUMN_DDL = COMPACT_COLUMNS.map((c) => `${c.name} ${c.type}`);
 
 /**
