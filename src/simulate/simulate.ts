@@ -325,7 +325,6 @@ export async function simulate(opts: SimulateOptions): Promise<SimulateResult> {
       if (status === 'complete' && snapshots === 'built' && opts.db != null) {
         // The balance index, sealed once the store is closed (docs/snapshots.md, "The balance index").
         const { tryWriteBalanceIndex } = await import('../snapshots/balance-index-write.js');
-        clock.reset();
         // At 256 MB first: the standalone build's 512 MB took the main job (10,000 employees) to a
         // peak of 980 MB against 646 MB; 100,000 employees need it (docs/snapshots.md). The
         // scenario's events: this run's, times the shards (each about the same size).

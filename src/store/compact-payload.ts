@@ -40,6 +40,15 @@ export const COMPACT_COLUMNS: readonly CompactColumn[] = [
 ];
 
 /**
+ * The fixed-width compact columns (all but the payroll id): the row batch fills them as typed
+ * arrays (row-batch.ts), and a reader can take their fields from the stored table
+ * (storedContributionFieldSql).
+ */
+export const COMPACT_TYPED_COLUMNS = COMPACT_COLUMNS.filter(
+  (c): c is CompactColumn & { type: 'BOOLEAN' | 'DATE' } => c.type !== 'VARCHAR',
+);
+
+/**
  * A compact contribution's `payroll_id` when it is its pay period end after this prefix (the
  * engine names a pay date's payroll run so: src/engine/context.ts): the column is left NULL and
  * the view writes it back, which spares the writer a 13-byte string a row (DuckDB keeps strings
@@ -58,7 +67,7 @@ const VALUE_SQL: Record<string, string> = {
   amount: `'"' || ${moneySql('amount')} || '"'`,
   ytd_amount: `'"' || ${moneySql('ytd_amount')} || '"'`,
   ...Object.fromEntries(
-    COMPACT_COLUMNS.map((c) => [
+    COMPACT_TYPED_COLUMNS.map((c) => [
       c.key,
       c.type === 'BOOLEAN' ? `CAST(${c.name} AS VARCHAR)` : `'"' || CAST(${c.name} AS VARCHAR) || '"'`,
     ]),
@@ -89,8 +98,8 @@ export const PAYLOAD_SQL = `coalesce(${PAYLOAD_TEXT_COLUMN}, CASE WHEN event_typ
  * (docs/store.md, "Reading it costs a rebuild").
  */
 export function storedContributionFieldSql(key: string): string {
-  const c = COMPACT_COLUMNS.find((x) => x.key === key);
-  if (c === undefined || c.type === 'VARCHAR') throw new Error(`no typed compact column holds ${key}`);
+  const c = COMPACT_TYPED_COLUMNS.find((x) => x.key === key);
+  if (c === undefined) throw new Error(`no typed compact column holds ${key}`);
   return `coalesce(${c.name}, CAST(json_extract_string(${PAYLOAD_TEXT_COLUMN}, '$.${key}') AS ${c.type}))`;
 }
 

@@ -8,7 +8,7 @@
  * and DECIMAL(5,4) as int32 of scaled units, VARCHAR as 16-byte `string_t` entries (strings
  * of at most 12 bytes inline; longer ones are assigned through the C API).
  */
-import { COMPACT_COLUMNS, isCompactContribution, isDefaultPayrollId } from './compact-payload.js';
+import { COMPACT_TYPED_COLUMNS, isCompactContribution, isDefaultPayrollId } from './compact-payload.js';
 import type { CanonicalEvent } from './contract-adapter.js';
 import { FACT_COLUMNS, type FactType } from './fact-columns.js';
 
@@ -65,9 +65,7 @@ type FactValues = Uint8Array | Int32Array | BigInt64Array;
  */
 export const ROW_FACT_COLUMNS: readonly { name: string; type: FactType; keys: Record<string, string> }[] = [
   ...FACT_COLUMNS.map((c) => ({ name: c.name, type: c.type, keys: c.keys as Record<string, string> })),
-  ...COMPACT_COLUMNS.flatMap((c) =>
-    c.type === 'VARCHAR' ? [] : [{ name: c.name, type: c.type, keys: { contribution: c.key } }],
-  ),
+  ...COMPACT_TYPED_COLUMNS.map((c) => ({ name: c.name, type: c.type, keys: { contribution: c.key } })),
 ];
 
 /** Bytes a row of a fact column's values. */

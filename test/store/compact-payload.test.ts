@@ -13,6 +13,7 @@ import { exampleEvent } from '../../src/schema/examples.js';
 import { validateEvent } from '../../src/schema/index.js';
 import {
   COMPACT_COLUMNS,
+  COMPACT_TYPED_COLUMNS,
   DEFAULT_PAYROLL_PREFIX,
   isCompactContribution,
   PAYLOAD_SQL,
@@ -75,16 +76,15 @@ describe('the compact contribution payload', () => {
           const back = await roundTrip(events);
           expect(back).toHaveLength(events.length);
           // Each typed field read from the stored table, compact or text, is the payload's.
-          const typed = COMPACT_COLUMNS.filter((c) => c.type !== 'VARCHAR');
           const fields = (
             await store.connection.runAndReadAll(
-              `SELECT ${typed.map((c) => `CAST(${storedContributionFieldSql(c.key)} AS VARCHAR)`).join(', ')}
+              `SELECT ${COMPACT_TYPED_COLUMNS.map((c) => `CAST(${storedContributionFieldSql(c.key)} AS VARCHAR)`).join(', ')}
                  FROM ${EVENTS_STORED} ORDER BY seq`,
             )
           ).getRows();
           fields.forEach((row, i) => {
             const p = events[i].payload as Record<string, unknown>;
-            expect(row).toEqual(typed.map((c) => String(p[c.key])));
+            expect(row).toEqual(COMPACT_TYPED_COLUMNS.map((c) => String(p[c.key])));
           });
           back.forEach((r, i) => {
             const p = events[i].payload as Record<string, unknown>;
