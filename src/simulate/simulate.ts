@@ -122,9 +122,14 @@ export const SIMULATE_INDEX_MEMORY_LIMIT = '256MB';
  */
 export const INDEX_LARGE_EVENTS = 20_000_000;
 
-/** The snapshot build's DuckDB memory limit in a simulation. */
-function buildMemoryLimit(): string {
-  return process.env.PLANLEDGER_BUILD_MEMORY_LIMIT ?? SIMULATE_BUILD_MEMORY_LIMIT;
+/**
+ * The snapshot build's DuckDB memory limits in a simulation, the next after an out-of-memory
+ * error: SIMULATE_BUILD_MEMORY_LIMIT (or `PLANLEDGER_BUILD_MEMORY_LIMIT`), then the standalone
+ * build's. The build is one transaction, so a failed try leaves nothing behind.
+ */
+export function buildMemoryLimits(standalone: string): string[] {
+  const first = process.env.PLANLEDGER_BUILD_MEMORY_LIMIT ?? SIMULATE_BUILD_MEMORY_LIMIT;
+  return first === standalone ? [first] : [first, standalone];
 }
 
 /**
@@ -511,7 +516,21 @@ async function buildSnapshots(
   }
   if (typeof mod.buildSnapshots !== 'function') return 'unavailable';
   log('building balance snapshots…');
-  // The build sets this limit and restores the simulation's afterwards (the figures read next).
-  await mod.buildSnapshots(store.connection, { scenario, log, memoryLimit: buildMemoryLimit() });
+  // The build sets each limit and restores the simulation's afterwards (the figures read next).
+  const { BUILD_MEMORY_LIMIT } = await import('../snapshots/build.js');
+  const limits = buildMemoryLimits(BUILD_MEMORY_LIMIT);
+  for (const [i, memoryLimit] of limits.entries()) {
+    try {
+      await mod.buildSnapshots(store.connection, { scenario, log, memoryLimit });
+      return 'built';
+    } catch (err) {
+      const message = err instanceof Error ? err.message.split('\n')[0] : String(err);
+      if (i + 1 >= limits.length || !/out of memory/i.test(message)) throw err;
+      log(
+        `the snapshot build ran out of memory at ${memoryLimit} (${message}); building again at ${limits[i + 1]}`,
+      );
+    }
+  }
+  /* v8 ignore next */
   return 'built';
 }
