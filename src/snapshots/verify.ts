@@ -9,6 +9,7 @@ import type { DuckDBConnection, DuckDBDateValue, DuckDBValue } from '@duckdb/nod
 import { fromDay, weekday } from '../schema/dates.js';
 import { formatDecimal } from '../schema/decimal.js';
 import { isPendingScenarioId } from '../store/scenario-runs.js';
+import { withBuildMemoryLimit } from './build.js';
 import { BUCKETS, EMPLOYER_BUCKETS, LEDGER_VERSION, LedgerState } from './ledger.js';
 import { participantKey } from './query.js';
 import { grossColumn, LEDGER_EVENT_TYPES, PLAN_EVENT_FILTER, SNAPSHOT_TABLE } from './sql.js';
@@ -25,7 +26,15 @@ export interface VerifyOptions {
   seed?: number;
   /** At most this many mismatches are listed (the count stays exact). */
   maxMismatches?: number;
+  /** DuckDB's memory_limit while verifying (default VERIFY_MEMORY_LIMIT); the connection's own is restored after. */
+  memoryLimit?: string;
 }
+
+/**
+ * DuckDB's memory_limit while verifying: the one sorted pass spills to disk past it (docs/snapshots.md,
+ * "Verify").
+ */
+export const VERIFY_MEMORY_LIMIT = '384MB';
 
 export interface Mismatch {
   scenario_id: string;
@@ -51,7 +60,6 @@ export class VerifyUnavailable extends Error {
   override name = 'VerifyUnavailable';
 }
 
-const CHUNK = 500;
 const LEDGER_TYPES_SQL = LEDGER_EVENT_TYPES.map((t) => `'${t}'`).join(', ');
 const MONEY_COLUMNS = [
   ...BUCKETS,
@@ -59,6 +67,18 @@ const MONEY_COLUMNS = [
   'outstanding_loan_balance',
   ...EMPLOYER_BUCKETS.map(grossColumn),
 ];
+/** The stored row's columns after employee, plan and date (compareRow, compareLookupColumns). */
+const ROW_COLUMNS = [
+  ...MONEY_COLUMNS,
+  'vested_percentage',
+  'event_count_since_last_snapshot',
+  'ledger_version',
+  'snapshot_key',
+  'next_ledger_date',
+];
+/** Where a streamed line says whether it is an event (0) or a stored row (1), and an event's ledger payload. */
+const KIND = 3 + ROW_COLUMNS.length;
+const PAYLOAD = KIND + 1;
 
 const fridayOnOrAfter = (day: number) => day + ((12 - weekday(day)) % 7);
 const dayOf = (v: DuckDBValue) => (v as DuckDBDateValue).days;
@@ -98,126 +118,198 @@ export async function verifySnapshots(
     }
     if (state.ledger_version !== LEDGER_VERSION) throw new SnapshotsStale(scenario, state.ledger_version);
     if (state.end_date === null) continue;
-    // The sample is drawn by hash, then put in the order the chunk queries read rows in.
-    const participants = await rows(
-      conn,
-      `SELECT employee_id, plan_id FROM (
-         SELECT employee_id, plan_id FROM (
-           SELECT DISTINCT employee_id, plan_id FROM fct_yearly_events
-            WHERE scenario_id = $s AND ${PLAN_EVENT_FILTER} AND seq <= $seq)
-         ${opts.all ? '' : `ORDER BY hash(employee_id, plan_id, $seed), employee_id, plan_id LIMIT ${Math.max(0, Math.floor(opts.sample ?? 200))}`})
-        ORDER BY employee_id, plan_id`,
-      { s: scenario, seq: state.max_seq, ...(opts.all ? {} : { seed: BigInt(opts.seed ?? 1) }) },
-    );
     const endDay = dayOf((await rows(conn, `SELECT CAST($d AS DATE) AS d`, { d: state.end_date }))[0].d);
-    for (let i = 0; i < participants.length; i += CHUNK) {
-      const chunk = participants.slice(i, i + CHUNK).map((p) => [String(p.employee_id), String(p.plan_id)]);
-      await verifyChunk(conn, scenario, state, endDay, chunk, result, report);
-    }
+    await withBuildMemoryLimit(conn, opts.memoryLimit ?? VERIFY_MEMORY_LIMIT, () =>
+      verifyScenario(conn, scenario, state, endDay, opts, result, report),
+    );
   }
   result.ok = result.mismatch_count === 0;
   return result;
 }
 
-async function verifyChunk(
+/**
+ * The participants verified: every employee and plan with a plan event the build covered, or a
+ * sample of them drawn by hash (the same seed picks the same participants).
+ */
+function participantsSql(opts: VerifyOptions): string {
+  const all = `SELECT DISTINCT employee_id, plan_id FROM fct_yearly_events
+                WHERE scenario_id = $s AND ${PLAN_EVENT_FILTER} AND seq <= $seq`;
+  if (opts.all) return all;
+  const n = Math.max(0, Math.floor(opts.sample ?? 200));
+  return `SELECT employee_id, plan_id FROM (${all}) ORDER BY hash(employee_id, plan_id, $seed), employee_id, plan_id LIMIT ${n}`;
+}
+
+/**
+ * One scenario in one pass: its participants' plan events and stored rows as one stream, ordered
+ * by participant, then date, events before the row of their Friday; read a DuckDB chunk at a
+ * time, so that memory does not grow with the store (the sort spills to disk past DuckDB's
+ * memory limit), and the events table is read once, not once per group of participants.
+ */
+async function verifyScenario(
   conn: DuckDBConnection,
   scenario: string,
   { max_seq: maxSeq, keyed }: BuildState,
   endDay: number,
-  chunk: string[][],
+  opts: VerifyOptions,
   result: VerifyResult,
   report: (m: Mismatch) => void,
 ): Promise<void> {
-  const keys = { s: scenario, seq: maxSeq, emps: JSON.stringify(chunk) };
-  const wanted = `(employee_id, plan_id) IN (SELECT (k[1], k[2]) FROM (SELECT unnest(CAST($emps AS VARCHAR[][])) AS k))`;
-  const events = (
-    await conn.runAndReadAll(
-      `SELECT employee_id, plan_id, effective_date, CASE WHEN event_type IN (${LEDGER_TYPES_SQL}) THEN payload END
+  const nulls = ROW_COLUMNS.map(() => 'NULL').join(', ');
+  // Every plan event the build covered is of a participant in `parts` when all are verified.
+  const inParts = '(employee_id, plan_id) IN (SELECT (employee_id, plan_id) FROM parts)';
+  const stream = await conn.stream(
+    `WITH parts AS MATERIALIZED (${participantsSql(opts)})
+     SELECT * FROM (
+       SELECT employee_id, plan_id, effective_date AS d, ${nulls}, 0 AS kind,
+              CASE WHEN event_type IN (${LEDGER_TYPES_SQL}) THEN payload END AS payload, seq AS ord
          FROM fct_yearly_events
-        WHERE scenario_id = $s AND ${PLAN_EVENT_FILTER} AND seq <= $seq AND ${wanted}
-        ORDER BY employee_id, plan_id, effective_date, seq`,
-      keys,
-    )
-  ).getRows();
-  const stored = (
-    await conn.runAndReadAll(
-      `SELECT employee_id, plan_id, snapshot_date, ${MONEY_COLUMNS.join(', ')}, vested_percentage,
-              event_count_since_last_snapshot, ledger_version, snapshot_key, next_ledger_date
-         FROM ${SNAPSHOT_TABLE} WHERE scenario_id = $s AND ${wanted}
-        ORDER BY employee_id, plan_id, snapshot_date`,
-      { s: scenario, emps: keys.emps },
-    )
-  ).getRows();
-  let e = 0;
-  let r = 0;
-  for (const [employee, plan] of chunk) {
-    result.participants_checked++;
-    const mine = (row: DuckDBValue[] | undefined) =>
-      row !== undefined && row[0] === employee && row[1] === plan;
-    const ledger = new LedgerState();
-    let friday = mine(events[e]) ? fridayOnOrAfter(dayOf(events[e][2])) : endDay + 7;
-    const where = (day: number) => ({
-      scenario_id: scenario,
-      employee_id: employee,
-      plan_id: plan,
-      snapshot_date: fromDay(day),
-    });
-    for (; friday <= endDay; friday += 7) {
-      let count = 0;
-      while (mine(events[e]) && dayOf(events[e][2]) <= friday) {
-        const payload = events[e][3];
-        if (payload !== null)
-          ledger.apply({
-            effective_date: fromDay(dayOf(events[e][2])),
-            payload: JSON.parse(String(payload)),
-          } as never);
-        count++;
-        e++;
+        WHERE scenario_id = $s AND ${PLAN_EVENT_FILTER} AND seq <= $seq ${opts.all ? '' : `AND ${inParts}`}
+       UNION ALL
+       SELECT employee_id, plan_id, snapshot_date, ${ROW_COLUMNS.join(', ')}, 1, NULL, 0
+         FROM ${SNAPSHOT_TABLE}
+        WHERE scenario_id = $s AND ${inParts})
+     ORDER BY employee_id, plan_id, d, kind, ord`,
+    { s: scenario, seq: maxSeq, ...(opts.all ? {} : { seed: BigInt(opts.seed ?? 1) }) },
+  );
+  const p = new ParticipantCheck(scenario, endDay, keyed === true, result, report);
+  for await (const lines of stream.yieldRows()) {
+    for (const line of lines) {
+      if (!p.holds(line)) {
+        p.finish();
+        p.start(line);
       }
-      while (mine(stored[r]) && dayOf(stored[r][2]) < friday) {
-        report({ ...where(dayOf(stored[r][2])), column: 'row', stored: 'present', recomputed: null });
-        r++;
-      }
-      if (!mine(stored[r]) || dayOf(stored[r][2]) !== friday) {
-        report({ ...where(friday), column: 'row', stored: null, recomputed: 'present' });
-        continue;
-      }
-      result.rows_checked++;
-      const mismatch = (column: string, s: string | null, c: string | null) =>
-        report({ ...where(friday), column, stored: s, recomputed: c });
-      compareRow(stored[r], ledger, count, mismatch);
-      // The lookup columns (ddl.ts), of a store whose rows all have them.
-      if (keyed) {
-        const key = participantKey(
-          { scenario_id: scenario, employee_id: employee, plan_id: plan },
-          fromDay(friday),
-        );
-        compareLookupColumns(stored[r], key, nextLedgerDay(events, e, mine, friday), mismatch);
-      }
-      r++;
-    }
-    while (mine(events[e])) e++;
-    while (mine(stored[r])) {
-      report({ ...where(dayOf(stored[r][2])), column: 'row', stored: 'present', recomputed: null });
-      r++;
+      if (line[KIND] === 0) p.event(dayOf(line[2]), line[PAYLOAD]);
+      else p.row(line);
     }
   }
-  if (e !== events.length || r !== stored.length) {
-    throw new Error('snapshots verify: rows were not read in the order of the participants (internal error)');
-  }
+  p.finish();
 }
 
-/** The day of the first ledger event after `friday` up to the next Friday, from event index `e` on; else null. */
-function nextLedgerDay(
-  events: DuckDBValue[][],
-  e: number,
-  mine: (row: DuckDBValue[] | undefined) => boolean,
-  friday: number,
-): number | null {
-  for (let i = e; mine(events[i]) && dayOf(events[i][2]) <= friday + 7; i++) {
-    if (events[i][3] !== null) return dayOf(events[i][2]);
+/**
+ * The checks of one participant, fed its events and stored rows in date order (events before the
+ * row of their Friday): the ledger folds the events, and each Friday from the one on or after the
+ * first event to the last one built is closed in turn, against its stored row, or as a missing
+ * row; a stored row on no such Friday is extra. A row's `next_ledger_date` needs the events after
+ * it, so its lookup columns are checked when the next ledger event or a later date arrives, and
+ * the mismatches found meanwhile wait, so that every mismatch is reported in date order.
+ */
+class ParticipantCheck {
+  private employee = '';
+  private plan = '';
+  private active = false;
+  private ledger = new LedgerState();
+  /** The next Friday to close; null before the first event. */
+  private friday: number | null = null;
+  /** Plan events since the last Friday closed. */
+  private count = 0;
+  /** A stored row whose lookup columns wait for the first ledger event of the week after it. */
+  private pending: { row: DuckDBValue[]; friday: number } | null = null;
+  private waiting: Mismatch[] = [];
+
+  constructor(
+    private readonly scenario: string,
+    private readonly endDay: number,
+    private readonly keyed: boolean,
+    private readonly result: VerifyResult,
+    private readonly report: (m: Mismatch) => void,
+  ) {}
+
+  holds(line: DuckDBValue[]): boolean {
+    return this.active && line[0] === this.employee && line[1] === this.plan;
   }
-  return null;
+
+  start(line: DuckDBValue[]): void {
+    this.employee = String(line[0]);
+    this.plan = String(line[1]);
+    this.active = true;
+    this.ledger = new LedgerState();
+    this.friday = null;
+    this.count = 0;
+    this.result.participants_checked++;
+  }
+
+  event(day: number, payload: DuckDBValue): void {
+    if (this.friday === null) this.friday = fridayOnOrAfter(day);
+    this.settle(day, payload !== null);
+    this.closeBefore(day);
+    if (payload !== null)
+      this.ledger.apply({ effective_date: fromDay(day), payload: JSON.parse(String(payload)) } as never);
+    this.count++;
+  }
+
+  row(line: DuckDBValue[]): void {
+    const day = dayOf(line[2]);
+    // A row on the pending row's next Friday or later: no ledger event came in the week between.
+    if (this.pending !== null && day >= this.pending.friday + 7) this.settle(Number.POSITIVE_INFINITY, false);
+    else this.settle(day, false);
+    if (this.friday !== null) this.closeBefore(day);
+    if (this.friday === null || day !== this.friday || day > this.endDay) {
+      this.mismatch(day, 'row', 'present', null); // before the first event, off the Fridays, or after the last built
+      return;
+    }
+    this.result.rows_checked++;
+    compareRow(line, this.ledger, this.count, (column, s, c) => this.mismatch(day, column, s, c));
+    if (this.keyed) this.pending = { row: line, friday: day };
+    this.count = 0;
+    this.friday += 7;
+  }
+
+  /** The participant's last Fridays, with no lines left: missing rows. */
+  finish(): void {
+    if (!this.active) return;
+    this.settle(Number.POSITIVE_INFINITY, false);
+    if (this.friday !== null) this.closeBefore(Number.POSITIVE_INFINITY);
+    this.active = false;
+  }
+
+  /** Every Friday before `day` not closed yet had no stored row. */
+  private closeBefore(day: number): void {
+    while (this.friday !== null && this.friday < day && this.friday <= this.endDay) {
+      this.mismatch(this.friday, 'row', null, 'present');
+      this.count = 0;
+      this.friday += 7;
+    }
+  }
+
+  /**
+   * The pending row's lookup columns, once a line at `day` shows its next ledger date: a ledger
+   * event in the week after its Friday, or anything later.
+   */
+  private settle(day: number, ledgerEvent: boolean): void {
+    const pending = this.pending;
+    if (pending === null || day <= pending.friday) return;
+    const next = ledgerEvent && day <= pending.friday + 7 ? day : null;
+    if (next === null && day <= pending.friday + 7) return;
+    this.pending = null;
+    const key = participantKey(
+      { scenario_id: this.scenario, employee_id: this.employee, plan_id: this.plan },
+      fromDay(pending.friday),
+    );
+    compareLookupColumns(pending.row, key, next, (column, s, c) =>
+      this.report(this.where(pending.friday, column, s, c)),
+    );
+    const waiting = this.waiting;
+    this.waiting = [];
+    for (const m of waiting) this.report(m);
+  }
+
+  private mismatch(day: number, column: string, stored: string | null, recomputed: string | null): void {
+    const m = this.where(day, column, stored, recomputed);
+    if (this.pending !== null) this.waiting.push(m);
+    else this.report(m);
+  }
+
+  private where(day: number, column: string, stored: string | null, recomputed: string | null): Mismatch {
+    return {
+      scenario_id: this.scenario,
+      employee_id: this.employee,
+      plan_id: this.plan,
+      snapshot_date: fromDay(day),
+      column,
+      stored,
+      recomputed,
+    };
+  }
 }
 
 function compareLookupColumns(

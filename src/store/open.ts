@@ -94,9 +94,6 @@ export function setDefaultLockWait(wait: LockWait): void {
 
 const LOCK_RE = /Could not set lock on file "([^"]*)": Conflicting lock is held in (.*?)(?:\. See also|$)/;
 
-/** Freed memory each DuckDB thread may keep after a task (`allocator_flush_threshold`). */
-export const ALLOCATOR_FLUSH_THRESHOLD = '16MiB';
-
 /** The settings the store runs with (documented in docs/store.md, "Settings"). */
 export function storeSettings(
   opts: Pick<OpenStoreOptions, 'memoryLimit' | 'threads'>,
@@ -111,11 +108,6 @@ export function storeSettings(
     // The store never loads extensions at run time (json and parquet are built in).
     autoinstall_known_extensions: 'false',
     autoload_known_extensions: 'false',
-    // DuckDB's allocator (jemalloc) hands freed memory back to the system from a background
-    // thread, and each thread keeps at most 16 MB after a task instead of 128 MB: the memory
-    // above `memory_limit` that RSS carries (docs/store.md, "Settings").
-    allocator_background_threads: 'true',
-    allocator_flush_threshold: ALLOCATOR_FLUSH_THRESHOLD,
   };
 }
 

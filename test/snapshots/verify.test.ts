@@ -113,6 +113,64 @@ describe('snapshots verify', () => {
     ]);
   });
 
+  it('names extra, missing and lookup mismatches of one participant in date order', async () => {
+    const copyOf17 = (date: string) =>
+      `INSERT INTO fct_participant_balance_snapshots
+         SELECT * REPLACE (gen_random_uuid() AS snapshot_id, DATE '${date}' AS snapshot_date)
+           FROM fct_participant_balance_snapshots WHERE employee_id = 'E1' AND snapshot_date = DATE '2025-01-17'`;
+    await db.conn.run(
+      `UPDATE fct_participant_balance_snapshots SET next_ledger_date = NULL
+        WHERE employee_id = 'E1' AND snapshot_date = DATE '2025-01-17'`,
+    );
+    await db.conn.run(copyOf17('2025-01-21')); // a Tuesday
+    await db.conn.run(copyOf17('2025-03-07')); // after the last Friday built
+    await db.conn.run(copyOf17('2025-01-03')); // before the first event
+    await db.conn.run(
+      `DELETE FROM fct_participant_balance_snapshots WHERE employee_id = 'E1' AND snapshot_date = DATE '2025-01-31'`,
+    );
+    const r = await verifySnapshots(db.conn, { all: true });
+    expect(
+      r.mismatches.map((m) => [m.employee_id, m.snapshot_date, m.column, m.stored, m.recomputed]),
+    ).toEqual([
+      ['E1', '2025-01-03', 'row', 'present', null],
+      ['E1', '2025-01-17', 'next_ledger_date', null, '2025-01-24'],
+      ['E1', '2025-01-21', 'row', 'present', null],
+      ['E1', '2025-01-31', 'row', null, 'present'],
+      ['E1', '2025-03-07', 'row', 'present', null],
+    ]);
+    expect(r.participants_checked).toBe(2);
+  });
+
+  it('reads participants across many DuckDB chunks, each row once', async () => {
+    const many: TestEvent[] = [];
+    for (let i = 0; i < 120; i++)
+      for (let w = 0; w < 20; w++) {
+        const day = new Date(Date.UTC(2025, 0, 6 + 7 * w + (i % 5))).toISOString().slice(0, 10);
+        many.push(
+          ev(`N${String(i).padStart(3, '0')}`, day, 'contribution', 'employee_pre_tax', String(1 + i)),
+        );
+      }
+    await insertEvents(db.conn, many);
+    await buildSnapshots(db.conn);
+    const total = Number(
+      (await db.conn.runAndReadAll('SELECT count(*) FROM fct_participant_balance_snapshots')).getRows()[0][0],
+    );
+    expect(total).toBeGreaterThan(2048);
+    expect(await verifySnapshots(db.conn, { all: true })).toMatchObject({
+      ok: true,
+      participants_checked: 122,
+      rows_checked: total,
+    });
+    await db.conn.run(
+      `UPDATE fct_participant_balance_snapshots SET employee_pre_tax = employee_pre_tax + 1
+        WHERE employee_id = 'N119' AND snapshot_date = DATE '2025-04-04'`,
+    );
+    const r = await verifySnapshots(db.conn, { all: true });
+    expect(r.mismatches.map((m) => [m.employee_id, m.snapshot_date, m.column])).toEqual([
+      ['N119', '2025-04-04', 'employee_pre_tax'],
+    ]);
+  });
+
   it('a sample checks every row of every sampled participant', async () => {
     const many = Array.from({ length: 30 }, (_, i) =>
       ev(`M${String(i).padStart(2, '0')}`, '2025-01-06', 'contribution', 'employee_roth', String(10 + i)),

@@ -23,9 +23,4 @@ describe('store settings', () => {
     expect(await setting('preserve_insertion_order')).toBe('true');
     expect(await setting('autoload_known_extensions')).toBe('false');
   });
-
-  it("returns freed memory from DuckDB's allocator: background threads, 16 MB kept per thread", async () => {
-    expect(await setting('allocator_background_threads')).toBe('true');
-    expect(await setting('allocator_flush_threshold')).toBe('16.0 MiB');
-  });
 });
