@@ -26,7 +26,10 @@ export interface VerifyOptions {
   seed?: number;
   /** At most this many mismatches are listed (the count stays exact). */
   maxMismatches?: number;
-  /** DuckDB's memory_limit while verifying (default VERIFY_MEMORY_LIMIT); the connection's own is restored after. */
+  /**
+   * DuckDB's memory_limit while verifying (default `PLANLEDGER_MEMORY_LIMIT`, else
+   * VERIFY_MEMORY_LIMIT); the connection's own is restored after.
+   */
   memoryLimit?: string;
 }
 
@@ -119,7 +122,8 @@ export async function verifySnapshots(
     if (state.ledger_version !== LEDGER_VERSION) throw new SnapshotsStale(scenario, state.ledger_version);
     if (state.end_date === null) continue;
     const endDay = dayOf((await rows(conn, `SELECT CAST($d AS DATE) AS d`, { d: state.end_date }))[0].d);
-    await withBuildMemoryLimit(conn, opts.memoryLimit ?? VERIFY_MEMORY_LIMIT, () =>
+    const limit = opts.memoryLimit ?? process.env.PLANLEDGER_MEMORY_LIMIT ?? VERIFY_MEMORY_LIMIT;
+    await withBuildMemoryLimit(conn, limit, () =>
       verifyScenario(conn, scenario, state, endDay, opts, result, report),
     );
   }
