@@ -72,26 +72,32 @@ export async function runNdtBench(
     const cpuS: number[] = [];
     const scanS: number[] = [];
     let summary = '';
-    // One warm-up of each, then interleaved repetitions.
-    for (let i = -1; i < ctx.repetitions; i++) {
-      const cpu0 = process.cpuUsage();
-      const ms = await timeMs(async () => {
-        const s = await loadNdtScenario(conn, SCENARIO);
-        const report = await runNdt(conn, s.scenarioId, s.plan, s.years);
-        await storeNdt(conn, report);
-        summary = report.tests.map((x) => `${x.year} ${x.test} ${x.result} (${x.hceCount} HCEs)`).join(', ');
-      });
-      const cpu = process.cpuUsage(cpu0);
-      const scan = await timeMs(() => conn.run(SCAN_SQL));
-      if (i < 0) continue;
-      runS.push(ms / 1000);
-      // The process's CPU time (DuckDB's threads included): steadier than wall time on a busy machine.
-      cpuS.push((cpu.user + cpu.system) / 1e6);
-      scanS.push(scan / 1000);
-      ctx.log(
-        `ndt: ${(ms / 1000).toFixed(2)} s, CPU ${cpuS[cpuS.length - 1].toFixed(2)} s (scan ${(scan / 1000).toFixed(2)} s)`,
-      );
-    }
+    // At the command's DuckDB limit (not the generation's): one warm-up of each, then
+    // interleaved repetitions.
+    const { SCAN_MEMORY_LIMIT, withMemoryLimit } = await import('../store/memory-limit.js');
+    await withMemoryLimit(conn, SCAN_MEMORY_LIMIT, async () => {
+      for (let i = -1; i < ctx.repetitions; i++) {
+        const cpu0 = process.cpuUsage();
+        const ms = await timeMs(async () => {
+          const s = await loadNdtScenario(conn, SCENARIO);
+          const report = await runNdt(conn, s.scenarioId, s.plan, s.years);
+          await storeNdt(conn, report);
+          summary = report.tests
+            .map((x) => `${x.year} ${x.test} ${x.result} (${x.hceCount} HCEs)`)
+            .join(', ');
+        });
+        const cpu = process.cpuUsage(cpu0);
+        const scan = await timeMs(() => conn.run(SCAN_SQL));
+        if (i < 0) continue;
+        runS.push(ms / 1000);
+        // The process's CPU time (DuckDB's threads included): steadier than wall time on a busy machine.
+        cpuS.push((cpu.user + cpu.system) / 1e6);
+        scanS.push(scan / 1000);
+        ctx.log(
+          `ndt: ${(ms / 1000).toFixed(2)} s, CPU ${cpuS[cpuS.length - 1].toFixed(2)} s (scan ${(scan / 1000).toFixed(2)} s)`,
+        );
+      }
+    });
     ctx.log(`ndt: ${summary}`);
     const metric = (name: string, unit: string, samples: number[], gated = true): MetricSamples => ({
       name: `ndt.${name}`,

@@ -12,6 +12,12 @@ import { ENGINE_VERSION } from '../engine/version.js';
 import { InputError } from '../errors/index.js';
 import { LEDGER_VERSION } from '../ledger/ledger.js';
 import { isId } from '../schema/scalars.js';
+import {
+  atEachMemoryLimit,
+  thenFallback,
+  userBuildMemoryLimit,
+  userMemoryLimit,
+} from '../store/memory-limit.js';
 import { isPendingScenarioId } from '../store/scenario-runs.js';
 import { DEFAULT_PLAN_URL, type JobSpec, loadJob, planDesignIdOf } from './job.js';
 import { partitionsOfShard, type Shard } from './partition.js';
@@ -128,8 +134,7 @@ export const INDEX_LARGE_EVENTS = 20_000_000;
  * build's. The build is one transaction, so a failed try leaves nothing behind.
  */
 export function buildMemoryLimits(standalone: string): string[] {
-  const first = process.env.PLANLEDGER_BUILD_MEMORY_LIMIT ?? SIMULATE_BUILD_MEMORY_LIMIT;
-  return first === standalone ? [first] : [first, standalone];
+  return thenFallback(userBuildMemoryLimit() ?? SIMULATE_BUILD_MEMORY_LIMIT, standalone);
 }
 
 /**
@@ -138,9 +143,11 @@ export function buildMemoryLimits(standalone: string): string[] {
  * scenario (INDEX_LARGE_EVENTS).
  */
 export function indexMemoryLimits(standalone: string, events: number): string[] {
-  const set = process.env.PLANLEDGER_BUILD_MEMORY_LIMIT;
-  const first = set ?? (events >= INDEX_LARGE_EVENTS ? standalone : SIMULATE_INDEX_MEMORY_LIMIT);
-  return first === standalone ? [first] : [first, standalone];
+  const large = events >= INDEX_LARGE_EVENTS;
+  return thenFallback(
+    userBuildMemoryLimit() ?? (large ? standalone : SIMULATE_INDEX_MEMORY_LIMIT),
+    standalone,
+  );
 }
 
 /** Rows of a DuckDB row group (DuckDB's default `row_group_size`). */
@@ -229,7 +236,7 @@ export async function simulate(opts: SimulateOptions): Promise<SimulateResult> {
       // DuckDB's share of the < 1 GB budget (docs/simulate.md, "Memory"); the environment overrides it.
       store = await openStore({
         path: opts.db,
-        memoryLimit: process.env.PLANLEDGER_MEMORY_LIMIT ?? SIMULATE_MEMORY_LIMIT,
+        memoryLimit: userMemoryLimit() ?? SIMULATE_MEMORY_LIMIT,
       });
       sink = await StoreSink.open(
         store,
@@ -518,19 +525,14 @@ async function buildSnapshots(
   log('building balance snapshots…');
   // The build sets each limit and restores the simulation's afterwards (the figures read next).
   const { BUILD_MEMORY_LIMIT } = await import('../snapshots/build.js');
-  const limits = buildMemoryLimits(BUILD_MEMORY_LIMIT);
-  for (const [i, memoryLimit] of limits.entries()) {
-    try {
-      await mod.buildSnapshots(store.connection, { scenario, log, memoryLimit });
-      return 'built';
-    } catch (err) {
-      const message = err instanceof Error ? err.message.split('\n')[0] : String(err);
-      if (i + 1 >= limits.length || !/out of memory/i.test(message)) throw err;
-      log(
-        `the snapshot build ran out of memory at ${memoryLimit} (${message}); building again at ${limits[i + 1]}`,
-      );
-    }
-  }
-  /* v8 ignore next */
-  return 'built';
+  const build = mod.buildSnapshots;
+  return atEachMemoryLimit(
+    buildMemoryLimits(BUILD_MEMORY_LIMIT),
+    async (memoryLimit) => {
+      await build(store.connection, { scenario, log, memoryLimit });
+      return 'built' as const;
+    },
+    (limit, next, message) =>
+      log(`the snapshot build ran out of memory at ${limit} (${message}); building again at ${next}`),
+  );
 }

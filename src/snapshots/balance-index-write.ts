@@ -25,6 +25,7 @@ import {
 import { join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { duckdb } from '../store/duckdb.js';
+import { atEachMemoryLimit } from '../store/memory-limit.js';
 import { isPendingScenarioId } from '../store/scenario-runs.js';
 import { READABLE_STATUSES } from '../store/scenarios.js';
 import {
@@ -222,24 +223,24 @@ export async function tryWriteBalanceIndex(
    */
   memoryLimits: Array<string | undefined> = [undefined],
 ): Promise<WrittenIndex | null> {
-  for (const [i, limit] of memoryLimits.entries()) {
+  const removeAny = () => {
     try {
-      return await writeBalanceIndex(conn, db, limit);
-    } catch (err) {
-      try {
-        removeBalanceIndex(db);
-      } catch {
-        // nothing to remove where nothing could be made
-      }
-      const message = err instanceof Error ? err.message.split('\n')[0] : String(err);
-      if (i + 1 < memoryLimits.length && /out of memory/i.test(message)) continue;
-      log(
-        `balance index not written (${message}): ` +
-          '`planledger snapshots build --index` writes it; `balance` answers from the store meanwhile',
-      );
+      removeBalanceIndex(db);
+    } catch {
+      // nothing to remove where nothing could be made
     }
+  };
+  try {
+    return await atEachMemoryLimit(memoryLimits, (limit) => writeBalanceIndex(conn, db, limit), removeAny);
+  } catch (err) {
+    removeAny();
+    const message = err instanceof Error ? err.message.split('\n')[0] : String(err);
+    log(
+      `balance index not written (${message}): ` +
+        '`planledger snapshots build --index` writes it; `balance` answers from the store meanwhile',
+    );
+    return null;
   }
-  return null;
 }
 
 /**

@@ -18,6 +18,7 @@
 import { type DuckDBConnection, quotedString } from '@duckdb/node-api';
 import { fromDay, toDay } from '../schema/dates.js';
 import { faultPoint } from '../store/fault.js';
+import { userBuildMemoryLimit, withMemoryLimit } from '../store/memory-limit.js';
 import { isPendingScenarioId } from '../store/scenario-runs.js';
 import { inTransaction } from '../store/transaction.js';
 import { BUCKETS, EMPLOYER_BUCKETS, LEDGER_VERSION } from './ledger.js';
@@ -105,22 +106,16 @@ export async function buildSnapshots(conn: DuckDBConnection, opts: BuildOptions 
 }
 
 /**
- * Run `fn` with DuckDB's `memory_limit` at `limit` (default `PLANLEDGER_BUILD_MEMORY_LIMIT` or
- * BUILD_MEMORY_LIMIT), then restore the connection's own: the snapshot build and the balance index.
+ * Run `fn` at the build's DuckDB `memory_limit`: `limit`, else `PLANLEDGER_BUILD_MEMORY_LIMIT`,
+ * else BUILD_MEMORY_LIMIT; the connection's own is restored after (the snapshot build and the
+ * balance index).
  */
-export async function withBuildMemoryLimit<T>(
+export function withBuildMemoryLimit<T>(
   conn: DuckDBConnection,
   limit: string | undefined,
   fn: () => Promise<T>,
 ): Promise<T> {
-  const [{ limit: before }] = await rows(conn, "SELECT current_setting('memory_limit') AS limit");
-  const chosen = limit ?? process.env.PLANLEDGER_BUILD_MEMORY_LIMIT ?? BUILD_MEMORY_LIMIT;
-  await conn.run(`SET memory_limit = ${quotedString(chosen)}`);
-  try {
-    return await fn();
-  } finally {
-    await conn.run(`SET memory_limit = ${quotedString(String(before))}`);
-  }
+  return withMemoryLimit(conn, limit ?? userBuildMemoryLimit() ?? BUILD_MEMORY_LIMIT, fn);
 }
 
 async function buildEveryScenario(

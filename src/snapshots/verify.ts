@@ -5,11 +5,16 @@
  * (seq ≤ the build's max_seq); events stored since are the next build's.
  */
 
-import type { DuckDBConnection, DuckDBDateValue, DuckDBValue } from '@duckdb/node-api';
+import {
+  type DuckDBConnection,
+  type DuckDBDateValue,
+  type DuckDBValue,
+  quotedString,
+} from '@duckdb/node-api';
 import { fromDay, weekday } from '../schema/dates.js';
 import { formatDecimal } from '../schema/decimal.js';
+import { userMemoryLimit, withMemoryLimit } from '../store/memory-limit.js';
 import { isPendingScenarioId } from '../store/scenario-runs.js';
-import { withBuildMemoryLimit } from './build.js';
 import { BUCKETS, EMPLOYER_BUCKETS, LEDGER_VERSION, LedgerState } from './ledger.js';
 import { participantKey } from './query.js';
 import { grossColumn, LEDGER_EVENT_TYPES, PLAN_EVENT_FILTER, SNAPSHOT_TABLE } from './sql.js';
@@ -27,10 +32,21 @@ export interface VerifyOptions {
   /** At most this many mismatches are listed (the count stays exact). */
   maxMismatches?: number;
   /**
-   * DuckDB's memory_limit while verifying (default `PLANLEDGER_MEMORY_LIMIT`, else
-   * VERIFY_MEMORY_LIMIT); the connection's own is restored after.
+   * DuckDB's memory_limit while verifying (default VERIFY_MEMORY_LIMIT; when
+   * `PLANLEDGER_MEMORY_LIMIT` is set, the connection's, which the store opened with it); the
+   * connection's own is restored after.
    */
   memoryLimit?: string;
+  /**
+   * With `all`, about this many plan events a pass (default VERIFY_PASS_EVENTS); smaller values
+   * are for tests.
+   */
+  passEvents?: number;
+  /**
+   * With `all`: called as participants are verified (every 1,000, and at the end of each pass),
+   * with those verified so far in the scenario and its total.
+   */
+  progress?: (done: number, total: number, scenario: string) => void;
 }
 
 /**
@@ -38,6 +54,13 @@ export interface VerifyOptions {
  * "Verify").
  */
 export const VERIFY_MEMORY_LIMIT = '384MB';
+/**
+ * Plan events per pass of `verify --all`: each pass sorts its participants' events and about as
+ * many stored rows. At 10,000 employees (3.9 million events, 4.0 million rows) one pass fits
+ * VERIFY_MEMORY_LIMIT; at 100,000 one pass over every participant (80 million lines) ran out of
+ * memory there (docs/snapshots.md, "Verify").
+ */
+export const VERIFY_PASS_EVENTS = 4_000_000;
 
 export interface Mismatch {
   scenario_id: string;
@@ -63,7 +86,7 @@ export class VerifyUnavailable extends Error {
   override name = 'VerifyUnavailable';
 }
 
-const LEDGER_TYPES_SQL = LEDGER_EVENT_TYPES.map((t) => `'${t}'`).join(', ');
+const LEDGER_TYPES_SQL = LEDGER_EVENT_TYPES.map((t) => quotedString(t)).join(', ');
 const MONEY_COLUMNS = [
   ...BUCKETS,
   'vested_balance',
@@ -122,8 +145,9 @@ export async function verifySnapshots(
     if (state.ledger_version !== LEDGER_VERSION) throw new SnapshotsStale(scenario, state.ledger_version);
     if (state.end_date === null) continue;
     const endDay = dayOf((await rows(conn, `SELECT CAST($d AS DATE) AS d`, { d: state.end_date }))[0].d);
-    const limit = opts.memoryLimit ?? process.env.PLANLEDGER_MEMORY_LIMIT ?? VERIFY_MEMORY_LIMIT;
-    await withBuildMemoryLimit(conn, limit, () =>
+    // The user's PLANLEDGER_MEMORY_LIMIT is the connection's already (store/open.ts).
+    const limit = opts.memoryLimit ?? (userMemoryLimit() === undefined ? VERIFY_MEMORY_LIMIT : undefined);
+    await withMemoryLimit(conn, limit, () =>
       verifyScenario(conn, scenario, state, endDay, opts, result, report),
     );
   }
@@ -143,11 +167,67 @@ function participantsSql(opts: VerifyOptions): string {
   return `SELECT employee_id, plan_id FROM (${all}) ORDER BY hash(employee_id, plan_id, $seed), employee_id, plan_id LIMIT ${n}`;
 }
 
+/** A pass's participants: after `after` (none: from the first) up to and including `upTo`, in key order. */
+interface Pass {
+  after: [string, string] | null;
+  upTo: [string, string] | null;
+}
+
 /**
- * One scenario in one pass: its participants' plan events and stored rows as one stream, ordered
- * by participant, then date, events before the row of their Friday; read a DuckDB chunk at a
- * time, so that memory does not grow with the store (the sort spills to disk past DuckDB's
- * memory limit), and the events table is read once, not once per group of participants.
+ * The passes of `verify --all`: participants in (employee_id, plan_id) order, cut where about
+ * `per` plan events have gone by, so each pass sorts a bounded part of the scenario and the
+ * mismatches come in the same participant order as from one pass. A sample is one pass.
+ */
+async function passesOf(
+  conn: DuckDBConnection,
+  scenario: string,
+  maxSeq: DuckDBValue,
+  opts: VerifyOptions,
+): Promise<{ passes: Pass[]; participants: number }> {
+  const one = (participants: number) => ({ passes: [{ after: null, upTo: null }], participants });
+  if (!opts.all) return one(0);
+  const per = BigInt(Math.max(1, Math.floor(opts.passEvents ?? VERIFY_PASS_EVENTS)));
+  const ends = await rows(
+    conn,
+    `WITH p AS (SELECT employee_id, plan_id, count(*) AS n FROM fct_yearly_events
+                 WHERE scenario_id = $s AND ${PLAN_EVENT_FILTER} AND seq <= $seq GROUP BY ALL),
+          c AS (SELECT employee_id, plan_id,
+                       sum(n) OVER (ORDER BY employee_id, plan_id ROWS UNBOUNDED PRECEDING) AS cum FROM p)
+     SELECT (cum - 1) // $per AS g, arg_max(employee_id, cum) AS e, arg_max(plan_id, cum) AS p, count(*) AS n
+       FROM c GROUP BY g ORDER BY g`,
+    { s: scenario, seq: maxSeq, per },
+  );
+  const participants = ends.reduce((sum, r) => sum + Number(r.n), 0);
+  if (ends.length <= 1) return one(participants);
+  const keys = ends.map((r): [string, string] => [String(r.e), String(r.p)]);
+  const passes = keys.map((upTo, i) => ({
+    after: i === 0 ? null : keys[i - 1],
+    upTo: i + 1 === keys.length ? null : upTo,
+  }));
+  return { passes, participants };
+}
+
+/** SQL: the participant (employee_id, plan_id) is in the pass (literals, so DuckDB filters in the scan). */
+function inPassSql({ after, upTo }: Pass): string {
+  const q = (k: [string, string]) => [quotedString(k[0]), quotedString(k[1])];
+  const parts = ['TRUE'];
+  if (after !== null) {
+    const [e, p] = q(after);
+    parts.push(`(employee_id > ${e} OR (employee_id = ${e} AND plan_id > ${p}))`);
+  }
+  if (upTo !== null) {
+    const [e, p] = q(upTo);
+    parts.push(`(employee_id < ${e} OR (employee_id = ${e} AND plan_id <= ${p}))`);
+  }
+  return parts.join(' AND ');
+}
+
+/**
+ * One scenario in passes over participants (`passesOf`; a sample or a small store: one): each
+ * pass streams its participants' plan events and stored rows as one stream, ordered by
+ * participant, then date, events before the row of their Friday; read a DuckDB chunk at a time,
+ * so that memory does not grow with the store (the sort spills to disk past DuckDB's memory
+ * limit).
  */
 async function verifyScenario(
   conn: DuckDBConnection,
@@ -161,30 +241,42 @@ async function verifyScenario(
   const nulls = ROW_COLUMNS.map(() => 'NULL').join(', ');
   // Every plan event the build covered is of a participant in `parts` when all are verified.
   const inParts = '(employee_id, plan_id) IN (SELECT (employee_id, plan_id) FROM parts)';
-  const stream = await conn.stream(
-    `WITH parts AS MATERIALIZED (${participantsSql(opts)})
-     SELECT * FROM (
-       SELECT employee_id, plan_id, effective_date AS d, ${nulls}, 0 AS kind,
-              CASE WHEN event_type IN (${LEDGER_TYPES_SQL}) THEN payload END AS payload, seq AS ord
-         FROM fct_yearly_events
-        WHERE scenario_id = $s AND ${PLAN_EVENT_FILTER} AND seq <= $seq ${opts.all ? '' : `AND ${inParts}`}
-       UNION ALL
-       SELECT employee_id, plan_id, snapshot_date, ${ROW_COLUMNS.join(', ')}, 1, NULL, 0
-         FROM ${SNAPSHOT_TABLE}
-        WHERE scenario_id = $s AND ${inParts})
-     ORDER BY employee_id, plan_id, d, kind, ord`,
-    { s: scenario, seq: maxSeq, ...(opts.all ? {} : { seed: BigInt(opts.seed ?? 1) }) },
-  );
   const p = new ParticipantCheck(scenario, endDay, keyed === true, result, report);
-  for await (const lines of stream.yieldRows()) {
-    for (const line of lines) {
-      if (!p.holds(line)) {
-        p.finish();
-        p.start(line);
+  const { passes, participants } = await passesOf(conn, scenario, maxSeq, opts);
+  const before = result.participants_checked;
+  const progress = (every: number) => {
+    const done = result.participants_checked - before;
+    if (opts.all && done % every === 0) opts.progress?.(done, participants, scenario);
+  };
+  for (const pass of passes) {
+    const inPass = inPassSql(pass);
+    const stream = await conn.stream(
+      `WITH parts AS MATERIALIZED (SELECT * FROM (${participantsSql(opts)}) WHERE ${inPass})
+       SELECT * FROM (
+         SELECT employee_id, plan_id, effective_date AS d, ${nulls}, 0 AS kind,
+                CASE WHEN event_type IN (${LEDGER_TYPES_SQL}) THEN payload END AS payload, seq AS ord
+           FROM fct_yearly_events
+          WHERE scenario_id = $s AND ${PLAN_EVENT_FILTER} AND seq <= $seq AND ${inPass}
+                ${opts.all ? '' : `AND ${inParts}`}
+         UNION ALL
+         SELECT employee_id, plan_id, snapshot_date, ${ROW_COLUMNS.join(', ')}, 1, NULL, 0
+           FROM ${SNAPSHOT_TABLE}
+          WHERE scenario_id = $s AND ${inPass} AND ${inParts})
+       ORDER BY employee_id, plan_id, d, kind, ord`,
+      { s: scenario, seq: maxSeq, ...(opts.all ? {} : { seed: BigInt(opts.seed ?? 1) }) },
+    );
+    for await (const lines of stream.yieldRows()) {
+      for (const line of lines) {
+        if (!p.holds(line)) {
+          p.finish();
+          p.start(line);
+          progress(1000);
+        }
+        if (line[KIND] === 0) p.event(dayOf(line[2]), line[PAYLOAD]);
+        else p.row(line);
       }
-      if (line[KIND] === 0) p.event(dayOf(line[2]), line[PAYLOAD]);
-      else p.row(line);
     }
+    progress(1);
   }
   p.finish();
 }
@@ -234,7 +326,7 @@ class ParticipantCheck {
 
   event(day: number, payload: DuckDBValue): void {
     if (this.friday === null) this.friday = fridayOnOrAfter(day);
-    this.settle(day, payload !== null);
+    this.settle(day, payload !== null ? 'ledger event' : 'event');
     this.closeBefore(day);
     if (payload !== null)
       this.ledger.apply({ effective_date: fromDay(day), payload: JSON.parse(String(payload)) } as never);
@@ -243,9 +335,7 @@ class ParticipantCheck {
 
   row(line: DuckDBValue[]): void {
     const day = dayOf(line[2]);
-    // A row on the pending row's next Friday or later: no ledger event came in the week between.
-    if (this.pending !== null && day >= this.pending.friday + 7) this.settle(Number.POSITIVE_INFINITY, false);
-    else this.settle(day, false);
+    this.settle(day, 'row');
     if (this.friday !== null) this.closeBefore(day);
     if (this.friday === null || day !== this.friday || day > this.endDay) {
       this.mismatch(day, 'row', 'present', null); // before the first event, off the Fridays, or after the last built
@@ -261,7 +351,7 @@ class ParticipantCheck {
   /** The participant's last Fridays, with no lines left: missing rows. */
   finish(): void {
     if (!this.active) return;
-    this.settle(Number.POSITIVE_INFINITY, false);
+    this.settle(Number.POSITIVE_INFINITY, 'row');
     if (this.friday !== null) this.closeBefore(Number.POSITIVE_INFINITY);
     this.active = false;
   }
@@ -277,13 +367,16 @@ class ParticipantCheck {
 
   /**
    * The pending row's lookup columns, once a line at `day` shows its next ledger date: a ledger
-   * event in the week after its Friday, or anything later.
+   * event in the week after its Friday is that date; a row on the next Friday or later, or any
+   * line after that Friday, shows there is none (the events of a Friday come before its row).
    */
-  private settle(day: number, ledgerEvent: boolean): void {
+  private settle(day: number, line: 'ledger event' | 'event' | 'row'): void {
     const pending = this.pending;
     if (pending === null || day <= pending.friday) return;
-    const next = ledgerEvent && day <= pending.friday + 7 ? day : null;
-    if (next === null && day <= pending.friday + 7) return;
+    const nextFriday = pending.friday + 7;
+    const next = line === 'ledger event' && day <= nextFriday ? day : null;
+    const weekOver = line === 'row' ? day >= nextFriday : day > nextFriday;
+    if (next === null && !weekOver) return;
     this.pending = null;
     const key = participantKey(
       { scenario_id: this.scenario, employee_id: this.employee, plan_id: this.plan },

@@ -10,6 +10,7 @@ import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { fileProblemOf, InputError, storePathProblem } from '../errors/index.js';
 import { CORE_DDL, migrateEventsLayout, migrateRangesFirstPlanDate } from './ddl.js';
 import { duckdb } from './duckdb.js';
+import { rememberMemoryLimit, userMemoryLimit } from './memory-limit.js';
 
 export interface OpenStoreOptions {
   /** The database file (the CLI's `--db`, default `./planledger.duckdb`). */
@@ -100,7 +101,7 @@ export function storeSettings(
 ): Record<string, string> {
   const threads = opts.threads ?? Number(process.env.PLANLEDGER_THREADS ?? availableParallelism());
   return {
-    memory_limit: opts.memoryLimit ?? process.env.PLANLEDGER_MEMORY_LIMIT ?? DEFAULT_MEMORY_LIMIT,
+    memory_limit: opts.memoryLimit ?? userMemoryLimit() ?? DEFAULT_MEMORY_LIMIT,
     threads: String(Math.max(1, threads)),
     // Keep the order rows were inserted in: history and exports rely on seq, but zonemaps
     // (docs/store.md, "Layout") work best when the physical order follows ingest order.
@@ -141,6 +142,7 @@ export async function openStore(opts: OpenStoreOptions): Promise<Store> {
   const connections: DuckDBConnection[] = [];
   const connect = async () => {
     const c = await instance.connect();
+    rememberMemoryLimit(c, settings.memory_limit);
     connections.push(c);
     return c;
   };

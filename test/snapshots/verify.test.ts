@@ -171,6 +171,48 @@ describe('snapshots verify', () => {
     ]);
   });
 
+  it('verifies every participant in passes of a few participants, with the same result as one pass', async () => {
+    const many: TestEvent[] = [];
+    for (let i = 0; i < 40; i++)
+      for (let w = 0; w < 6; w++) {
+        const day = new Date(Date.UTC(2025, 0, 6 + 7 * w + (i % 5))).toISOString().slice(0, 10);
+        many.push(
+          ev(`K${String(i).padStart(2, '0')}`, day, 'contribution', 'employee_pre_tax', String(1 + i)),
+        );
+      }
+    // A second plan of one employee: a pass ends between the participants of one employee too.
+    many.push({ ...ev('K07', '2025-01-08', 'contribution', 'employer_match', '5'), plan_id: 'P2' });
+    await insertEvents(db.conn, many);
+    await buildSnapshots(db.conn);
+    await db.conn.run(
+      `UPDATE fct_participant_balance_snapshots SET employee_pre_tax = employee_pre_tax + 1
+        WHERE employee_id IN ('K00', 'K07', 'K13', 'K39', 'E2') AND snapshot_date = DATE '2025-01-31'`,
+    );
+    await db.conn.run(
+      `DELETE FROM fct_participant_balance_snapshots WHERE employee_id = 'K14' AND snapshot_date = DATE '2025-02-07'`,
+    );
+    const one = await verifySnapshots(db.conn, { all: true });
+    expect(one.mismatches.map((m) => [m.employee_id, m.plan_id, m.snapshot_date, m.column])).toEqual([
+      ['E2', 'P1', '2025-01-31', 'employee_pre_tax'],
+      ['K00', 'P1', '2025-01-31', 'employee_pre_tax'],
+      ['K07', 'P1', '2025-01-31', 'employee_pre_tax'],
+      ['K07', 'P2', '2025-01-31', 'employee_pre_tax'],
+      ['K13', 'P1', '2025-01-31', 'employee_pre_tax'],
+      ['K14', 'P1', '2025-02-07', 'row'],
+      ['K39', 'P1', '2025-01-31', 'employee_pre_tax'],
+    ]);
+    expect(one.participants_checked).toBe(43);
+    for (const passEvents of [1, 6, 7, 13, 50]) {
+      const seen: number[][] = [];
+      const progress = (done: number, total: number) => seen.push([done, total]);
+      expect(await verifySnapshots(db.conn, { all: true, passEvents, progress })).toEqual(one);
+      // Once at the end of each pass: the participants verified so far, of the scenario's 43.
+      expect(seen.at(-1)).toEqual([43, 43]);
+      expect(seen.every(([done], i) => i === 0 || done > seen[i - 1][0])).toBe(true);
+      expect(seen.length).toBeGreaterThan(passEvents <= 13 ? 5 : 1);
+    }
+  });
+
   it('a sample checks every row of every sampled participant', async () => {
     const many = Array.from({ length: 30 }, (_, i) =>
       ev(`M${String(i).padStart(2, '0')}`, '2025-01-06', 'contribution', 'employee_roth', String(10 + i)),

@@ -69,12 +69,6 @@ const report: FollowOnStep = {
   },
 };
 
-/**
- * DuckDB memory_limit of the follow-on steps: with the store's default (1GB) the data-quality
- * rules took `npm start` to 1.2 GB of RSS at 10,000 employees (docs/simulate.md, "Memory").
- */
-export const FOLLOW_ON_MEMORY_LIMIT = '384MB';
-
 /** The follow-on steps, in order. Snapshots are built by the simulation itself (unless --no-snapshots). */
 export const FOLLOW_ON_STEPS: FollowOnStep[] = [dataQuality, report];
 
@@ -103,10 +97,11 @@ export function register(program: Command): void {
       const result = await runSimulation(opts);
       const { summaryJson, summaryText } = await import('../../simulate/summary-text.js');
       const { openStore } = await import('../../store/open.js');
+      const { SCAN_MEMORY_LIMIT, userMemoryLimit } = await import('../../store/memory-limit.js');
       const db = opts.db as string;
       const store = await openStore({
         path: db,
-        memoryLimit: process.env.PLANLEDGER_MEMORY_LIMIT ?? FOLLOW_ON_MEMORY_LIMIT,
+        memoryLimit: userMemoryLimit() ?? SCAN_MEMORY_LIMIT,
       });
       const outcomes: StepOutcome[] = [];
       let employee: string | null = null;

@@ -37,7 +37,12 @@ async function runNdtCommand(flags: NdtFlags): Promise<void> {
   const { loadNdtScenario, runNdt, storeNdt, testJson, formatNdt, NdtInputError } = await import(
     '../../ndt/run.js'
   );
-  const store = await openStore({ path: flags.db, mustExist: true });
+  const { SCAN_MEMORY_LIMIT, userMemoryLimit } = await import('../../store/memory-limit.js');
+  const store = await openStore({
+    path: flags.db,
+    mustExist: true,
+    memoryLimit: userMemoryLimit() ?? SCAN_MEMORY_LIMIT,
+  });
   let report: import('../../ndt/run.js').NdtReport;
   try {
     let s: import('../../ndt/run.js').NdtScenario;

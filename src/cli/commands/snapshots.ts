@@ -7,6 +7,7 @@ import type { Command } from 'commander';
 import { hasBalanceIndex, readManifest } from '../../snapshots/balance-index.js';
 import { CheckFailed, log, out, outJson } from '../exit.js';
 import { parseWhole } from '../options.js';
+import { progressBar } from '../progress.js';
 import { DEFAULT_DB, withStore } from '../store.js';
 
 interface BuildFlags {
@@ -113,12 +114,16 @@ export function register(program: Command): void {
         if (flags.scenario !== undefined)
           await requireReadableScenario(store.connection, flags.scenario, { allowIncomplete: true });
         const t0 = performance.now();
+        const bar = await progressBar<{ scenario: string }>(
+          'verify {scenario} |{bar}| {value}/{total} participants | {eta_formatted} left',
+        );
         const r = await verifySnapshots(store.connection, {
           scenario: flags.scenario,
           sample,
           all: flags.all,
           seed,
-        });
+          progress: bar && ((done, total, scenario) => bar.update(done, total, { scenario })),
+        }).finally(() => bar?.stop());
         if (flags.json) outJson(r);
         else {
           out(
