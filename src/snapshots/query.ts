@@ -166,8 +166,18 @@ const SNAPSHOT_ROW_SQL = `SELECT 2 AS part, snapshot_date AS d, next_ledger_date
 
 /** The lookup key of a participant's row of a Friday (sql.ts, snapshotKeyExpression), computed here. */
 export function participantKey(p: Participant, friday: string): bigint {
+  return keyOf(toDay(friday), participantHash(p));
+}
+
+/** The participant's part of its rows' keys: the first 40 bits of md5(employee_id ␟ plan_id). */
+export function participantHash(p: Pick<Participant, 'employee_id' | 'plan_id'>): bigint {
   const hex = createHash('md5').update(`${p.employee_id}\u001f${p.plan_id}`).digest('hex').slice(0, 10);
-  return BigInt(toDay(friday)) * KEY_DAY_FACTOR + BigInt(`0x${hex}`);
+  return BigInt(`0x${hex}`);
+}
+
+/** The key of a participant's row on the Friday `day` (days since 1970-01-01). */
+export function keyOf(day: number, hash: bigint): bigint {
+  return BigInt(day) * KEY_DAY_FACTOR + hash;
 }
 
 /** Statements prepared once per connection (DuckDB parses and plans each once), and whether each is running. */

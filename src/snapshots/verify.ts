@@ -7,8 +7,11 @@
 
 import {
   type DuckDBConnection,
+  type DuckDBDataChunk,
   type DuckDBDateValue,
+  type DuckDBDecimal64Vector,
   type DuckDBValue,
+  type DuckDBVector,
   quotedString,
 } from '@duckdb/node-api';
 import { fromDay, weekday } from '../schema/dates.js';
@@ -16,10 +19,10 @@ import { formatDecimal } from '../schema/decimal.js';
 import { userMemoryLimit, withMemoryLimit } from '../store/memory-limit.js';
 import { isPendingScenarioId } from '../store/scenario-runs.js';
 import { BUCKETS, EMPLOYER_BUCKETS, LEDGER_VERSION, LedgerState } from './ledger.js';
-import { participantKey } from './query.js';
+import { keyOf, participantHash } from './query.js';
 import { grossColumn, LEDGER_EVENT_TYPES, PLAN_EVENT_FILTER, SNAPSHOT_TABLE } from './sql.js';
 import { type BuildState, readBuildState, SnapshotsStale } from './state.js';
-import { micro, rows } from './values.js';
+import { rows } from './values.js';
 
 export interface VerifyOptions {
   /** Verify this scenario only (default: every scenario with snapshots). */
@@ -93,18 +96,51 @@ const MONEY_COLUMNS = [
   'outstanding_loan_balance',
   ...EMPLOYER_BUCKETS.map(grossColumn),
 ];
-/** The stored row's columns after employee, plan and date (compareRow, compareLookupColumns). */
-const ROW_COLUMNS = [
-  ...MONEY_COLUMNS,
-  'vested_percentage',
-  'event_count_since_last_snapshot',
-  'ledger_version',
-  'snapshot_key',
-  'next_ledger_date',
-];
-/** Where a streamed line says whether it is an event (0) or a stored row (1), and an event's ledger payload. */
-const KIND = 3 + ROW_COLUMNS.length;
-const PAYLOAD = KIND + 1;
+/**
+ * Where each field of a streamed line is: employee, plan, the day (days since 1970-01-01), the
+ * kind (0 an event, 1 a stored row), an event's ledger payload and seq, then a row's columns
+ * (ROW_COLUMNS; money and the vested fraction as DECIMAL(18,6), read as micro-units).
+ */
+const EMPLOYEE = 0;
+const PLAN = 1;
+const DAY = 2;
+const KIND = 3;
+const PAYLOAD = 4;
+const MONEY = 6;
+const VESTED = MONEY + MONEY_COLUMNS.length;
+const COUNT = VESTED + 1;
+const VERSION = COUNT + 1;
+const KEY = VERSION + 1;
+const NEXT_DAY = KEY + 1;
+
+/** A DATE column as days since 1970-01-01 (an INTEGER, as `DuckDBDateValue.days`). */
+const daysSql = (column: string) => `CAST(${column} - DATE '1970-01-01' AS INTEGER)`;
+
+/**
+ * One DuckDB chunk of the stream, read a field at a time: a line's values are read only when its
+ * kind needs them, and money as micro-units without a value object per field (no row arrays:
+ * reading whole rows spent a third of the main thread in garbage collection).
+ */
+class Lines {
+  private readonly vectors: DuckDBVector[];
+  constructor(chunk: DuckDBDataChunk) {
+    this.vectors = Array.from({ length: chunk.columnCount }, (_, i) => chunk.getColumnVector(i));
+    this.count = chunk.rowCount;
+  }
+  readonly count: number;
+  text(column: number, line: number): string | null {
+    return this.vectors[column].getItem(line) as string | null;
+  }
+  int(column: number, line: number): number | null {
+    return this.vectors[column].getItem(line) as number | null;
+  }
+  bigint(column: number, line: number): bigint | null {
+    return this.vectors[column].getItem(line) as bigint | null;
+  }
+  micro(column: number, line: number): bigint | null {
+    return (this.vectors[column] as DuckDBDecimal64Vector).getScaledValue(line);
+  }
+}
 
 const fridayOnOrAfter = (day: number) => day + ((12 - weekday(day)) % 7);
 const dayOf = (v: DuckDBValue) => (v as DuckDBDateValue).days;
@@ -238,7 +274,16 @@ async function verifyScenario(
   result: VerifyResult,
   report: (m: Mismatch) => void,
 ): Promise<void> {
-  const nulls = ROW_COLUMNS.map(() => 'NULL').join(', ');
+  const nulls = [
+    ...MONEY_COLUMNS.map(() => 'NULL::DECIMAL(18,6)'),
+    'NULL::DECIMAL(18,6), NULL::INTEGER, NULL::VARCHAR, NULL::BIGINT, NULL::INTEGER',
+  ].join(', ');
+  const rowColumns = [
+    ...MONEY_COLUMNS.map((c) => `CAST(${c} AS DECIMAL(18,6))`),
+    'CAST(vested_percentage AS DECIMAL(18,6))',
+    'event_count_since_last_snapshot, ledger_version, snapshot_key',
+    daysSql('next_ledger_date'),
+  ].join(', ');
   // Every plan event the build covered is of a participant in `parts` when all are verified.
   const inParts = '(employee_id, plan_id) IN (SELECT (employee_id, plan_id) FROM parts)';
   const p = new ParticipantCheck(scenario, endDay, keyed === true, result, report);
@@ -253,27 +298,35 @@ async function verifyScenario(
     const stream = await conn.stream(
       `WITH parts AS MATERIALIZED (SELECT * FROM (${participantsSql(opts)}) WHERE ${inPass})
        SELECT * FROM (
-         SELECT employee_id, plan_id, effective_date AS d, ${nulls}, 0 AS kind,
-                CASE WHEN event_type IN (${LEDGER_TYPES_SQL}) THEN payload END AS payload, seq AS ord
+         SELECT employee_id, plan_id, ${daysSql('effective_date')} AS d, 0 AS kind,
+                CASE WHEN event_type IN (${LEDGER_TYPES_SQL}) THEN payload END AS payload, seq AS ord, ${nulls}
            FROM fct_yearly_events
           WHERE scenario_id = $s AND ${PLAN_EVENT_FILTER} AND seq <= $seq AND ${inPass}
                 ${opts.all ? '' : `AND ${inParts}`}
          UNION ALL
-         SELECT employee_id, plan_id, snapshot_date, ${ROW_COLUMNS.join(', ')}, 1, NULL, 0
+         SELECT employee_id, plan_id, ${daysSql('snapshot_date')}, 1, NULL, 0, ${rowColumns}
            FROM ${SNAPSHOT_TABLE}
           WHERE scenario_id = $s AND ${inPass} AND ${inParts})
        ORDER BY employee_id, plan_id, d, kind, ord`,
       { s: scenario, seq: maxSeq, ...(opts.all ? {} : { seed: BigInt(opts.seed ?? 1) }) },
     );
-    for await (const lines of stream.yieldRows()) {
-      for (const line of lines) {
-        if (!p.holds(line)) {
+    for (
+      let chunk = await stream.fetchChunk();
+      chunk !== null && chunk.rowCount > 0;
+      chunk = await stream.fetchChunk()
+    ) {
+      const lines = new Lines(chunk);
+      for (let i = 0; i < lines.count; i++) {
+        const employee = lines.text(EMPLOYEE, i) as string;
+        const plan = lines.text(PLAN, i) as string;
+        if (!p.holds(employee, plan)) {
           p.finish();
-          p.start(line);
+          p.start(employee, plan);
           progress(1000);
         }
-        if (line[KIND] === 0) p.event(dayOf(line[2]), line[PAYLOAD]);
-        else p.row(line);
+        const day = lines.int(DAY, i) as number;
+        if (lines.int(KIND, i) === 0) p.event(day, lines.text(PAYLOAD, i));
+        else p.row(day, lines, i);
       }
     }
     progress(1);
@@ -292,6 +345,8 @@ async function verifyScenario(
 class ParticipantCheck {
   private employee = '';
   private plan = '';
+  /** The participant's part of each row's `snapshot_key` (participantHash). */
+  private hash = 0n;
   private active = false;
   private ledger = new LedgerState();
   /** The next Friday to close; null before the first event. */
@@ -299,7 +354,7 @@ class ParticipantCheck {
   /** Plan events since the last Friday closed. */
   private count = 0;
   /** A stored row whose lookup columns wait for the first ledger event of the week after it. */
-  private pending: { row: DuckDBValue[]; friday: number } | null = null;
+  private pending: { key: bigint | null; nextDay: number | null; friday: number } | null = null;
   private waiting: Mismatch[] = [];
 
   constructor(
@@ -310,13 +365,14 @@ class ParticipantCheck {
     private readonly report: (m: Mismatch) => void,
   ) {}
 
-  holds(line: DuckDBValue[]): boolean {
-    return this.active && line[0] === this.employee && line[1] === this.plan;
+  holds(employee: string, plan: string): boolean {
+    return this.active && employee === this.employee && plan === this.plan;
   }
 
-  start(line: DuckDBValue[]): void {
-    this.employee = String(line[0]);
-    this.plan = String(line[1]);
+  start(employee: string, plan: string): void {
+    this.employee = employee;
+    this.plan = plan;
+    this.hash = participantHash({ employee_id: employee, plan_id: plan });
     this.active = true;
     this.ledger = new LedgerState();
     this.friday = null;
@@ -324,17 +380,16 @@ class ParticipantCheck {
     this.result.participants_checked++;
   }
 
-  event(day: number, payload: DuckDBValue): void {
+  event(day: number, payload: string | null): void {
     if (this.friday === null) this.friday = fridayOnOrAfter(day);
     this.settle(day, payload !== null ? 'ledger event' : 'event');
     this.closeBefore(day);
     if (payload !== null)
-      this.ledger.apply({ effective_date: fromDay(day), payload: JSON.parse(String(payload)) } as never);
+      this.ledger.apply({ effective_date: fromDay(day), payload: JSON.parse(payload) } as never);
     this.count++;
   }
 
-  row(line: DuckDBValue[]): void {
-    const day = dayOf(line[2]);
+  row(day: number, lines: Lines, line: number): void {
     this.settle(day, 'row');
     if (this.friday !== null) this.closeBefore(day);
     if (this.friday === null || day !== this.friday || day > this.endDay) {
@@ -342,8 +397,9 @@ class ParticipantCheck {
       return;
     }
     this.result.rows_checked++;
-    compareRow(line, this.ledger, this.count, (column, s, c) => this.mismatch(day, column, s, c));
-    if (this.keyed) this.pending = { row: line, friday: day };
+    compareRow(lines, line, this.ledger, this.count, (column, s, c) => this.mismatch(day, column, s, c));
+    if (this.keyed)
+      this.pending = { key: lines.bigint(KEY, line), nextDay: lines.int(NEXT_DAY, line), friday: day };
     this.count = 0;
     this.friday += 7;
   }
@@ -378,11 +434,8 @@ class ParticipantCheck {
     const weekOver = line === 'row' ? day >= nextFriday : day > nextFriday;
     if (next === null && !weekOver) return;
     this.pending = null;
-    const key = participantKey(
-      { scenario_id: this.scenario, employee_id: this.employee, plan_id: this.plan },
-      fromDay(pending.friday),
-    );
-    compareLookupColumns(pending.row, key, next, (column, s, c) =>
+    const key = keyOf(pending.friday, this.hash);
+    compareLookupColumns(pending, key, next, (column, s, c) =>
       this.report(this.where(pending.friday, column, s, c)),
     );
     const waiting = this.waiting;
@@ -410,48 +463,38 @@ class ParticipantCheck {
 }
 
 function compareLookupColumns(
-  row: DuckDBValue[],
+  stored: { key: bigint | null; nextDay: number | null },
   key: bigint,
   nextDay: number | null,
   mismatch: (column: string, stored: string | null, recomputed: string | null) => void,
 ): void {
-  const k = 3 + MONEY_COLUMNS.length + 3;
-  if (row[k] !== key) mismatch('snapshot_key', row[k] === null ? null : String(row[k]), String(key));
-  const stored = row[k + 1] === null ? null : dayOf(row[k + 1]);
-  if (stored !== nextDay) {
+  if (stored.key !== key)
+    mismatch('snapshot_key', stored.key === null ? null : String(stored.key), String(key));
+  if (stored.nextDay !== nextDay) {
     const text = (d: number | null) => (d === null ? null : fromDay(d));
-    mismatch('next_ledger_date', text(stored), text(nextDay));
+    mismatch('next_ledger_date', text(stored.nextDay), text(nextDay));
   }
 }
 
 function compareRow(
-  row: DuckDBValue[],
+  lines: Lines,
+  line: number,
   ledger: LedgerState,
   count: number,
   mismatch: (column: string, stored: string | null, recomputed: string) => void,
 ): void {
   const position = ledger.position();
-  const expected: Record<string, bigint> = {
-    vested_balance: position.vestedBalance,
-    outstanding_loan_balance: 0n,
+  const check = (column: string, v: bigint | null, expected: bigint) => {
+    if (v !== expected) mismatch(column, v === null ? null : formatDecimal(v), formatDecimal(expected));
   };
-  for (const b of BUCKETS) expected[b] = position.balances[b];
-  for (const b of EMPLOYER_BUCKETS) expected[grossColumn(b)] = position.contributions[b];
-  MONEY_COLUMNS.forEach((column, i) => {
-    const v = micro(row[3 + i]);
-    if (v !== expected[column])
-      mismatch(column, v === null ? null : formatDecimal(v), formatDecimal(expected[column]));
-  });
-  const k = 3 + MONEY_COLUMNS.length;
-  const vp = micro(row[k]);
-  if (vp !== position.vestedFraction) {
-    mismatch(
-      'vested_percentage',
-      vp === null ? null : formatDecimal(vp),
-      formatDecimal(position.vestedFraction),
-    );
-  }
-  if (Number(row[k + 1]) !== count)
-    mismatch('event_count_since_last_snapshot', String(row[k + 1]), String(count));
-  if (row[k + 2] !== LEDGER_VERSION) mismatch('ledger_version', String(row[k + 2]), LEDGER_VERSION);
+  let c = MONEY;
+  for (const b of BUCKETS) check(b, lines.micro(c++, line), position.balances[b]);
+  check('vested_balance', lines.micro(c++, line), position.vestedBalance);
+  check('outstanding_loan_balance', lines.micro(c++, line), 0n);
+  for (const b of EMPLOYER_BUCKETS) check(grossColumn(b), lines.micro(c++, line), position.contributions[b]);
+  check('vested_percentage', lines.micro(VESTED, line), position.vestedFraction);
+  const n = lines.int(COUNT, line);
+  if (n !== count) mismatch('event_count_since_last_snapshot', String(n), String(count));
+  const version = lines.text(VERSION, line);
+  if (version !== LEDGER_VERSION) mismatch('ledger_version', String(version), LEDGER_VERSION);
 }

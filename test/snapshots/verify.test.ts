@@ -4,8 +4,9 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { buildSnapshots } from '../../src/snapshots/build.js';
-import { LEDGER_VERSION } from '../../src/snapshots/ledger.js';
+import { BUCKETS, EMPLOYER_BUCKETS, LEDGER_VERSION } from '../../src/snapshots/ledger.js';
 import { balanceFromSnapshots } from '../../src/snapshots/query.js';
+import { grossColumn } from '../../src/snapshots/sql.js';
 import { SnapshotsStale } from '../../src/snapshots/state.js';
 import { verifySnapshots } from '../../src/snapshots/verify.js';
 import { insertEvents, memoryDb, type TestEvent } from './fixtures.js';
@@ -71,6 +72,31 @@ describe('snapshots verify', () => {
         recomputed: '100.55',
       },
     ]);
+  });
+
+  it('names each stored column that differs, and that column alone', async () => {
+    const columns: Array<[string, string]> = [
+      ...[...BUCKETS, 'vested_balance', 'outstanding_loan_balance', ...EMPLOYER_BUCKETS.map(grossColumn)].map(
+        (c): [string, string] => [c, `${c} + 0.01`],
+      ),
+      ['vested_percentage', 'vested_percentage + 0.0001'],
+      ['event_count_since_last_snapshot', 'event_count_since_last_snapshot + 1'],
+      ['ledger_version', "ledger_version || 'x'"],
+      ['snapshot_key', 'snapshot_key + 1'],
+      ['next_ledger_date', 'next_ledger_date + 1'],
+    ];
+    for (const [column, changed] of columns) {
+      const where = `employee_id = 'E1' AND snapshot_date = DATE '2025-01-17'`;
+      await db.conn.run(
+        `CREATE OR REPLACE TEMP TABLE kept AS SELECT * FROM fct_participant_balance_snapshots WHERE ${where}`,
+      );
+      await db.conn.run(`UPDATE fct_participant_balance_snapshots SET ${column} = ${changed} WHERE ${where}`);
+      const r = await verifySnapshots(db.conn, { all: true });
+      expect(r.mismatches.map((m) => [m.snapshot_date, m.column])).toEqual([['2025-01-17', column]]);
+      await db.conn.run(`DELETE FROM fct_participant_balance_snapshots WHERE ${where}`);
+      await db.conn.run('INSERT INTO fct_participant_balance_snapshots SELECT * FROM kept');
+    }
+    expect((await verifySnapshots(db.conn, { all: true })).ok).toBe(true);
   });
 
   it('names a wrong lookup column; rows without them (a store built before them) still answer from snapshots', async () => {
