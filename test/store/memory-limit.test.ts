@@ -5,6 +5,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   atEachMemoryLimit,
+  SCAN_MEMORY_LIMIT,
+  scanMemoryLimit,
   thenFallback,
   userBuildMemoryLimit,
   userMemoryLimit,
@@ -79,9 +81,11 @@ describe('memory limits', () => {
     process.env.PLANLEDGER_BUILD_MEMORY_LIMIT = '';
     expect(userMemoryLimit()).toBeUndefined();
     expect(userBuildMemoryLimit()).toBeUndefined();
+    expect(scanMemoryLimit()).toBe(SCAN_MEMORY_LIMIT);
     process.env.PLANLEDGER_MEMORY_LIMIT = '2GB';
     process.env.PLANLEDGER_BUILD_MEMORY_LIMIT = '600MB';
     expect(userMemoryLimit()).toBe('2GB');
+    expect(scanMemoryLimit()).toBe('2GB');
     expect(userBuildMemoryLimit()).toBe('600MB');
     expect(thenFallback('384MB', '512MB')).toEqual(['384MB', '512MB']);
     expect(thenFallback('512MB', '512MB')).toEqual(['512MB']);

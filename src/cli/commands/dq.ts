@@ -5,6 +5,7 @@
  */
 import type { Command } from 'commander';
 import type { DqReport } from '../../quality/run.js';
+import { scanMemoryLimit } from '../../store/memory-limit.js';
 import { CheckFailed, EXIT_CHECK_FAILED, EXIT_OK, out, outJson } from '../exit.js';
 import { parseWhole } from '../options.js';
 import { DEFAULT_DB } from '../store.js';
@@ -58,7 +59,7 @@ async function runDq(flags: DqFlags, cmd: Command): Promise<void> {
   let report: import('../../quality/run.js').DqReport;
   if (flags.lake !== undefined) {
     const { openQueryStore } = await import('../../store/lake.js');
-    const lake = await openQueryStore({ lake: flags.lake });
+    const lake = await openQueryStore({ lake: flags.lake, memoryLimit: scanMemoryLimit() });
     try {
       report = await runDataQuality(lake, {
         rules: rules.rules,
@@ -81,7 +82,12 @@ async function runDq(flags: DqFlags, cmd: Command): Promise<void> {
     }
   } else {
     // Without recording, a read-only open lets the check run beside other readers.
-    const store = await openStore({ path: flags.db, readOnly: !flags.record, mustExist: true });
+    const store = await openStore({
+      path: flags.db,
+      readOnly: !flags.record,
+      mustExist: true,
+      memoryLimit: scanMemoryLimit(),
+    });
     try {
       report = await runDataQuality(store, {
         rules: rules.rules,

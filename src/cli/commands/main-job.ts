@@ -97,11 +97,11 @@ export function register(program: Command): void {
       const result = await runSimulation(opts);
       const { summaryJson, summaryText } = await import('../../simulate/summary-text.js');
       const { openStore } = await import('../../store/open.js');
-      const { SCAN_MEMORY_LIMIT, userMemoryLimit } = await import('../../store/memory-limit.js');
+      const { scanMemoryLimit } = await import('../../store/memory-limit.js');
       const db = opts.db as string;
       const store = await openStore({
         path: db,
-        memoryLimit: userMemoryLimit() ?? SCAN_MEMORY_LIMIT,
+        memoryLimit: scanMemoryLimit(),
       });
       const outcomes: StepOutcome[] = [];
       let employee: string | null = null;

@@ -37,11 +37,11 @@ async function runNdtCommand(flags: NdtFlags): Promise<void> {
   const { loadNdtScenario, runNdt, storeNdt, testJson, formatNdt, NdtInputError } = await import(
     '../../ndt/run.js'
   );
-  const { SCAN_MEMORY_LIMIT, userMemoryLimit } = await import('../../store/memory-limit.js');
+  const { scanMemoryLimit } = await import('../../store/memory-limit.js');
   const store = await openStore({
     path: flags.db,
     mustExist: true,
-    memoryLimit: userMemoryLimit() ?? SCAN_MEMORY_LIMIT,
+    memoryLimit: scanMemoryLimit(),
   });
   let report: import('../../ndt/run.js').NdtReport;
   try {

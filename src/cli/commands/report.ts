@@ -39,7 +39,8 @@ export function register(program: Command): void {
     .action(async (flags: ReportFlags) => {
       const { openQueryStore } = await import('../../store/lake.js');
       const { writeReport } = await import('../../report/index.js');
-      const store = await openQueryStore({ db: flags.db, lake: flags.lake });
+      const { scanMemoryLimit } = await import('../../store/memory-limit.js');
+      const store = await openQueryStore({ db: flags.db, lake: flags.lake, memoryLimit: scanMemoryLimit() });
       try {
         const result = await writeReport(store, {
           out: flags.out,
