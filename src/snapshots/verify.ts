@@ -97,9 +97,10 @@ const MONEY_COLUMNS = [
   ...EMPLOYER_BUCKETS.map(grossColumn),
 ];
 /**
- * Where each field of a streamed line is: employee, plan, the day (days since 1970-01-01), the
- * kind (0 an event, 1 a stored row), an event's ledger payload and seq, then a row's columns
- * (ROW_COLUMNS; money and the vested fraction as DECIMAL(18,6), read as micro-units).
+ * Where each field of a streamed line is (`passSql`): employee, plan, the day (days since
+ * 1970-01-01), the kind (0 an event, 1 a stored row), an event's ledger payload and seq, then a
+ * row's columns: the figures (MONEY_COLUMNS) and the vested fraction as DECIMAL(18,6), read as
+ * micro-units, the event count, the ledger version, the key and the next ledger day.
  */
 const EMPLOYEE = 0;
 const PLAN = 1;
@@ -259,21 +260,10 @@ function inPassSql({ after, upTo }: Pass): string {
 }
 
 /**
- * One scenario in passes over participants (`passesOf`; a sample or a small store: one): each
- * pass streams its participants' plan events and stored rows as one stream, ordered by
- * participant, then date, events before the row of their Friday; read a DuckDB chunk at a time,
- * so that memory does not grow with the store (the sort spills to disk past DuckDB's memory
- * limit).
+ * A pass's stream: its participants' plan events and stored rows, ordered by participant, then
+ * date, events before the row of their Friday (the fields: EMPLOYEE … NEXT_DAY above).
  */
-async function verifyScenario(
-  conn: DuckDBConnection,
-  scenario: string,
-  { max_seq: maxSeq, keyed }: BuildState,
-  endDay: number,
-  opts: VerifyOptions,
-  result: VerifyResult,
-  report: (m: Mismatch) => void,
-): Promise<void> {
+function passSql(opts: VerifyOptions, pass: Pass): string {
   const nulls = [
     ...MONEY_COLUMNS.map(() => 'NULL::DECIMAL(18,6)'),
     'NULL::DECIMAL(18,6), NULL::INTEGER, NULL::VARCHAR, NULL::BIGINT, NULL::INTEGER',
@@ -286,6 +276,35 @@ async function verifyScenario(
   ].join(', ');
   // Every plan event the build covered is of a participant in `parts` when all are verified.
   const inParts = '(employee_id, plan_id) IN (SELECT (employee_id, plan_id) FROM parts)';
+  const inPass = inPassSql(pass);
+  return `WITH parts AS MATERIALIZED (SELECT * FROM (${participantsSql(opts)}) WHERE ${inPass})
+     SELECT * FROM (
+       SELECT employee_id, plan_id, ${daysSql('effective_date')} AS d, 0 AS kind,
+              CASE WHEN event_type IN (${LEDGER_TYPES_SQL}) THEN payload END AS payload, seq AS ord, ${nulls}
+         FROM fct_yearly_events
+        WHERE scenario_id = $s AND ${PLAN_EVENT_FILTER} AND seq <= $seq AND ${inPass}
+              ${opts.all ? '' : `AND ${inParts}`}
+       UNION ALL
+       SELECT employee_id, plan_id, ${daysSql('snapshot_date')}, 1, NULL, 0, ${rowColumns}
+         FROM ${SNAPSHOT_TABLE}
+        WHERE scenario_id = $s AND ${inPass} AND ${inParts})
+     ORDER BY employee_id, plan_id, d, kind, ord`;
+}
+
+/**
+ * One scenario in passes over participants (`passesOf`; a sample or a small store: one), each
+ * pass's stream (`passSql`) read a DuckDB chunk at a time, so that memory does not grow with the
+ * store (the sort spills to disk past DuckDB's memory limit).
+ */
+async function verifyScenario(
+  conn: DuckDBConnection,
+  scenario: string,
+  { max_seq: maxSeq, keyed }: BuildState,
+  endDay: number,
+  opts: VerifyOptions,
+  result: VerifyResult,
+  report: (m: Mismatch) => void,
+): Promise<void> {
   const p = new ParticipantCheck(scenario, endDay, keyed === true, result, report);
   const { passes, participants } = await passesOf(conn, scenario, maxSeq, opts);
   const before = result.participants_checked;
@@ -294,22 +313,11 @@ async function verifyScenario(
     if (opts.all && done % every === 0) opts.progress?.(done, participants, scenario);
   };
   for (const pass of passes) {
-    const inPass = inPassSql(pass);
-    const stream = await conn.stream(
-      `WITH parts AS MATERIALIZED (SELECT * FROM (${participantsSql(opts)}) WHERE ${inPass})
-       SELECT * FROM (
-         SELECT employee_id, plan_id, ${daysSql('effective_date')} AS d, 0 AS kind,
-                CASE WHEN event_type IN (${LEDGER_TYPES_SQL}) THEN payload END AS payload, seq AS ord, ${nulls}
-           FROM fct_yearly_events
-          WHERE scenario_id = $s AND ${PLAN_EVENT_FILTER} AND seq <= $seq AND ${inPass}
-                ${opts.all ? '' : `AND ${inParts}`}
-         UNION ALL
-         SELECT employee_id, plan_id, ${daysSql('snapshot_date')}, 1, NULL, 0, ${rowColumns}
-           FROM ${SNAPSHOT_TABLE}
-          WHERE scenario_id = $s AND ${inPass} AND ${inParts})
-       ORDER BY employee_id, plan_id, d, kind, ord`,
-      { s: scenario, seq: maxSeq, ...(opts.all ? {} : { seed: BigInt(opts.seed ?? 1) }) },
-    );
+    const stream = await conn.stream(passSql(opts, pass), {
+      s: scenario,
+      seq: maxSeq,
+      ...(opts.all ? {} : { seed: BigInt(opts.seed ?? 1) }),
+    });
     for (
       let chunk = await stream.fetchChunk();
       chunk !== null && chunk.rowCount > 0;
