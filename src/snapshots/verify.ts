@@ -192,6 +192,8 @@ export async function verifySnapshots(
   return result;
 }
 
+const seedOf = (opts: VerifyOptions) => BigInt(opts.seed ?? 1);
+
 /**
  * The participants verified: every employee and plan with a plan event the build covered, or a
  * sample of them drawn by hash (the same seed picks the same participants).
@@ -204,11 +206,23 @@ function participantsSql(opts: VerifyOptions): string {
   return `SELECT employee_id, plan_id FROM (${all}) ORDER BY hash(employee_id, plan_id, $seed), employee_id, plan_id LIMIT ${n}`;
 }
 
-/** A pass's participants: after `after` (none: from the first) up to and including `upTo`, in key order. */
+/**
+ * A pass's participants: after `after` (none: from the first) up to and including `upTo`, in key
+ * order; for a sample, also its employees (`employees`).
+ */
 interface Pass {
   after: [string, string] | null;
   upTo: [string, string] | null;
+  employees?: string[];
 }
+
+/**
+ * A sample's employees are named in the scans' filter up to this many: DuckDB filters a list of
+ * literals in the scan, so only the sample's events get their payload rebuilt (a semi join alone
+ * rebuilt every event's: 43.3 s against 2.3 s for the events of 200 participants at 100,000
+ * employees).
+ */
+const SAMPLE_LIST_MAX = 5_000;
 
 /**
  * The passes of `verify --all`: participants in (employee_id, plan_id) order, cut where about
@@ -222,7 +236,12 @@ async function passesOf(
   opts: VerifyOptions,
 ): Promise<{ passes: Pass[]; participants: number }> {
   const one = (participants: number) => ({ passes: [{ after: null, upTo: null }], participants });
-  if (!opts.all) return one(0);
+  if (!opts.all) {
+    const sampled = await rows(conn, participantsSql(opts), { s: scenario, seq: maxSeq, seed: seedOf(opts) });
+    const employees = [...new Set(sampled.map((r) => String(r.employee_id)))];
+    if (employees.length > SAMPLE_LIST_MAX) return one(sampled.length);
+    return { passes: [{ after: null, upTo: null, employees }], participants: sampled.length };
+  }
   const per = BigInt(Math.max(1, Math.floor(opts.passEvents ?? VERIFY_PASS_EVENTS)));
   const ends = await rows(
     conn,
@@ -245,9 +264,13 @@ async function passesOf(
 }
 
 /** SQL: the participant (employee_id, plan_id) is in the pass (literals, so DuckDB filters in the scan). */
-function inPassSql({ after, upTo }: Pass): string {
+function inPassSql({ after, upTo, employees }: Pass): string {
   const q = (k: [string, string]) => [quotedString(k[0]), quotedString(k[1])];
   const parts = ['TRUE'];
+  if (employees !== undefined)
+    parts.push(
+      employees.length === 0 ? 'FALSE' : `employee_id IN (${employees.map(quotedString).join(', ')})`,
+    );
   if (after !== null) {
     const [e, p] = q(after);
     parts.push(`(employee_id > ${e} OR (employee_id = ${e} AND plan_id > ${p}))`);
@@ -316,7 +339,7 @@ async function verifyScenario(
     const stream = await conn.stream(passSql(opts, pass), {
       s: scenario,
       seq: maxSeq,
-      ...(opts.all ? {} : { seed: BigInt(opts.seed ?? 1) }),
+      ...(opts.all ? {} : { seed: seedOf(opts) }),
     });
     for (
       let chunk = await stream.fetchChunk();
