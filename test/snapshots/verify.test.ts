@@ -257,6 +257,23 @@ describe('snapshots verify', () => {
     expect(new Set(r.mismatches.map((m) => m.column))).toEqual(new Set(['employee_roth']));
   });
 
+  it('a sample of more employees than the scans name (SAMPLE_LIST_MAX) is verified the same', async () => {
+    const many = Array.from({ length: 5_100 }, (_, i) =>
+      ev(`L${String(i).padStart(4, '0')}`, '2025-01-06', 'contribution', 'employee_pre_tax', '1'),
+    );
+    await insertEvents(db.conn, many);
+    await buildSnapshots(db.conn);
+    await db.conn.run(
+      `UPDATE fct_participant_balance_snapshots SET employee_pre_tax = employee_pre_tax + 0.01
+        WHERE employee_id = 'L4321' AND snapshot_date = DATE '2025-01-10'`,
+    );
+    const all = await verifySnapshots(db.conn, { all: true });
+    const sample = await verifySnapshots(db.conn, { sample: 6_000 });
+    expect(sample).toEqual(all);
+    expect(sample.participants_checked).toBe(5_102);
+    expect(sample.mismatches.map((m) => [m.employee_id, m.column])).toEqual([['L4321', 'employee_pre_tax']]);
+  });
+
   it('a ledger version change forces an explicit rebuild', async () => {
     await db.conn.run(`UPDATE fct_participant_balance_snapshots SET ledger_version = 'ledger-0'`);
     await db.conn.run(`UPDATE snapshot_builds SET ledger_version = 'ledger-0'`);
