@@ -208,12 +208,12 @@ function participantsSql(opts: VerifyOptions): string {
 
 /**
  * A pass's participants: after `after` (none: from the first) up to and including `upTo`, in key
- * order; for a sample, also its employees (`employees`).
+ * order; for a sample, the sampled (employee, plan) pairs themselves (`sampled`).
  */
 interface Pass {
   after: [string, string] | null;
   upTo: [string, string] | null;
-  employees?: string[];
+  sampled?: Array<[string, string]>;
 }
 
 /**
@@ -237,10 +237,11 @@ async function passesOf(
 ): Promise<{ passes: Pass[]; participants: number }> {
   const one = (participants: number) => ({ passes: [{ after: null, upTo: null }], participants });
   if (!opts.all) {
-    const sampled = await rows(conn, participantsSql(opts), { s: scenario, seq: maxSeq, seed: seedOf(opts) });
-    const employees = [...new Set(sampled.map((r) => String(r.employee_id)))];
-    if (employees.length > SAMPLE_LIST_MAX) return one(sampled.length);
-    return { passes: [{ after: null, upTo: null, employees }], participants: sampled.length };
+    const found = await rows(conn, participantsSql(opts), { s: scenario, seq: maxSeq, seed: seedOf(opts) });
+    const sampled = found.map((r): [string, string] => [String(r.employee_id), String(r.plan_id)]);
+    if (sampled.length === 0) return { passes: [], participants: 0 };
+    if (new Set(sampled.map(([e]) => e)).size > SAMPLE_LIST_MAX) return one(sampled.length);
+    return { passes: [{ after: null, upTo: null, sampled }], participants: sampled.length };
   }
   const per = BigInt(Math.max(1, Math.floor(opts.passEvents ?? VERIFY_PASS_EVENTS)));
   const ends = await rows(
@@ -264,13 +265,13 @@ async function passesOf(
 }
 
 /** SQL: the participant (employee_id, plan_id) is in the pass (literals, so DuckDB filters in the scan). */
-function inPassSql({ after, upTo, employees }: Pass): string {
+function inPassSql({ after, upTo, sampled }: Pass): string {
   const q = (k: [string, string]) => [quotedString(k[0]), quotedString(k[1])];
   const parts = ['TRUE'];
-  if (employees !== undefined)
-    parts.push(
-      employees.length === 0 ? 'FALSE' : `employee_id IN (${employees.map(quotedString).join(', ')})`,
-    );
+  if (sampled !== undefined) {
+    const employees = [...new Set(sampled.map(([e]) => quotedString(e)))];
+    parts.push(`employee_id IN (${employees.join(', ')})`);
+  }
   if (after !== null) {
     const [e, p] = q(after);
     parts.push(`(employee_id > ${e} OR (employee_id = ${e} AND plan_id > ${p}))`);
@@ -300,7 +301,12 @@ function passSql(opts: VerifyOptions, pass: Pass): string {
   // Every plan event the build covered is of a participant in `parts` when all are verified.
   const inParts = '(employee_id, plan_id) IN (SELECT (employee_id, plan_id) FROM parts)';
   const inPass = inPassSql(pass);
-  return `WITH parts AS MATERIALIZED (SELECT * FROM (${participantsSql(opts)}) WHERE ${inPass})
+  // A sample's pairs were read once (passesOf); --all's come from the events, pass by pass.
+  const participants =
+    pass.sampled === undefined
+      ? `SELECT * FROM (${participantsSql(opts)}) WHERE ${inPass}`
+      : `SELECT * FROM (VALUES ${pass.sampled.map(([e, p]) => `(${quotedString(e)}, ${quotedString(p)})`).join(', ')}) AS t(employee_id, plan_id)`;
+  return `WITH parts AS MATERIALIZED (${participants})
      SELECT * FROM (
        SELECT employee_id, plan_id, ${daysSql('effective_date')} AS d, 0 AS kind,
               CASE WHEN event_type IN (${LEDGER_TYPES_SQL}) THEN payload END AS payload, seq AS ord, ${nulls}
@@ -336,10 +342,12 @@ async function verifyScenario(
     if (opts.all && done % every === 0) opts.progress?.(done, participants, scenario);
   };
   for (const pass of passes) {
+    // The seed only where the sample is drawn in the query (more employees than SAMPLE_LIST_MAX).
+    const drawn = !opts.all && pass.sampled === undefined;
     const stream = await conn.stream(passSql(opts, pass), {
       s: scenario,
       seq: maxSeq,
-      ...(opts.all ? {} : { seed: seedOf(opts) }),
+      ...(drawn ? { seed: seedOf(opts) } : {}),
     });
     for (
       let chunk = await stream.fetchChunk();
