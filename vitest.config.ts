@@ -7,6 +7,8 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    // Variables set with vi.stubEnv are restored after each test.
+    unstubEnvs: true,
     // Two test files at a time even on two cores (vitest's default there is one): most test time
     // is spent waiting for CLI child processes and DuckDB files, so two files overlap. On the
     // 2-core CI machine the suite took 511 s with two, 655 s with one and 501 s with three

@@ -4,23 +4,17 @@
  * itself is exercised by every `simulate` CLI test (test/simulate/cli.test.ts), whose child
  * processes start without the variable.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { rerunWithOneArena } from '../../src/cli/malloc-arena.js';
-
-const saved = process.env.MALLOC_ARENA_MAX;
-afterEach(() => {
-  if (saved === undefined) delete process.env.MALLOC_ARENA_MAX;
-  else process.env.MALLOC_ARENA_MAX = saved;
-});
 
 describe('rerunWithOneArena', () => {
   it('leaves other commands, --help and an explicit setting in this process', async () => {
-    delete process.env.MALLOC_ARENA_MAX;
+    vi.stubEnv('MALLOC_ARENA_MAX', undefined);
     expect(await rerunWithOneArena(['node', 'planledger', 'history', 'E1'])).toBeNull();
     expect(await rerunWithOneArena(['node', 'planledger', 'simulate', '--help'])).toBeNull();
     expect(await rerunWithOneArena(['node', 'planledger', 'main', '-h'])).toBeNull();
     expect(await rerunWithOneArena(['node', 'planledger'])).toBeNull();
-    process.env.MALLOC_ARENA_MAX = '4';
+    vi.stubEnv('MALLOC_ARENA_MAX', '4');
     expect(await rerunWithOneArena(['node', 'planledger', 'simulate', '--employees', '10'])).toBeNull();
   });
 });

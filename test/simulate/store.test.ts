@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { buildMemoryLimits, SIMULATE_BUILD_MEMORY_LIMIT, simulate } from '../../src/simulate/simulate.js';
 import { BUILD_MEMORY_LIMIT } from '../../src/snapshots/build.js';
 import { openStore } from '../../src/store/open.js';
@@ -134,48 +134,33 @@ describe('simulate → store', () => {
 
 describe("simulate's snapshot build after an out-of-memory error", () => {
   it("tries its own limit, then the standalone build's; a limit set by the user first", () => {
-    const saved = process.env.PLANLEDGER_BUILD_MEMORY_LIMIT;
-    delete process.env.PLANLEDGER_BUILD_MEMORY_LIMIT;
-    try {
-      expect(buildMemoryLimits(BUILD_MEMORY_LIMIT)).toEqual([
-        SIMULATE_BUILD_MEMORY_LIMIT,
-        BUILD_MEMORY_LIMIT,
-      ]);
-      process.env.PLANLEDGER_BUILD_MEMORY_LIMIT = BUILD_MEMORY_LIMIT;
-      expect(buildMemoryLimits(BUILD_MEMORY_LIMIT)).toEqual([BUILD_MEMORY_LIMIT]);
-    } finally {
-      if (saved === undefined) delete process.env.PLANLEDGER_BUILD_MEMORY_LIMIT;
-      else process.env.PLANLEDGER_BUILD_MEMORY_LIMIT = saved;
-    }
+    vi.stubEnv('PLANLEDGER_BUILD_MEMORY_LIMIT', undefined);
+    expect(buildMemoryLimits(BUILD_MEMORY_LIMIT)).toEqual([SIMULATE_BUILD_MEMORY_LIMIT, BUILD_MEMORY_LIMIT]);
+    vi.stubEnv('PLANLEDGER_BUILD_MEMORY_LIMIT', BUILD_MEMORY_LIMIT);
+    expect(buildMemoryLimits(BUILD_MEMORY_LIMIT)).toEqual([BUILD_MEMORY_LIMIT]);
   });
 
   it('builds the snapshots again at the next limit, and says so', async () => {
-    const saved = process.env.PLANLEDGER_BUILD_MEMORY_LIMIT;
-    process.env.PLANLEDGER_BUILD_MEMORY_LIMIT = '1MB'; // too little for any build
+    vi.stubEnv('PLANLEDGER_BUILD_MEMORY_LIMIT', '1MB'); // too little for any build
     const logs: string[] = [];
     const db = join(dir, 'oom.duckdb');
-    try {
-      const r = await simulate({
-        scenarioId: 'oom',
-        employees: 40,
-        years: [2024, 2025],
-        seed: 3,
-        createdAt: '2026-01-15T09:00:00Z',
-        db,
-        out: null,
-        workers: 1,
-        log: (m) => {
-          logs.push(m);
-        },
-      });
-      expect(r.snapshots).toBe('built');
-      expect(
-        logs.some((m) => /^the snapshot build ran out of memory at 1MB .*building again at 512MB$/.test(m)),
-      ).toBe(true);
-    } finally {
-      if (saved === undefined) delete process.env.PLANLEDGER_BUILD_MEMORY_LIMIT;
-      else process.env.PLANLEDGER_BUILD_MEMORY_LIMIT = saved;
-    }
+    const r = await simulate({
+      scenarioId: 'oom',
+      employees: 40,
+      years: [2024, 2025],
+      seed: 3,
+      createdAt: '2026-01-15T09:00:00Z',
+      db,
+      out: null,
+      workers: 1,
+      log: (m) => {
+        logs.push(m);
+      },
+    });
+    expect(r.snapshots).toBe('built');
+    expect(
+      logs.some((m) => /^the snapshot build ran out of memory at 1MB .*building again at 512MB$/.test(m)),
+    ).toBe(true);
     const store = await openStore({ path: db, readOnly: true });
     try {
       const n = await store.connection.runAndReadAll(

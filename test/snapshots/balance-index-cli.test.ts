@@ -7,7 +7,7 @@
 import { existsSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   INDEX_LARGE_EVENTS,
   indexMemoryLimits,
@@ -136,23 +136,17 @@ describe('the balance index from the command line', () => {
 
 describe("simulate's memory limits for the balance index", () => {
   it('tries 256 MB then the standalone limit for a small scenario, the standalone limit alone for a large one', () => {
-    const saved = process.env.PLANLEDGER_BUILD_MEMORY_LIMIT;
-    delete process.env.PLANLEDGER_BUILD_MEMORY_LIMIT;
-    try {
-      expect(indexMemoryLimits('512MB', 3_962_460)).toEqual([SIMULATE_INDEX_MEMORY_LIMIT, '512MB']);
-      expect(indexMemoryLimits('512MB', INDEX_LARGE_EVENTS - 1)).toEqual([
-        SIMULATE_INDEX_MEMORY_LIMIT,
-        '512MB',
-      ]);
-      expect(indexMemoryLimits('512MB', INDEX_LARGE_EVENTS)).toEqual(['512MB']);
-      expect(indexMemoryLimits('512MB', 39_624_847)).toEqual(['512MB']);
-      // A limit set by the user comes first whatever the size.
-      process.env.PLANLEDGER_BUILD_MEMORY_LIMIT = '300MB';
-      expect(indexMemoryLimits('512MB', 39_624_847)).toEqual(['300MB', '512MB']);
-      expect(indexMemoryLimits('512MB', 10)).toEqual(['300MB', '512MB']);
-    } finally {
-      if (saved === undefined) delete process.env.PLANLEDGER_BUILD_MEMORY_LIMIT;
-      else process.env.PLANLEDGER_BUILD_MEMORY_LIMIT = saved;
-    }
+    vi.stubEnv('PLANLEDGER_BUILD_MEMORY_LIMIT', undefined);
+    expect(indexMemoryLimits('512MB', 3_962_460)).toEqual([SIMULATE_INDEX_MEMORY_LIMIT, '512MB']);
+    expect(indexMemoryLimits('512MB', INDEX_LARGE_EVENTS - 1)).toEqual([
+      SIMULATE_INDEX_MEMORY_LIMIT,
+      '512MB',
+    ]);
+    expect(indexMemoryLimits('512MB', INDEX_LARGE_EVENTS)).toEqual(['512MB']);
+    expect(indexMemoryLimits('512MB', 39_624_847)).toEqual(['512MB']);
+    // A limit set by the user comes first whatever the size.
+    vi.stubEnv('PLANLEDGER_BUILD_MEMORY_LIMIT', '300MB');
+    expect(indexMemoryLimits('512MB', 39_624_847)).toEqual(['300MB', '512MB']);
+    expect(indexMemoryLimits('512MB', 10)).toEqual(['300MB', '512MB']);
   });
 });

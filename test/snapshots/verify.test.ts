@@ -28,6 +28,30 @@ const ev = (
   vested_percentage: pct === null ? null : BigInt(Math.round(Number(pct) * 10_000)) * 100n,
 });
 
+/**
+ * `people` employees (`prefix` and a number as wide as the largest), each with a pre-tax
+ * contribution of (number + 1) dollars every week for `weeks` weeks from 2025-01-06, on a weekday
+ * that depends on the number.
+ */
+function weeklyContributions(prefix: string, people: number, weeks: number): TestEvent[] {
+  const width = String(people - 1).length;
+  const events: TestEvent[] = [];
+  for (let i = 0; i < people; i++)
+    for (let w = 0; w < weeks; w++) {
+      const day = new Date(Date.UTC(2025, 0, 6 + 7 * w + (i % 5))).toISOString().slice(0, 10);
+      events.push(
+        ev(
+          `${prefix}${String(i).padStart(width, '0')}`,
+          day,
+          'contribution',
+          'employee_pre_tax',
+          String(1 + i),
+        ),
+      );
+    }
+  return events;
+}
+
 const STREAM: TestEvent[] = [
   ev('E1', '2025-01-10', 'contribution', 'employee_pre_tax', '100'),
   ev('E1', '2025-01-10', 'contribution', 'employer_match', '50'),
@@ -168,14 +192,7 @@ describe('snapshots verify', () => {
   });
 
   it('reads participants across many DuckDB chunks, each row once', async () => {
-    const many: TestEvent[] = [];
-    for (let i = 0; i < 120; i++)
-      for (let w = 0; w < 20; w++) {
-        const day = new Date(Date.UTC(2025, 0, 6 + 7 * w + (i % 5))).toISOString().slice(0, 10);
-        many.push(
-          ev(`N${String(i).padStart(3, '0')}`, day, 'contribution', 'employee_pre_tax', String(1 + i)),
-        );
-      }
+    const many = weeklyContributions('N', 120, 20);
     await insertEvents(db.conn, many);
     await buildSnapshots(db.conn);
     const total = Number(
@@ -198,14 +215,7 @@ describe('snapshots verify', () => {
   });
 
   it('verifies every participant in passes of a few participants, with the same result as one pass', async () => {
-    const many: TestEvent[] = [];
-    for (let i = 0; i < 40; i++)
-      for (let w = 0; w < 6; w++) {
-        const day = new Date(Date.UTC(2025, 0, 6 + 7 * w + (i % 5))).toISOString().slice(0, 10);
-        many.push(
-          ev(`K${String(i).padStart(2, '0')}`, day, 'contribution', 'employee_pre_tax', String(1 + i)),
-        );
-      }
+    const many = weeklyContributions('K', 40, 6);
     // A second plan of one employee: a pass ends between the participants of one employee too.
     many.push({ ...ev('K07', '2025-01-08', 'contribution', 'employer_match', '5'), plan_id: 'P2' });
     await insertEvents(db.conn, many);

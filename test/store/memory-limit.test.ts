@@ -2,7 +2,7 @@
  * A step at a DuckDB memory limit of its own, and again at a higher one after DuckDB ran out of
  * memory (src/store/memory-limit.ts): real DuckDB, real out-of-memory errors.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   atEachMemoryLimit,
   SCAN_MEMORY_LIMIT,
@@ -19,14 +19,6 @@ beforeAll(async () => {
   store = await openStore({ path: ':memory:', memoryLimit: '256MB', threads: 1 });
 });
 afterAll(() => store.close());
-
-const saved = { ...process.env };
-afterEach(() => {
-  process.env.PLANLEDGER_MEMORY_LIMIT = saved.PLANLEDGER_MEMORY_LIMIT;
-  process.env.PLANLEDGER_BUILD_MEMORY_LIMIT = saved.PLANLEDGER_BUILD_MEMORY_LIMIT;
-  if (saved.PLANLEDGER_MEMORY_LIMIT === undefined) delete process.env.PLANLEDGER_MEMORY_LIMIT;
-  if (saved.PLANLEDGER_BUILD_MEMORY_LIMIT === undefined) delete process.env.PLANLEDGER_BUILD_MEMORY_LIMIT;
-});
 
 async function limit(): Promise<string> {
   const r = await store.connection.runAndReadAll("SELECT current_setting('memory_limit')::VARCHAR");
@@ -77,13 +69,13 @@ describe('memory limits', () => {
   });
 
   it('reads the user’s limits from the environment; the fallback is tried once', () => {
-    delete process.env.PLANLEDGER_MEMORY_LIMIT;
-    process.env.PLANLEDGER_BUILD_MEMORY_LIMIT = '';
+    vi.stubEnv('PLANLEDGER_MEMORY_LIMIT', undefined);
+    vi.stubEnv('PLANLEDGER_BUILD_MEMORY_LIMIT', '');
     expect(userMemoryLimit()).toBeUndefined();
     expect(userBuildMemoryLimit()).toBeUndefined();
     expect(scanMemoryLimit()).toBe(SCAN_MEMORY_LIMIT);
-    process.env.PLANLEDGER_MEMORY_LIMIT = '2GB';
-    process.env.PLANLEDGER_BUILD_MEMORY_LIMIT = '600MB';
+    vi.stubEnv('PLANLEDGER_MEMORY_LIMIT', '2GB');
+    vi.stubEnv('PLANLEDGER_BUILD_MEMORY_LIMIT', '600MB');
     expect(userMemoryLimit()).toBe('2GB');
     expect(scanMemoryLimit()).toBe('2GB');
     expect(userBuildMemoryLimit()).toBe('600MB');
