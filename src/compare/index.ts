@@ -98,8 +98,10 @@ export async function compare(opts: CompareOptions): Promise<CompareResult> {
   }
   const { openStore } = await import('../store/open.js');
   const { loadNdtScenario, runNdt, storeNdt } = await import('../ndt/run.js');
-  // Written to: each design's test results are stored as `planledger ndt` stores them.
-  const store = await openStore({ path: opts.db, mustExist: true });
+  const { scanMemoryLimit } = await import('../store/memory-limit.js');
+  // Written to: each design's test results are stored as `planledger ndt` stores them, at the
+  // limit `ndt` runs at (docs/ndt.md, "Memory").
+  const store = await openStore({ path: opts.db, mustExist: true, memoryLimit: scanMemoryLimit() });
   try {
     const scenarios: ComparedScenario[] = [];
     for (let i = 0; i < plans.length; i++) {

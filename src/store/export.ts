@@ -87,6 +87,45 @@ const ROW_ID: Record<string, string> = {
   fct_participant_balance_snapshots: 'snapshot_id',
 };
 
+/**
+ * Rows per Parquet row group. DuckDB's default (122,880) buffers 30 MB of payload text per row
+ * group and ran out of memory at `SCAN_MEMORY_LIMIT`; a quarter of it fits (docs/report.md,
+ * "Export at scale").
+ */
+export const EXPORT_ROW_GROUP_ROWS = 30_720;
+
+/** One pass of a table's export: a partition of its rows, sorted and written on its own. */
+export interface ExportPass {
+  /** SQL condition selecting the pass's rows (ANDed to the scenario filter). */
+  filter: string;
+}
+
+/**
+ * The passes of a table: one per (scenario, year) partition for events and snapshots, so that
+ * each sort holds one year of one scenario (at 100,000 employees the whole table in one sort
+ * ran out of memory at 384 MB); one pass for the other tables. A year of a dated table is a
+ * range of its date column (row groups pruned by zonemap), else an equality on `year`.
+ */
+export async function exportPasses(
+  conn: DuckDBConnection,
+  t: LakeTable,
+  where: string,
+): Promise<ExportPass[]> {
+  if (t.year === null) return [{ filter: 'true' }];
+  const parts = await rows(
+    conn,
+    `SELECT DISTINCT scenario_id, ${t.year} AS y FROM ${quoteIdent(t.name)}${where} ORDER BY ALL`,
+  );
+  return parts.map((p) => {
+    const year = Number(p.y);
+    const inYear =
+      t.yearDate === undefined
+        ? `${t.year} = ${year}`
+        : `${quoteIdent(t.yearDate)} BETWEEN DATE '${year}-01-01' AND DATE '${year}-12-31'`;
+    return { filter: `scenario_id = ${quotedString(String(p.scenario_id))} AND ${inYear}` };
+  });
+}
+
 function selectSql(t: LakeTable, columns: LakeColumn[], where: string): string {
   const cols = columns.map((c) => {
     const as = parquetType(c.type);
@@ -216,14 +255,19 @@ export async function exportToLake(
     const [count] = await rows(conn, `SELECT count(*) AS n FROM ${quoteIdent(t.name)}${where}`);
     const n = Number(count.n as bigint);
     if (n > 0) {
+      // Every pass is staged before any is published: a failed export leaves no part of this table.
       const staging = join(dir, STAGING, randomUUID(), t.name);
-      mkdirSync(dirname(staging), { recursive: true });
+      mkdirSync(staging, { recursive: true });
       try {
-        await conn.run(
-          `COPY (${selectSql(t, columns, where)}) TO ${quotedString(staging)} (FORMAT parquet, COMPRESSION zstd, ` +
-            `PARTITION_BY (${partitionColumns(t).join(', ')}), FILENAME_PATTERN 'part-{uuid}')`,
-        );
-        publish(staging, join(dir, t.name));
+        const passes = await exportPasses(conn, t, where);
+        for (let i = 0; i < passes.length; i++) {
+          await conn.run(
+            `COPY (${selectSql(t, columns, `${where} AND ${passes[i].filter}`)}) TO ${quotedString(join(staging, String(i)))} ` +
+              `(FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE ${EXPORT_ROW_GROUP_ROWS}, ` +
+              `PARTITION_BY (${partitionColumns(t).join(', ')}), FILENAME_PATTERN 'part-{uuid}')`,
+          );
+        }
+        for (let i = 0; i < passes.length; i++) publish(join(staging, String(i)), join(dir, t.name));
       } finally {
         rmSync(dirname(staging), { recursive: true, force: true });
       }

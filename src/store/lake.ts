@@ -23,6 +23,11 @@ export interface LakeTable {
   /** SQL over the store table giving the `year` partition, or null: partitioned by scenario only. */
   year: string | null;
   /**
+   * The date column `year` is the year of, when it is one: the export selects a year as a range of
+   * it, which DuckDB answers from the row groups of that year alone (src/store/export.ts).
+   */
+  yearDate?: string;
+  /**
    * How the rows of several exports (shards) combine in the view: `all` (facts: the shards hold
    * disjoint rows), `distinct` (dimensions that every shard writes whole: one copy of identical
    * rows), `builds` (the snapshot build state: one row per scenario, see BUILDS_COMBINE).
@@ -42,6 +47,7 @@ export const LAKE_TABLES: readonly LakeTable[] = [
   {
     name: 'fct_participant_balance_snapshots',
     year: 'CAST(year(snapshot_date) AS INTEGER)',
+    yearDate: 'snapshot_date',
     combine: 'all',
     order: 'employee_id, snapshot_date',
   },

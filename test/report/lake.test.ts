@@ -1,9 +1,10 @@
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { quotedString } from '@duckdb/node-api';
+import { DuckDBInstance, quotedString } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ExportRefused, exportToLake } from '../../src/store/export.js';
+import { insertEventsSql } from '../../src/store/ddl.js';
+import { EXPORT_ROW_GROUP_ROWS, ExportRefused, exportToLake } from '../../src/store/export.js';
 import { LAKE_TABLES, openLake, openQueryStore } from '../../src/store/lake.js';
 import { buildFixtureStore } from './fixture.js';
 
@@ -100,5 +101,78 @@ describe('export to a Parquet lake', () => {
   it('names a missing lake or database clearly', async () => {
     await expect(openLake(join(dir, 'absent'))).rejects.toThrow(/no such directory/);
     await expect(openQueryStore({ db: join(dir, 'absent.duckdb') })).rejects.toThrow(/no store at/);
+  });
+
+  it('writes each (scenario, year) in a sorted pass of its own: one file per partition, in participant order, row groups of at most EXPORT_ROW_GROUP_ROWS', async () => {
+    // Two scenarios, and a third whose 2024 holds more rows than one row group: every baseline
+    // event of 2024 repeated under new ids and sequence numbers.
+    const bulkDb = join(dir, 'bulk.duckdb');
+    await buildFixtureStore(bulkDb, { compare: true });
+    const instance = await DuckDBInstance.create(bulkDb);
+    const conn = await instance.connect();
+    try {
+      const [{ n }] = await rows(
+        conn,
+        "SELECT count(*) AS n FROM fct_yearly_events WHERE scenario_id = 'baseline' AND simulation_year = 2024",
+      );
+      const copies = Math.ceil((2.5 * EXPORT_ROW_GROUP_ROWS) / Number(n));
+      await conn.run(`INSERT INTO scenarios SELECT 'bulk', first_year, last_year, plan_design_id, plan_design, seed,
+        created_at, engine_version, ledger_version, status FROM scenarios WHERE scenario_id = 'baseline'`);
+      await conn.run(
+        insertEventsSql(`
+        SELECT seq + 20000000 + r.range * 1000000, md5(CAST(event_id AS VARCHAR) || 'bulk' || r.range)::UUID, 'bulk',
+          plan_design_id, employee_id, effective_date, simulation_year, created_at, source_system, correlation_id,
+          event_type, plan_id, source, amount, ytd_amount, vested_percentage, payload
+        FROM fct_yearly_events, range(${copies}) r WHERE scenario_id = 'baseline' AND simulation_year = 2024`),
+      );
+    } finally {
+      conn.closeSync();
+      instance.closeSync();
+    }
+
+    const lakeDir = join(dir, 'bulk-lake');
+    const store = await openQueryStore({ db: bulkDb });
+    await exportToLake(store.connection, lakeDir, { allowIncomplete: true }).finally(() => store.close());
+
+    const lake = await openLake(lakeDir);
+    try {
+      const events = `${lakeDir}/fct_yearly_events/**/*.parquet`;
+      const files = await rows(
+        lake.connection,
+        `SELECT regexp_extract(file_name, 'scenario_id=([^/]*)/year=([0-9]+)/', ['s', 'y']) AS part,
+                count(*) AS row_groups, max(num_rows) AS largest, sum(num_rows) AS n
+         FROM (SELECT DISTINCT file_name, row_group_id, row_group_num_rows AS num_rows FROM parquet_metadata('${events}'))
+         GROUP BY file_name ORDER BY file_name`,
+      );
+      const parts = files.map((f) => JSON.stringify(f.part));
+      expect(new Set(parts).size, 'one file per partition').toBe(parts.length);
+      expect(parts.length).toBe(7); // baseline and richer: 2023-2025; bulk: 2024
+      for (const f of files) expect(Number(f.largest)).toBeLessThanOrEqual(EXPORT_ROW_GROUP_ROWS);
+      const bulk2024 = files.find((f) => JSON.stringify(f.part) === JSON.stringify({ s: 'bulk', y: '2024' }));
+      expect(Number(bulk2024?.row_groups)).toBeGreaterThan(2);
+
+      // In each file, rows follow (employee_id, effective_date, seq).
+      const [order] = await rows(
+        lake.connection,
+        `SELECT count(*) FILTER (WHERE pe IS NOT NULL AND (employee_id, effective_date, seq) < (pe, pd, ps)) AS out_of_order
+         FROM (SELECT employee_id, effective_date, seq,
+                 lag(employee_id) OVER w AS pe, lag(effective_date) OVER w AS pd, lag(seq) OVER w AS ps
+               FROM read_parquet('${events}', filename = true, file_row_number = true)
+               WINDOW w AS (PARTITION BY filename ORDER BY file_row_number))`,
+      );
+      expect(order.out_of_order).toBe('0');
+
+      await lake.connection.run(`ATTACH ${quotedString(bulkDb)} AS src (READ_ONLY)`);
+      for (const t of ['fct_yearly_events', 'fct_participant_balance_snapshots']) {
+        const [diff] = await rows(
+          lake.connection,
+          `SELECT (SELECT count(*) FROM (FROM src.${t} EXCEPT ALL FROM memory.${t})) AS missing,
+                  (SELECT count(*) FROM (FROM memory.${t} EXCEPT ALL FROM src.${t})) AS extra`,
+        );
+        expect(diff, t).toEqual({ missing: '0', extra: '0' });
+      }
+    } finally {
+      lake.close();
+    }
   });
 });

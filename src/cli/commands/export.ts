@@ -26,8 +26,10 @@ export function register(program: Command): void {
     .action(async (flags: ExportFlags) => {
       const { openQueryStore } = await import('../../store/lake.js');
       const { exportToLake, ExportRefused } = await import('../../store/export.js');
+      const { scanMemoryLimit } = await import('../../store/memory-limit.js');
       const started = process.hrtime.bigint();
-      const store = await openQueryStore({ db: flags.db });
+      // Each pass sorts one year of one scenario (src/store/export.ts): 384 MB holds it.
+      const store = await openQueryStore({ db: flags.db, memoryLimit: scanMemoryLimit() });
       try {
         const result = await exportToLake(store.connection, flags.to, {
           scenario: flags.scenario,
