@@ -9,8 +9,8 @@ import { outOfMemoryOf } from '../errors/index.js';
 
 /**
  * DuckDB memory_limit of the commands that scan the store with a small working set: `main`'s
- * follow-on steps, the commands `dq`, `report` and `ndt`, `compare`'s tests, and `export`, whose
- * sorts are one partition each (src/store/export.ts). A fresh process reads each block once, so
+ * follow-on steps, the commands `dq`, `report`, `ndt` and `drift`, `compare`'s tests, and
+ * `export`, whose sorts are one partition each (src/store/export.ts). A fresh process reads each block once, so
  * a larger buffer pool holds blocks that are not read again: with the store's default 1GB the
  * data-quality rules took `npm start` to 1.2 GB of RSS at 10,000 employees (docs/simulate.md,
  * "Threads and memory"), and `ndt` peaked at 1.14 GB at 100,000 against 634–653 MB at this

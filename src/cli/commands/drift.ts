@@ -82,8 +82,9 @@ export function register(program: Command): void {
 
 async function openForQuery(db: string) {
   const { openQueryStore } = await import('../../store/lake.js');
+  const { scanMemoryLimit } = await import('../../store/memory-limit.js');
   try {
-    return await openQueryStore({ db });
+    return await openQueryStore({ db, memoryLimit: scanMemoryLimit() });
   } catch (err) {
     throw new UsageError((err as Error).message);
   }
@@ -131,11 +132,14 @@ async function runCheck(flags: CheckFlags): Promise<void> {
   // Record when the store can be written; a store locked by a writer is still checked, read-only.
   let writable: import('../../store/open.js').Store | undefined;
   if (flags.record) {
-    writable = await openStore({ path: flags.db, mustExist: true }).catch((err: Error) => {
-      if (err instanceof StoreMissingError) throw err;
-      log(`planledger: the check is not recorded in drift_runs (${err.message.split('\n')[0]})`);
-      return undefined;
-    });
+    const { scanMemoryLimit } = await import('../../store/memory-limit.js');
+    writable = await openStore({ path: flags.db, mustExist: true, memoryLimit: scanMemoryLimit() }).catch(
+      (err: Error) => {
+        if (err instanceof StoreMissingError) throw err;
+        log(`planledger: the check is not recorded in drift_runs (${err.message.split('\n')[0]})`);
+        return undefined;
+      },
+    );
   }
   const store = writable ?? (await openForQuery(flags.db));
   let report: import('../../quality/drift/compare.js').DriftReport;

@@ -168,20 +168,33 @@ export async function recordProfile(store: ConnectionSource, opts: ProfileOption
   }
 
   // Contributions per source: count, sum, mean, quantiles, max, contributors; employer cost.
+  const contributionYears = new Set<number>();
   for (const r of await rows(
     conn,
     `SELECT year(effective_date) AS y, source, count(*) AS n, CAST(sum(amount) AS VARCHAR) AS total,
-       count(DISTINCT employee_id) AS people, CAST(quantile_disc(amount, ${QUANTILE_LIST}) AS VARCHAR[]) AS q,
-       CAST(max(amount) AS VARCHAR) AS mx
+       count(DISTINCT employee_id) AS people, CAST(max(amount) AS VARCHAR) AS mx
      FROM drift_events WHERE event_type = 'contribution' GROUP BY ALL`,
   )) {
     const p = `${r.y}.contribution.${r.source}`;
+    contributionYears.add(Number(r.y));
     count(`${p}.count`, r.n);
     count(`${p}.participants`, r.people);
     put(`${p}.sum`, 'money', canon(r.total));
     put(`${p}.mean`, 'money', mean(String(r.total), Number(r.n)));
-    for (const [i, [name]] of QUANTILES.entries()) put(`${p}.${name}`, 'money', canon((r.q as string[])[i]));
     put(`${p}.max`, 'money', canon(r.mx));
+  }
+  // A quantile holds every value of its group in memory, outside DuckDB's memory_limit: one
+  // year at a time (at 100,000 employees all years at once took the process from 499 to 976 MB).
+  for (const y of [...contributionYears].sort((a, b) => a - b)) {
+    for (const r of await rows(
+      conn,
+      `SELECT source, CAST(quantile_disc(amount, ${QUANTILE_LIST}) AS VARCHAR[]) AS q FROM drift_events
+       WHERE event_type = 'contribution' AND year(effective_date) = ${y} GROUP BY ALL`,
+    )) {
+      const p = `${y}.contribution.${r.source}`;
+      for (const [i, [name]] of QUANTILES.entries())
+        put(`${p}.${name}`, 'money', canon((r.q as string[])[i]));
+    }
   }
   for (const r of await rows(
     conn,
@@ -241,13 +254,13 @@ export async function recordProfile(store: ConnectionSource, opts: ProfileOption
       distributions[key(r)] = { kind: 'numeric', unit, size: Number(r.size), values };
     }
   };
+  // The n contributions of each year and source first by (md5 of who and when, seq): a top-n
+  // aggregate rather than a window's sort of every contribution (the same rows; 7.7 s against
+  // 41.7 s at 100,000 employees). Values are sorted below, so the list's order does not matter.
   await sample(
-    `SELECT y, source, any_value(size) AS size, list(CAST(amount AS VARCHAR) ORDER BY h) AS v FROM (
-       SELECT year(effective_date) AS y, source, amount, md5(employee_id || '|' || CAST(effective_date AS VARCHAR) || '|' || CAST(seq AS VARCHAR)) AS h,
-         count(*) OVER (PARTITION BY year(effective_date), source) AS size
-       FROM drift_events WHERE event_type = 'contribution'
-       QUALIFY row_number() OVER (PARTITION BY year(effective_date), source ORDER BY md5(employee_id || '|' || CAST(effective_date AS VARCHAR)), seq) <= ${n})
-     GROUP BY ALL`,
+    `SELECT year(effective_date) AS y, source, count(*) AS size,
+       min_by(CAST(amount AS VARCHAR), (md5(employee_id || '|' || CAST(effective_date AS VARCHAR)), seq), ${n}) AS v
+     FROM drift_events WHERE event_type = 'contribution' GROUP BY ALL`,
     (r) => `${r.y}.contribution.${r.source}.amount`,
     'money',
   );

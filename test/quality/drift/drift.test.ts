@@ -21,6 +21,52 @@ async function profileOf(matchRate: string) {
 
 const MATCH_RELATED = /employer_match|employer_cost/;
 
+describe('drift profile', () => {
+  it('samples the first n contributions of a year and source by (md5 of who and when, seq), and takes quantiles over all of them', async () => {
+    const s = await cleanStore(buildCleanRows({ matchRate: '0.5' }));
+    try {
+      for (const n of [1, 3, 40]) {
+        const p = await recordProfile(s.conn, { now: '2025-11-01T00:00:00Z', sampleSize: n });
+        // The definition, as a window over every contribution.
+        const r = await s.conn.runAndReadAll(
+          `SELECT year(effective_date) AS y, source, count(*) OVER (PARTITION BY year(effective_date), source) AS size,
+             CAST(amount AS VARCHAR) AS amount
+           FROM fct_yearly_events WHERE event_type = 'contribution'
+           QUALIFY row_number() OVER (PARTITION BY year(effective_date), source
+             ORDER BY md5(employee_id || '|' || CAST(effective_date AS VARCHAR)), seq) <= ${n}`,
+        );
+        const expected = new Map<string, { size: number; values: string[] }>();
+        for (const [y, source, size, amount] of r.getRowsJson() as string[][]) {
+          const key = `${y}.contribution.${source}.amount`;
+          const e = expected.get(key) ?? { size: Number(size), values: [] };
+          e.values.push(amount);
+          expected.set(key, e);
+        }
+        expect(expected.size).toBeGreaterThan(3);
+        for (const [key, e] of expected) {
+          const d = p.distributions[key];
+          expect(d?.kind, key).toBe('numeric');
+          if (d?.kind !== 'numeric') continue;
+          expect(d.size, key).toBe(e.size);
+          const canon = (v: string) => v.replace(/(\.\d*?)0+$/, '$1').replace(/\.$/, '');
+          expect([...d.values].sort(), key).toEqual(e.values.map(canon).sort());
+        }
+      }
+      const q = await s.conn.runAndReadAll(
+        `SELECT year(effective_date) AS y, source, CAST(quantile_disc(amount, 0.5) AS VARCHAR) AS p50
+         FROM fct_yearly_events WHERE event_type = 'contribution' GROUP BY ALL`,
+      );
+      const p = await recordProfile(s.conn, { now: '2025-11-01T00:00:00Z' });
+      for (const [y, source, p50] of q.getRowsJson() as string[][]) {
+        const canon = p50.replace(/(\.\d*?)0+$/, '$1').replace(/\.$/, '');
+        expect(p.metrics[`${y}.contribution.${source}.p50`]?.value, `${y} ${source}`).toBe(canon);
+      }
+    } finally {
+      s.close();
+    }
+  });
+});
+
 describe('drift check', () => {
   it('the same store twice: identical profile bytes and exactly zero drift', async () => {
     const a = await profileOf('0.5');
