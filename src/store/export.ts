@@ -117,6 +117,7 @@ export async function exportPasses(
     `SELECT DISTINCT scenario_id, ${t.year} AS y FROM ${quoteIdent(t.name)}${where} ORDER BY ALL`,
   );
   return parts.map((p) => {
+    // Never NULL: simulation_year and snapshot_date are NOT NULL (and the row count is checked).
     const year = Number(p.y);
     const inYear =
       t.yearDate === undefined
@@ -260,13 +261,17 @@ export async function exportToLake(
       mkdirSync(staging, { recursive: true });
       try {
         const passes = await exportPasses(conn, t, where);
+        let written = 0;
         for (let i = 0; i < passes.length; i++) {
-          await conn.run(
+          const copied = await conn.run(
             `COPY (${selectSql(t, columns, `${where} AND ${passes[i].filter}`)}) TO ${quotedString(join(staging, String(i)))} ` +
               `(FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE ${EXPORT_ROW_GROUP_ROWS}, ` +
               `PARTITION_BY (${partitionColumns(t).join(', ')}), FILENAME_PATTERN 'part-{uuid}')`,
           );
+          written += Number(copied.rowsChanged);
         }
+        // The passes partition the rows: nothing left out, nothing twice.
+        if (written !== n) throw new Error(`export of ${t.name}: the passes wrote ${written} rows of ${n}`);
         for (let i = 0; i < passes.length; i++) publish(join(staging, String(i)), join(dir, t.name));
       } finally {
         rmSync(dirname(staging), { recursive: true, force: true });
