@@ -146,7 +146,7 @@ const FIGURES = [...BUCKETS, ...EMPLOYER_BUCKETS.map(grossColumn), 'vested_perce
  *     group whose zonemap holds it (rows are stored in key order); the participant columns are
  *     returned, not filtered, and checked by the caller (a hash collision returns two rows).
  */
-export const SNAPSHOT_LOOKUP_SQL = `
+const snapshotLookupSql = (rowFilter: string) => `
 SELECT 0 AS part, scenario_id AS k, NULL AS e, NULL AS pl, first_seq AS a, last_seq AS b, NULL::DATE AS d, NULL::DATE AS n, NULL::BOOLEAN AS keyed,
        ${FIGURES.map((c) => `NULL::DECIMAL(18,6) AS ${c}`).join(', ')}
   FROM participant_event_ranges WHERE employee_id = $e
@@ -155,7 +155,33 @@ SELECT 1, ledger_version, NULL, NULL, max_seq, NULL, end_date, NULL, keyed, ${FI
   FROM ${BUILD_STATE_TABLE} WHERE scenario_id = $s
 UNION ALL
 SELECT 2, scenario_id, employee_id, plan_id, NULL, NULL, snapshot_date, next_ledger_date, NULL, ${FIGURES.join(', ')}
-  FROM ${SNAPSHOT_TABLE} WHERE snapshot_key = $k`;
+  FROM ${SNAPSHOT_TABLE} WHERE ${rowFilter}`;
+
+export const SNAPSHOT_LOOKUP_SQL = snapshotLookupSql('snapshot_key = $k');
+
+/**
+ * The same lookup with the snapshot row found by its Friday and participant: for rows that are
+ * not stored in key order, a lake's (its files are sorted by participant, whose row-group
+ * statistics then narrow the scan; a key's do not: docs/report.md, "Querying a lake").
+ */
+export const SNAPSHOT_LOOKUP_BY_PARTICIPANT_SQL = snapshotLookupSql(
+  'snapshot_date = CAST($f AS DATE) AND scenario_id = $s AND employee_id = $e AND plan_id = $p',
+);
+
+const keyOrdered = new WeakMap<DuckDBConnection, Promise<boolean>>();
+
+/** Whether the snapshot rows are a store's table, stored in key order (a lake's are a view). */
+export function snapshotRowsInKeyOrder(conn: DuckDBConnection): Promise<boolean> {
+  let found = keyOrdered.get(conn);
+  if (found === undefined) {
+    found = rows(
+      conn,
+      `SELECT table_type FROM information_schema.tables WHERE table_name = '${SNAPSHOT_TABLE}' AND table_schema = current_schema()`,
+    ).then((r) => r.length === 0 || r[0].table_type === 'BASE TABLE');
+    keyOrdered.set(conn, found);
+  }
+  return found;
+}
 
 /**
  * The snapshot row of one Friday, by its participant columns: for a date after the last Friday
@@ -238,11 +264,13 @@ export async function balanceFromSnapshots(
   let found: Record<string, DuckDBValue>[];
   let friday = fridayOnOrBefore(toDay(asOf));
   try {
-    found = await runPrepared(conn, SNAPSHOT_LOOKUP_SQL, {
-      e: p.employee_id,
-      s: p.scenario_id,
-      k: participantKey(p, friday),
-    });
+    found = (await snapshotRowsInKeyOrder(conn))
+      ? await runPrepared(conn, SNAPSHOT_LOOKUP_SQL, {
+          e: p.employee_id,
+          s: p.scenario_id,
+          k: participantKey(p, friday),
+        })
+      : await runPrepared(conn, SNAPSHOT_LOOKUP_BY_PARTICIPANT_SQL, { ...params, f: friday });
   } catch {
     return balanceFromSnapshotsInGeneral(conn, p, asOf); // a store without the tables
   }
