@@ -159,14 +159,16 @@ SELECT 2, scenario_id, employee_id, plan_id, NULL, NULL, snapshot_date, next_led
 
 export const SNAPSHOT_LOOKUP_SQL = snapshotLookupSql('snapshot_key = $k');
 
+/** A participant's snapshot row of the Friday `$f`, by its columns (the rows of any store or lake). */
+const ROW_OF_PARTICIPANT =
+  'snapshot_date = CAST($f AS DATE) AND scenario_id = $s AND employee_id = $e AND plan_id = $p';
+
 /**
  * The same lookup with the snapshot row found by its Friday and participant: for rows that are
  * not stored in key order, a lake's (its files are sorted by participant, whose row-group
  * statistics then narrow the scan; a key's do not: docs/report.md, "Querying a lake").
  */
-export const SNAPSHOT_LOOKUP_BY_PARTICIPANT_SQL = snapshotLookupSql(
-  'snapshot_date = CAST($f AS DATE) AND scenario_id = $s AND employee_id = $e AND plan_id = $p',
-);
+export const SNAPSHOT_LOOKUP_BY_PARTICIPANT_SQL = snapshotLookupSql(ROW_OF_PARTICIPANT);
 
 const keyOrdered = new WeakMap<DuckDBConnection, Promise<boolean>>();
 
@@ -188,7 +190,7 @@ export function snapshotRowsInKeyOrder(conn: DuckDBConnection): Promise<boolean>
  * built, and for a store whose rows lack their keys (built before them: `keyed` false).
  */
 const SNAPSHOT_ROW_SQL = `SELECT 2 AS part, snapshot_date AS d, next_ledger_date AS n, ${FIGURES.join(', ')} FROM ${SNAPSHOT_TABLE}
- WHERE snapshot_date = CAST($f AS DATE) AND scenario_id = $s AND employee_id = $e AND plan_id = $p`;
+ WHERE ${ROW_OF_PARTICIPANT}`;
 
 /** The lookup key of a participant's row of a Friday (sql.ts, snapshotKeyExpression), computed here. */
 export function participantKey(p: Participant, friday: string): bigint {
@@ -366,7 +368,7 @@ async function balanceFromSnapshotsInGeneral(
   const snap = await rows(
     conn,
     `SELECT * FROM ${SNAPSHOT_TABLE}
-      WHERE snapshot_date = CAST($f AS DATE) AND scenario_id = $s AND employee_id = $e AND plan_id = $p`,
+      WHERE ${ROW_OF_PARTICIPANT}`,
     { s: p.scenario_id, e: p.employee_id, p: p.plan_id, f: friday },
   );
   if (snap.length === 0) return balanceFromEvents(conn, p, asOf);
