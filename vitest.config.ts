@@ -4,6 +4,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    // Child-process tests run the built CLI (bin/planledger.js); dist/ is rebuilt first when stale.
+    globalSetup: ['test/support/fresh-dist.ts'],
     testTimeout: 120_000,
     hookTimeout: 120_000,
     pool: 'forks',

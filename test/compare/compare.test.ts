@@ -18,6 +18,7 @@ import { ONE } from '../../src/schema/decimal.js';
 import { simulate } from '../../src/simulate/simulate.js';
 import { employerContributions } from '../../src/simulate/stats.js';
 import { openStore } from '../../src/store/open.js';
+import { CLI_BIN } from '../support/cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'planledger-compare-'));
 const PLAN = new URL('../../config/plan-default.json', import.meta.url).pathname;
@@ -209,9 +210,8 @@ describe('compare two plan designs', () => {
   }, 300_000);
 
   it('the CLI prints JSON for machines and refuses a single plan with exit 2', () => {
-    const cli = new URL('../support/cli-entry.ts', import.meta.url).pathname;
     const run = (args: string[]) =>
-      spawnSync(process.execPath, ['--import', 'tsx', cli, 'compare', ...args], { encoding: 'utf8' });
+      spawnSync(process.execPath, [CLI_BIN, 'compare', ...args], { encoding: 'utf8' });
     const one = run(['--plan', a, '--db', join(dir, 'one.duckdb')]);
     expect(one.status).toBe(2);
     expect(one.stderr).toMatch(/at least two plan designs/);

@@ -17,10 +17,10 @@ import { planWideQuery } from '../../src/snapshots/plan-wide.js';
 import { balanceFromEvents, balanceFromSnapshots } from '../../src/snapshots/query.js';
 import { history } from '../../src/store/history.js';
 import { openQueryStore, type QueryStore } from '../../src/store/lake.js';
-import { CLI_ENTRY } from '../support/cli.js';
+import { CLI_BIN } from '../support/cli.js';
 
 const run = promisify(execFile);
-const CLI = CLI_ENTRY;
+const CLI = CLI_BIN;
 const SIM = [
   'simulate',
   '--employees',
@@ -40,7 +40,7 @@ const SIM = [
 let dir: string;
 
 async function planledger(...args: string[]): Promise<string> {
-  const { stdout } = await run(process.execPath, ['--import', 'tsx', CLI, ...args], { maxBuffer: 64 << 20 });
+  const { stdout } = await run(process.execPath, [CLI, ...args], { maxBuffer: 64 << 20 });
   return stdout;
 }
 

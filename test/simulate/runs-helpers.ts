@@ -6,7 +6,8 @@ import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { openStore } from '../../src/store/open.js';
 
-const entry = fileURLToPath(new URL('../support/cli-entry.ts', import.meta.url));
+import { CLI_BIN } from '../support/cli.js';
+
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
 export interface CliRun {
@@ -21,7 +22,7 @@ export function cli(args: string[], env: Record<string, string> = {}, rerun = fa
   const base: NodeJS.ProcessEnv = { ...process.env, PLANLEDGER_THREADS: '1', ...env };
   if (rerun) delete base.MALLOC_ARENA_MAX;
   else base.MALLOC_ARENA_MAX = '1';
-  const r = spawnSync(process.execPath, ['--import', 'tsx', entry, ...args], {
+  const r = spawnSync(process.execPath, [CLI_BIN, ...args], {
     encoding: 'utf8',
     cwd: root,
     env: base,
@@ -34,7 +35,7 @@ export function cli(args: string[], env: Record<string, string> = {}, rerun = fa
 export function startCli(args: string[], env: Record<string, string> = {}): ChildProcess {
   const base: NodeJS.ProcessEnv = { ...process.env, PLANLEDGER_THREADS: '1', ...env };
   delete base.MALLOC_ARENA_MAX;
-  return spawn(process.execPath, ['--import', 'tsx', entry, ...args], { cwd: root, env: base });
+  return spawn(process.execPath, [CLI_BIN, ...args], { cwd: root, env: base });
 }
 
 export interface Fingerprint {

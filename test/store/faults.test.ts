@@ -15,12 +15,12 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { mulberry32 } from '../../src/perf/random.js';
 import { simulate } from '../../src/simulate/simulate.js';
 import { openStore } from '../../src/store/open.js';
-import { CLI_ENTRY } from '../support/cli.js';
+import { CLI_BIN } from '../support/cli.js';
 import { skipWithoutNative } from '../support/native.js';
 import { cli, count, tempDir, track } from './helpers.js';
 
 const SEED = 19;
-const CLI = CLI_ENTRY;
+const CLI = CLI_BIN;
 
 afterEach(() => {
   process.exitCode = 0;
@@ -28,7 +28,7 @@ afterEach(() => {
 
 /** The CLI in a child process with a fault armed; resolves with how it ended. */
 function killedRun(args: string[], fault: string, tmp: string) {
-  const child = spawn(process.execPath, ['--import', 'tsx', CLI, ...args], {
+  const child = spawn(process.execPath, [CLI, ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, PLANLEDGER_FAULT: fault, PLANLEDGER_TMPDIR: tmp, PLANLEDGER_THREADS: '2' },
   });

@@ -11,13 +11,14 @@ import { buildProgram } from '../../src/cli/main.js';
 import { ingestFiles } from '../../src/ingest/ingest.js';
 import { syntheticEventLines } from '../../src/perf/synthetic-events.js';
 import { openStore } from '../../src/store/open.js';
-import { CLI_ENTRY } from '../support/cli.js';
+import { CLI_BIN } from '../support/cli.js';
 import { count, tempDir, track } from './helpers.js';
 
 const fixture = (name: string) => join(import.meta.dirname, 'fixtures', name);
 
 function run(script: string, args: string[]): ChildProcess {
-  return spawn(process.execPath, ['--import', 'tsx', script, ...args], {
+  const argv = script.endsWith('.ts') ? ['--import', 'tsx', script, ...args] : [script, ...args];
+  return spawn(process.execPath, argv, {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
 }
@@ -60,7 +61,7 @@ async function writeSynthetic(path: string, employees: number): Promise<number> 
 
 /** A CLI run that waits for the lock `holder` holds: done, and when it has said who holds it. */
 function waitingRun(args: string[], holder: ChildProcess) {
-  const child = run(CLI_ENTRY, args);
+  const child = run(CLI_BIN, args);
   let stderr = '';
   const saysWho = new Promise<void>((resolve) =>
     child.stderr!.on('data', (d: Buffer) => {
@@ -73,7 +74,7 @@ function waitingRun(args: string[], holder: ChildProcess) {
 
 /** The CLI with `input` on its standard input. */
 async function withStdin(args: string[], input: string) {
-  const child = spawn(process.execPath, ['--import', 'tsx', CLI_ENTRY, ...args], {
+  const child = spawn(process.execPath, [CLI_BIN, ...args], {
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   const done = finished(child);
@@ -156,7 +157,7 @@ describe('processes', () => {
     await writeSynthetic(file, 2);
     const holder = run(fixture('hold-store.ts'), [db, '600000']);
     await waitForLine(holder, (l) => l === 'ready');
-    const second = await finished(run(CLI_ENTRY, ['ingest', file, '--db', db, '--json']));
+    const second = await finished(run(CLI_BIN, ['ingest', file, '--db', db, '--json']));
     expect(second.code).toBe(2);
     expect(second.stderr).toMatch(/locked by another process \(.*PID \d+\)/);
     expect(second.stderr).toContain(db);
@@ -189,10 +190,10 @@ describe('processes', () => {
     const db = join(dir, 'held.duckdb');
     const file = join(dir, 'events.ndjson');
     await writeSynthetic(file, 2);
-    expect((await finished(run(CLI_ENTRY, ['ingest', file, '--db', db]))).code).toBe(0);
+    expect((await finished(run(CLI_BIN, ['ingest', file, '--db', db]))).code).toBe(0);
     const holder = run(fixture('hold-store.ts'), [db, '600000']);
     await waitForLine(holder, (l) => l === 'ready');
-    const now = await finished(run(CLI_ENTRY, ['snapshots', 'verify', '--all', '--db', db]));
+    const now = await finished(run(CLI_BIN, ['snapshots', 'verify', '--all', '--db', db]));
     expect(now.code).toBe(2);
     expect(now.stderr).toContain(`PID ${holder.pid}`);
     const readers = [

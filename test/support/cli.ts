@@ -1,19 +1,19 @@
 /**
- * Running the planledger CLI from source in tests: in a child process (real exit codes and
- * processes: `runCli`, or spawn `CLI_ENTRY` yourself) or in this process (`cliInProcess`, fast,
- * stdout and stderr captured).
+ * Running the planledger CLI in tests: in a child process, as users run it (real exit codes and
+ * processes: `runCli`, or spawn `node CLI_BIN …` yourself; dist/ is rebuilt from the sources
+ * first when stale, test/support/fresh-dist.ts) or in this process from the sources
+ * (`cliInProcess`, fast, stdout and stderr captured).
  */
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { vi } from 'vitest';
 import { main } from '../../src/cli/main.js';
 
-/** The CLI's entry for `node --import tsx CLI_ENTRY args…`. */
-export const CLI_ENTRY = fileURLToPath(new URL('./cli-entry.ts', import.meta.url));
-const entry = CLI_ENTRY;
+/** The CLI as users run it: `node CLI_BIN args…`. */
+export const CLI_BIN = fileURLToPath(new URL('../../bin/planledger.js', import.meta.url));
 
 export function runCli(args: string[], cwd?: string): { code: number; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', entry, ...args], {
+  const r = spawnSync(process.execPath, [CLI_BIN, ...args], {
     encoding: 'utf8',
     cwd,
     timeout: 120_000,

@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { recordGoldenRun } from '../../../src/quality/golden/record.js';
 import { runGolden, runGoldenCase } from '../../../src/quality/golden/run.js';
-import { CLI_ENTRY } from '../../support/cli.js';
+import { CLI_BIN } from '../../support/cli.js';
 
 const repoRoot = resolve(import.meta.dirname, '../../..');
 const sharedDir = resolve(repoRoot, '../shared/golden');
@@ -230,7 +230,7 @@ describe('golden runner', () => {
 
 describe('planledger golden (CLI)', () => {
   const run = (...args: string[]) =>
-    spawnSync(process.execPath, ['--import', 'tsx', CLI_ENTRY, 'golden', ...args], {
+    spawnSync(process.execPath, [CLI_BIN, 'golden', ...args], {
       cwd: repoRoot,
       encoding: 'utf8',
     });
