@@ -13,4 +13,11 @@ export {
   type StreamIngestOptions,
 } from './ingest.js';
 export { type NativeRecogniser, nativeRecogniser } from './native.js';
-export { type IngestThenSnapshotsOptions, ingestThenSnapshots, refreshSnapshots } from './with-snapshots.js';
+export {
+  INGEST_BUILD_MEMORY_LIMIT,
+  INGEST_MEMORY_LIMIT,
+  type IngestThenSnapshotsOptions,
+  ingestMemoryLimit,
+  ingestThenSnapshots,
+  refreshSnapshots,
+} from './with-snapshots.js';

@@ -81,14 +81,14 @@ export async function readJsonSeconds(file: string, db: string): Promise<number>
   }
 }
 
-/** (b): seconds for planledger's ingest of the file into a fresh store. */
+/** (b): seconds for planledger's ingest of the file into a fresh store, at `ingest`'s memory limit. */
 export async function ingestSeconds(
   file: string,
   db: string,
 ): Promise<{ seconds: number; accepted: number }> {
   const { openStore } = await import('../store/open.js');
-  const { ingestFiles } = await import('../ingest/ingest.js');
-  const store = await openStore({ path: db });
+  const { ingestFiles, ingestMemoryLimit } = await import('../ingest/index.js');
+  const store = await openStore({ path: db, memoryLimit: ingestMemoryLimit() });
   try {
     const t0 = performance.now();
     const r = await ingestFiles(store, [file]);

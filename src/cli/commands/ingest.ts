@@ -41,11 +41,16 @@ export function register(program: Command): void {
       const workers = flags.workers === undefined ? undefined : parseWhole('--workers', flags.workers);
       await checkInputFiles(files);
       const { openStore } = await import('../../store/open.js');
-      const store = await openStore({ path: flags.db, readOnly: false, waitSeconds });
+      const { ingestMemoryLimit, refreshSnapshots } = await import('../../ingest/with-snapshots.js');
+      const store = await openStore({
+        path: flags.db,
+        readOnly: false,
+        waitSeconds,
+        memoryLimit: ingestMemoryLimit(),
+      });
       let counts: import('../../ingest/ingest.js').IngestCounts | undefined;
       const stop = stopOnSignals(store);
       const { ingestFiles, IngestInterrupted } = await import('../../ingest/ingest.js');
-      const { refreshSnapshots } = await import('../../ingest/with-snapshots.js');
       const { resolve } = await import('node:path');
       const { rm } = await import('node:fs/promises');
       // Standard input is copied to a file beside the store first: every path reads a file.
