@@ -5,7 +5,6 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { openStore } from '../../src/store/open.js';
-
 import { CLI_BIN } from '../support/cli.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
