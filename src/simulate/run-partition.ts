@@ -15,6 +15,7 @@ import type { ParticipantRow as StoreParticipantRow } from '../store/scenarios.j
 import { decisionEvents } from './decisions.js';
 import { addElections } from './elections.js';
 import { censusRecord, type JobContext, partitionPeople } from './job.js';
+import { LineBytes } from './line-bytes.js';
 import { PhaseClock } from './phases.js';
 import { addPerson, emptyStats, type Stats } from './stats.js';
 import { type PartitionInput, simulateWorkforce, type Track } from './workforce.js';
@@ -30,8 +31,11 @@ export interface Batch {
   partition: number;
   /** Rows of fct_yearly_events in the store's transferable columnar form (when the job wants rows). */
   rows: RowBatch | null;
-  /** Canonical NDJSON, one event a line, each ending in '\n' (when the job wants lines). */
-  lines: string | null;
+  /**
+   * Canonical NDJSON as UTF-8, one event a line, each ending in '\n' (when the job wants lines);
+   * its buffer is transferred to the main thread.
+   */
+  lines: Uint8Array | null;
   count: number;
   participants: ParticipantRow[];
 }
@@ -72,19 +76,18 @@ export async function runPartition(
     createdAt: spec.createdAt,
   };
   let rows = new RowBatchBuilder(ROWS_INITIAL_CAPACITY, spec.storeScenarioId, spare(), true);
-  let lines: string[] = [];
+  const lines = new LineBytes();
   let participants: ParticipantRow[] = [];
   let count = 0;
   const flush = async () => {
     const batch: Batch = {
       partition,
       rows: spec.want.rows ? rows.finish() : null,
-      lines: spec.want.lines ? lines.join('') : null,
+      lines: spec.want.lines ? lines.take() : null,
       count,
       participants,
     };
     rows = new RowBatchBuilder(ROWS_INITIAL_CAPACITY, spec.storeScenarioId, spare(), true);
-    lines = [];
     participants = [];
     count = 0;
     clock.lap('encoding');
@@ -118,7 +121,7 @@ export async function runPartition(
       if (spec.want.rows) rows.add(e);
       // The validated event is already the canonical object in contract key order, so plain
       // JSON.stringify gives the canonical line (src/schema/serialize.ts reorders nothing here).
-      if (spec.want.lines) lines.push(`${JSON.stringify(e)}\n`);
+      if (spec.want.lines) lines.add(JSON.stringify(e));
     }
     clock.lap('encoding');
     count += events.length;

@@ -31,7 +31,9 @@ const post = (m: FromWorker, transfer: ArrayBuffer[] = []) => port.postMessage(m
 async function emit(batch: Batch): Promise<void> {
   if (outstanding) await new Promise<void>((r) => (waitingAck = r));
   outstanding = true;
-  post({ type: 'batch', batch }, batch.rows ? transferList(batch.rows) : []);
+  const transfer = batch.rows ? transferList(batch.rows) : [];
+  if (batch.lines) transfer.push(batch.lines.buffer as ArrayBuffer);
+  post({ type: 'batch', batch }, transfer);
 }
 
 async function drain(): Promise<void> {
