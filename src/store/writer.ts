@@ -287,7 +287,7 @@ export class EventWriter {
       }
       await c.run(
         `INSERT INTO ingest_batches VALUES ($batch, $run, $source, $sha, $first_line, $last_line, $read, $accepted,
-           $rejected, $duplicates, $first_seq, $last_seq, $started::TIMESTAMP, now()::TIMESTAMP, 'committed')`,
+           $rejected, $duplicates, $first_seq, $last_seq, $started::TIMESTAMP, $finished::TIMESTAMP, 'committed')`,
         {
           batch: batchId,
           run: info.runId,
@@ -302,6 +302,9 @@ export class EventWriter {
           first_seq: staged > 0 ? first : null,
           last_seq: staged > 0 ? this.nextSeq - 1n : null,
           started: info.startedAt.toISOString(),
+          // The batch's last step, from this process's clock as `started` is: DuckDB's now() is
+          // the transaction's start, which for a batch is before its rows were even stored.
+          finished: new Date(Math.max(Date.now(), info.startedAt.getTime())).toISOString(),
         },
       );
       const committing = c.run('COMMIT');

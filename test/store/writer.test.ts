@@ -7,6 +7,7 @@ import { serializeEvent } from '../../src/schema/index.js';
 import type { CanonicalEvent } from '../../src/store/contract-adapter.js';
 import { openStore, type Store } from '../../src/store/open.js';
 import { RowBatchBuilder } from '../../src/store/row-batch.js';
+import { EventWriter } from '../../src/store/writer.js';
 import { commitBatch, numberedEvent } from './helpers.js';
 
 let store: Store;
@@ -44,5 +45,36 @@ describe('EventWriter', () => {
       expect(payload).toBe(JSON.stringify(e.payload));
       expect(JSON.parse(serializeEvent(e)).payload).toEqual(JSON.parse(payload as string));
     });
+  });
+
+  it('records when the batch finished, not when its transaction started (DuckDB’s now())', async () => {
+    const w = await EventWriter.create(store);
+    const startedAt = new Date();
+    const b = new RowBatchBuilder(4);
+    const events = [10_001, 10_002].map((i) => event('merit', i));
+    for (const e of events) b.add(e, JSON.stringify(e.payload));
+    await w.stage(b.finish()); // the transaction is open from here
+    await new Promise((r) => setTimeout(r, 20));
+    const beforeCommit = Date.now();
+    const res = await w.commit({
+      runId: 'r',
+      source: 'timed',
+      sha256: null,
+      firstLine: null,
+      lastLine: null,
+      read: 2,
+      startedAt,
+    });
+    await w.close();
+    const [started, finished] = (
+      await store.connection.runAndReadAll(
+        'SELECT epoch_ms(started_at), epoch_ms(finished_at) FROM ingest_batches WHERE batch_id = $b',
+        { b: res.batchId },
+      )
+    )
+      .getRows()[0]
+      .map(Number);
+    expect(started).toBe(startedAt.getTime());
+    expect(finished).toBeGreaterThanOrEqual(beforeCommit);
   });
 });
