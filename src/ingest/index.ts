@@ -14,7 +14,6 @@ export {
 } from './ingest.js';
 export { type NativeRecogniser, nativeRecogniser } from './native.js';
 export {
-  INGEST_BUILD_MEMORY_LIMIT,
   INGEST_MEMORY_LIMIT,
   type IngestThenSnapshotsOptions,
   ingestMemoryLimit,

@@ -3,12 +3,7 @@
  * `planledger ingest` runs. Snapshots of another ledger version are stale: reported through
  * `log`, never mixed or silently rebuilt.
  */
-import {
-  atEachMemoryLimit,
-  thenFallback,
-  userBuildMemoryLimit,
-  userMemoryLimit,
-} from '../store/memory-limit.js';
+import { userMemoryLimit } from '../store/memory-limit.js';
 import type { Store } from '../store/open.js';
 import { type IngestCounts, type IngestOptions, ingestFiles } from './ingest.js';
 
@@ -23,13 +18,6 @@ export const INGEST_MEMORY_LIMIT = '512MB';
 export function ingestMemoryLimit(): string {
   return userMemoryLimit() ?? INGEST_MEMORY_LIMIT;
 }
-
-/**
- * The snapshot build after an ingest starts at this DuckDB limit, then tries the standalone
- * build's after an out-of-memory error, as a simulation's build does (docs/simulate.md,
- * "Threads and memory"): at 100,000 employees the build at 512 MB took the ingest to 1.6 GB.
- */
-export const INGEST_BUILD_MEMORY_LIMIT = '384MB';
 
 export interface IngestThenSnapshotsOptions extends IngestOptions {
   /** Bring the snapshots up to date after an ingest that accepted events (default true). */
@@ -50,19 +38,13 @@ export async function ingestThenSnapshots(
 
 /**
  * Bring every scenario's snapshots up to date; stale ones (another ledger version) are only
- * reported. The build runs at INGEST_BUILD_MEMORY_LIMIT (or `PLANLEDGER_BUILD_MEMORY_LIMIT`), then
- * at the standalone build's limit after an out-of-memory error: each scenario is built in one
- * transaction, so a failed try leaves nothing and the next builds only what is still missing.
+ * reported. The build follows the ingest in this process: at the follow-on limit, then the
+ * standalone build's after an out-of-memory error (`buildAfterOtherWork`, as `simulate` builds).
  */
 export async function refreshSnapshots(store: Store, log: (message: string) => void): Promise<void> {
-  const { buildSnapshots, BUILD_MEMORY_LIMIT } = await import('../snapshots/build.js');
+  const { buildAfterOtherWork } = await import('../snapshots/build.js');
   const { SnapshotsStale } = await import('../snapshots/state.js');
-  const r = await atEachMemoryLimit(
-    thenFallback(userBuildMemoryLimit() ?? INGEST_BUILD_MEMORY_LIMIT, BUILD_MEMORY_LIMIT),
-    (memoryLimit) => buildSnapshots(store.connection, { log, memoryLimit }),
-    (limit, next, message) =>
-      log(`the snapshot build ran out of memory at ${limit} (${message}); building again at ${next}`),
-  );
+  const r = await buildAfterOtherWork(store.connection, { log });
   for (const s of r.scenarios) {
     if (s.status === 'stale') log(new SnapshotsStale(s.scenario_id, s.stored_version ?? '?').message);
   }

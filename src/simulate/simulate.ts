@@ -12,12 +12,7 @@ import { ENGINE_VERSION } from '../engine/version.js';
 import { InputError } from '../errors/index.js';
 import { LEDGER_VERSION } from '../ledger/ledger.js';
 import { isId } from '../schema/scalars.js';
-import {
-  atEachMemoryLimit,
-  thenFallback,
-  userBuildMemoryLimit,
-  userMemoryLimit,
-} from '../store/memory-limit.js';
+import { thenFallback, userBuildMemoryLimit, userMemoryLimit } from '../store/memory-limit.js';
 import { isPendingScenarioId } from '../store/scenario-runs.js';
 import { DEFAULT_PLAN_URL, type JobSpec, loadJob, planDesignIdOf } from './job.js';
 import { partitionsOfShard, type Shard } from './partition.js';
@@ -112,13 +107,6 @@ export interface SimulateResult {
 export const MAX_EMPLOYEES = 10_000_000;
 /** DuckDB memory_limit while simulating: worker threads and buffers need the rest of 1 GB. */
 export const SIMULATE_MEMORY_LIMIT = '192MB';
-/**
- * DuckDB memory_limit of the snapshot build at the end of a simulation: the RSS above DuckDB's
- * limit (Node, the store's untracked allocations) grows with the store, so the build's share
- * of the < 1 GB budget is smaller than a standalone build's (docs/simulate.md, "Threads and
- * memory": at 256 MB the last chunk of the 100,000-employee build ran out of memory).
- */
-export const SIMULATE_BUILD_MEMORY_LIMIT = '384MB';
 /** The balance index's first DuckDB memory limit in a simulation (then the standalone build's). */
 export const SIMULATE_INDEX_MEMORY_LIMIT = '256MB';
 /**
@@ -127,15 +115,6 @@ export const SIMULATE_INDEX_MEMORY_LIMIT = '256MB';
  * after about 13 s at 100,000 (39,624,847), a try wasted (docs/snapshots.md, "The balance index").
  */
 export const INDEX_LARGE_EVENTS = 20_000_000;
-
-/**
- * The snapshot build's DuckDB memory limits in a simulation, the next after an out-of-memory
- * error: SIMULATE_BUILD_MEMORY_LIMIT (or `PLANLEDGER_BUILD_MEMORY_LIMIT`), then the standalone
- * build's. The build is one transaction, so a failed try leaves nothing behind.
- */
-export function buildMemoryLimits(standalone: string): string[] {
-  return thenFallback(userBuildMemoryLimit() ?? SIMULATE_BUILD_MEMORY_LIMIT, standalone);
-}
 
 /**
  * The balance index's DuckDB memory limits in a simulation of about `events` events (the
@@ -511,9 +490,9 @@ async function buildSnapshots(
 ): Promise<'built' | 'unavailable'> {
   const specifier = '../snapshots/build.js';
   let mod: {
-    buildSnapshots?: (
+    buildAfterOtherWork?: (
       conn: unknown,
-      o: { scenario: string; log?: (m: string) => void; memoryLimit?: string },
+      o: { scenario: string; log?: (m: string) => void },
     ) => Promise<unknown>;
   };
   try {
@@ -521,18 +500,9 @@ async function buildSnapshots(
   } catch {
     return 'unavailable';
   }
-  if (typeof mod.buildSnapshots !== 'function') return 'unavailable';
+  if (typeof mod.buildAfterOtherWork !== 'function') return 'unavailable';
   log('building balance snapshots…');
   // The build sets each limit and restores the simulation's afterwards (the figures read next).
-  const { BUILD_MEMORY_LIMIT } = await import('../snapshots/build.js');
-  const build = mod.buildSnapshots;
-  return atEachMemoryLimit(
-    buildMemoryLimits(BUILD_MEMORY_LIMIT),
-    async (memoryLimit) => {
-      await build(store.connection, { scenario, log, memoryLimit });
-      return 'built' as const;
-    },
-    (limit, next, message) =>
-      log(`the snapshot build ran out of memory at ${limit} (${message}); building again at ${next}`),
-  );
+  await mod.buildAfterOtherWork(store.connection, { scenario, log });
+  return 'built';
 }

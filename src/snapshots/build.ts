@@ -18,7 +18,12 @@
 import { type DuckDBConnection, quotedString } from '@duckdb/node-api';
 import { fromDay, toDay } from '../schema/dates.js';
 import { faultPoint } from '../store/fault.js';
-import { userBuildMemoryLimit, withMemoryLimit } from '../store/memory-limit.js';
+import {
+  atEachMemoryLimit,
+  thenFallback,
+  userBuildMemoryLimit,
+  withMemoryLimit,
+} from '../store/memory-limit.js';
 import { isPendingScenarioId } from '../store/scenario-runs.js';
 import { inTransaction } from '../store/transaction.js';
 import { BUCKETS, EMPLOYER_BUCKETS, LEDGER_VERSION } from './ledger.js';
@@ -70,6 +75,40 @@ export interface BuildOptions {
  * this (docs/snapshots.md, "Memory").
  */
 export const BUILD_MEMORY_LIMIT = '512MB';
+
+/**
+ * DuckDB memory_limit of a build that follows other work in the same process (`simulate`'s and
+ * `ingest`'s own builds): the RSS above DuckDB's limit (Node, the store's untracked allocations)
+ * grows with the store, so the build's share of a 1 GB budget is smaller than a standalone
+ * build's (docs/simulate.md, "Threads and memory": at 256 MB the last chunk of the
+ * 100,000-employee build ran out of memory; at 512 MB an ingest of that size peaked at 1.6 GB).
+ */
+export const FOLLOW_ON_BUILD_MEMORY_LIMIT = '384MB';
+
+/**
+ * The limits a follow-on build is tried at, the next after an out-of-memory error:
+ * FOLLOW_ON_BUILD_MEMORY_LIMIT (or `PLANLEDGER_BUILD_MEMORY_LIMIT`), then the standalone build's.
+ */
+export function followOnBuildMemoryLimits(): string[] {
+  return thenFallback(userBuildMemoryLimit() ?? FOLLOW_ON_BUILD_MEMORY_LIMIT, BUILD_MEMORY_LIMIT);
+}
+
+/**
+ * `buildSnapshots` at each of `followOnBuildMemoryLimits()` in turn, saying so through `log` when
+ * it goes on to the next: each scenario is built in one transaction, so a failed try leaves
+ * nothing and the next builds only what is still missing.
+ */
+export function buildAfterOtherWork(
+  conn: DuckDBConnection,
+  opts: Omit<BuildOptions, 'memoryLimit'> = {},
+): Promise<BuildResult> {
+  return atEachMemoryLimit(
+    followOnBuildMemoryLimits(),
+    (memoryLimit) => buildSnapshots(conn, { ...opts, memoryLimit }),
+    (limit, next, message) =>
+      opts.log?.(`the snapshot build ran out of memory at ${limit} (${message}); building again at ${next}`),
+  );
+}
 
 export type ScenarioBuildStatus = 'built' | 'current' | 'stale' | 'empty';
 

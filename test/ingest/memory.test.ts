@@ -1,21 +1,20 @@
 /**
  * `planledger ingest`'s DuckDB memory limits (src/ingest/with-snapshots.ts; docs/store.md,
  * "Ingest at scale"): the store is opened at INGEST_MEMORY_LIMIT, and the snapshot build after
- * the events starts at INGEST_BUILD_MEMORY_LIMIT and is tried again at the standalone build's
+ * the events starts at FOLLOW_ON_BUILD_MEMORY_LIMIT and is tried again at the standalone build's
  * limit when DuckDB runs out of memory. Real DuckDB, a real out-of-memory error, the real CLI.
  */
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import {
-  INGEST_BUILD_MEMORY_LIMIT,
   INGEST_MEMORY_LIMIT,
   ingestFiles,
   ingestMemoryLimit,
   refreshSnapshots,
 } from '../../src/ingest/index.js';
 import { syntheticEventLines } from '../../src/perf/synthetic-events.js';
-import { BUILD_MEMORY_LIMIT } from '../../src/snapshots/build.js';
+import { BUILD_MEMORY_LIMIT, FOLLOW_ON_BUILD_MEMORY_LIMIT } from '../../src/snapshots/build.js';
 import { count, newStore, tempDir, writeLines } from '../store/helpers.js';
 import { CLI_BIN } from '../support/cli.js';
 
@@ -29,7 +28,7 @@ describe('ingest memory limits', () => {
   });
 
   it('builds the snapshots at its own limit first, then again at the standalone build’s after running out of memory', async () => {
-    expect([INGEST_BUILD_MEMORY_LIMIT, BUILD_MEMORY_LIMIT]).toEqual(['384MB', '512MB']);
+    expect([FOLLOW_ON_BUILD_MEMORY_LIMIT, BUILD_MEMORY_LIMIT]).toEqual(['384MB', '512MB']);
     const dir = tempDir();
     const file = writeLines(join(dir, 'events.ndjson'), [
       ...syntheticEventLines({ employees: 30, firstYear: 2024, years: 2 }),

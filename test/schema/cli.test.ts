@@ -9,9 +9,9 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { mixedCorpus } from '../../src/schema/examples.js';
 import { isRateText, meetsRate, validateFiles } from '../../src/schema/validate-files.js';
+import { CLI_BIN } from '../support/cli.js';
 
 const ROOT = join(import.meta.dirname, '../..');
-const BIN = join(ROOT, 'bin/planledger.js');
 const dir = mkdtempSync(join(tmpdir(), 'planledger-validate-'));
 
 const good = mixedCorpus(33).map((e) => JSON.stringify(e));
@@ -71,7 +71,7 @@ describe('validateFiles', () => {
   });
 });
 
-const run = (...args: string[]) => spawnSync('node', [BIN, ...args], { encoding: 'utf8' });
+const run = (...args: string[]) => spawnSync('node', [CLI_BIN, ...args], { encoding: 'utf8' });
 
 describe('planledger validate (built CLI)', () => {
   it('exit 0 on valid files with a human summary', () => {
@@ -116,7 +116,7 @@ describe('planledger validate (built CLI)', () => {
 
   it('planledger schema --out writes the committed files', () => {
     const out = join(dir, 'schemas');
-    execFileSync('node', [BIN, 'schema', '--out', out]);
+    execFileSync('node', [CLI_BIN, 'schema', '--out', out]);
     const committed = join(ROOT, 'schemas');
     expect(readdirSync(out).sort()).toEqual(readdirSync(committed).sort());
     for (const f of readdirSync(out))

@@ -2,8 +2,12 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
-import { buildMemoryLimits, SIMULATE_BUILD_MEMORY_LIMIT, simulate } from '../../src/simulate/simulate.js';
-import { BUILD_MEMORY_LIMIT } from '../../src/snapshots/build.js';
+import { simulate } from '../../src/simulate/simulate.js';
+import {
+  BUILD_MEMORY_LIMIT,
+  FOLLOW_ON_BUILD_MEMORY_LIMIT,
+  followOnBuildMemoryLimits,
+} from '../../src/snapshots/build.js';
 import { openStore } from '../../src/store/open.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'planledger-simdb-'));
@@ -135,9 +139,9 @@ describe('simulate → store', () => {
 describe("simulate's snapshot build after an out-of-memory error", () => {
   it("tries its own limit, then the standalone build's; a limit set by the user first", () => {
     vi.stubEnv('PLANLEDGER_BUILD_MEMORY_LIMIT', undefined);
-    expect(buildMemoryLimits(BUILD_MEMORY_LIMIT)).toEqual([SIMULATE_BUILD_MEMORY_LIMIT, BUILD_MEMORY_LIMIT]);
+    expect(followOnBuildMemoryLimits()).toEqual([FOLLOW_ON_BUILD_MEMORY_LIMIT, BUILD_MEMORY_LIMIT]);
     vi.stubEnv('PLANLEDGER_BUILD_MEMORY_LIMIT', BUILD_MEMORY_LIMIT);
-    expect(buildMemoryLimits(BUILD_MEMORY_LIMIT)).toEqual([BUILD_MEMORY_LIMIT]);
+    expect(followOnBuildMemoryLimits()).toEqual([BUILD_MEMORY_LIMIT]);
   });
 
   it('builds the snapshots again at the next limit, and says so', async () => {
